@@ -1,0 +1,196 @@
+/**
+ * The contract every kernel set fulfils: the SIMD WebAssembly kernels (`loadKernels()`)
+ * and the plain TypeScript reference (`@dualphi/core-wasm/reference`) have exactly this
+ * shape, so callers can swap one for the other and tests can hold the fast path to the
+ * reference.
+ *
+ * Layout: every matrix is a row-major f32 array. Shapes are passed explicitly; a wrapper
+ * validates sizes, buffer ownership and lengths and throws a `RangeError`/`TypeError`
+ * naming the argument before any kernel runs.
+ */
+
+/**
+ * A block of f32 values owned by one kernel set (for the wasm kernels: inside its linear
+ * memory). `view` is re-created whenever the memory has grown, so reading it again is
+ * always valid; do not keep a `view` across calls that may allocate.
+ */
+export interface F32Buffer {
+  /** Number of f32 elements. */
+  readonly length: number;
+  /** A live view of the elements. */
+  readonly view: Float32Array;
+  /** True after `free()`; a freed buffer passed to any kernel is a `TypeError`. */
+  readonly freed: boolean;
+  /** Returns the memory to the owning kernel set. Idempotent. */
+  free(): void;
+}
+
+/** Options of a general matrix product C = alpha · op(A) · op(B) + beta · C. */
+export interface GemmOptions {
+  /** Rows of op(A) and of C. */
+  m: number;
+  /** Columns of op(B) and of C. */
+  n: number;
+  /** Columns of op(A) = rows of op(B). */
+  k: number;
+  /** op(A) = Aᵀ: A is stored k × m. Default false (A is m × k). */
+  transA?: boolean;
+  /** op(B) = Bᵀ: B is stored n × k. Default false (B is k × n). */
+  transB?: boolean;
+  /** Default 1. */
+  alpha?: number;
+  /** Default 0; with beta = 0 the old contents of C are ignored (NaN in C does not leak). */
+  beta?: number;
+}
+
+/** Targets of the fused softmax cross-entropy. */
+export type SoftmaxTargets =
+  /** One class index per row, each an integer in [0, classes). */
+  | { labels: Int32Array | readonly number[] }
+  /** A probability row per row (soft labels), rows × classes. */
+  | { probabilities: F32Buffer };
+
+/**
+ * Batch means (natural log, nats) from one fused pass over the logits.
+ * crossEntropy = entropy + divergence, i.e. H(p, q) = H(p) + KL(p‖q).
+ */
+export interface SoftmaxCrossEntropyResult {
+  /** Mean H(p, q) over the rows. */
+  crossEntropy: number;
+  /** Mean target entropy H(p) (0 for class-index labels). */
+  entropy: number;
+  /** Mean KL(p‖q). */
+  divergence: number;
+  /** Mean entropy of the prediction H(q). */
+  predictionEntropy: number;
+}
+
+/** ‖G‖², ‖M‖² and G·M of the two terms of the delta-form heavy-ball step (theory.md §5). */
+export interface ProcessTerms {
+  /** ‖G‖² with G = −η·g. */
+  gradientNormSquared: number;
+  /** ‖M‖² with M = α·Δw(t − 1). */
+  momentumNormSquared: number;
+  /** G · M. */
+  dot: number;
+}
+
+export interface HeavyBallOptions {
+  learningRate: number;
+  momentum: number;
+  /** Also return the process terms (one extra pass is not needed: they are fused). */
+  telemetry?: boolean;
+}
+
+export interface MomentumOptions {
+  learningRate: number;
+  momentum: number;
+  nesterov?: boolean;
+}
+
+export interface AdamOptions {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** 1-based step count t for the bias corrections 1 − β^t. */
+  step: number;
+  /** Decoupled weight decay (AdamW): w ← w − η·λ·w. 0 (default) gives Adam. */
+  weightDecay?: number;
+}
+
+export interface Kernels {
+  /** 'wasm-simd' for the WebAssembly kernels, 'reference' for the TypeScript oracle. */
+  readonly name: string;
+
+  /** A zero-filled buffer of `length` f32 values (length ≥ 1). */
+  alloc(length: number): F32Buffer;
+  /** A buffer holding a copy of `data`. */
+  allocFrom(data: ArrayLike<number>): F32Buffer;
+  /** Bytes currently allocated through this kernel set (for leak tests). */
+  allocatedBytes(): number;
+
+  /** C = alpha · op(A) · op(B) + beta · C. */
+  gemm(a: F32Buffer, b: F32Buffer, c: F32Buffer, options: GemmOptions): void;
+
+  /** x[r, c] += bias[c] for a rows × cols matrix x. */
+  biasAdd(x: F32Buffer, bias: F32Buffer, rows: number, cols: number): void;
+  /** out[c] = Σ_r x[r, c] (the bias gradient); with accumulate, out[c] += Σ_r x[r, c]. */
+  columnSums(
+    x: F32Buffer,
+    out: F32Buffer,
+    rows: number,
+    cols: number,
+    options?: { accumulate?: boolean },
+  ): void;
+
+  /** out = max(0, x) over n elements (out may be x). */
+  relu(x: F32Buffer, out: F32Buffer, n: number): void;
+  /** gradIn = gradOut where x > 0, else 0 (x is the pre-activation; gradIn may be gradOut). */
+  reluBackward(x: F32Buffer, gradOut: F32Buffer, gradIn: F32Buffer, n: number): void;
+  /** out = tanh(x) (out may be x). */
+  tanh(x: F32Buffer, out: F32Buffer, n: number): void;
+  /** gradIn = gradOut · (1 − y²) with y = tanh(x) the forward output (gradIn may be gradOut). */
+  tanhBackward(y: F32Buffer, gradOut: F32Buffer, gradIn: F32Buffer, n: number): void;
+
+  /**
+   * Fused softmax cross-entropy over rows × classes logits: returns batch means of the loss
+   * and its split; writes the gradient of the *mean* cross-entropy with respect to the
+   * logits, (q − p) / rows, into `gradient` when given (it may be the logits buffer itself),
+   * and the softmax probabilities q into `probabilities` when given. Stable for any finite
+   * logits.
+   */
+  softmaxCrossEntropy(
+    logits: F32Buffer,
+    targets: SoftmaxTargets,
+    rows: number,
+    classes: number,
+    outputs?: { gradient?: F32Buffer; probabilities?: F32Buffer },
+  ): SoftmaxCrossEntropyResult;
+
+  /** Mean over rows of H(p) = −Σ p log p, accumulated in f64; per-row values into `out`. */
+  entropy(p: F32Buffer, rows: number, cols: number, out?: F32Buffer): number;
+  /** Mean over rows of H(p, q) = −Σ p log q (f64 accumulation); per-row values into `out`. */
+  crossEntropy(p: F32Buffer, q: F32Buffer, rows: number, cols: number, out?: F32Buffer): number;
+  /** Mean over rows of KL(p‖q) = Σ p log(p/q) (f64 accumulation, 0·log 0 = 0, +∞ where p > 0 = q). */
+  klDivergence(p: F32Buffer, q: F32Buffer, rows: number, cols: number, out?: F32Buffer): number;
+
+  /**
+   * The papers' delta-form heavy ball over n parameters (theory.md §4):
+   * Δw ← α·Δw − η·g; w ← w + Δw. With telemetry, also returns the process terms
+   * G = −η·g and M = α·Δw(t − 1) of this step.
+   */
+  heavyBall(
+    weights: F32Buffer,
+    delta: F32Buffer,
+    gradient: F32Buffer,
+    n: number,
+    options: HeavyBallOptions,
+  ): ProcessTerms | undefined;
+
+  /** tfjs/PyTorch momentum: v ← μ·v + g; w ← w − η·v (Nesterov: w ← w − η·(g + μ·v)). */
+  momentumUpdate(
+    weights: F32Buffer,
+    velocity: F32Buffer,
+    gradient: F32Buffer,
+    n: number,
+    options: MomentumOptions,
+  ): void;
+
+  /** Adam (weightDecay 0) or AdamW (decoupled weight decay). */
+  adam(
+    weights: F32Buffer,
+    firstMoment: F32Buffer,
+    secondMoment: F32Buffer,
+    gradient: F32Buffer,
+    n: number,
+    options: AdamOptions,
+  ): void;
+
+  /** Σ a·b over n elements, accumulated in f64. */
+  dot(a: F32Buffer, b: F32Buffer, n: number): number;
+  /** Σ a² over n elements, accumulated in f64. */
+  sumOfSquares(a: F32Buffer, n: number): number;
+  /** out[r] = index of the first largest value of row r. */
+  argmaxRows(x: F32Buffer, rows: number, cols: number, out: Int32Array): void;
+}
