@@ -1,0 +1,12 @@
+/**
+ * `@dualphi/optimizer`: the dual process model of cross-entropy (Jaeger, arXiv 2104.13277;
+ * arXiv 2006.04751; arXiv 2410.12984) — the golden-ratio constants and their derivation, the
+ * dual-process optimizer and baselines, losses with their entropy/divergence split, data
+ * loading, an MLP training engine and checkpoints.
+ *
+ * @packageDocumentation
+ */
+
+export { getDefaultKernels, resolveKernels } from './kernels.js';
+export * from './optimizers/index.js';
+export * from './theory/index.js';

@@ -1,0 +1,26 @@
+export type {
+  AdamOptions,
+  AdamWOptions,
+  ArrayOptimizerState,
+  ArrayParameter,
+  DualProcessOptions,
+  HyperParameterValue,
+  MomentumOptions,
+  Optimizer,
+  OptimizerConfig,
+  OptimizerName,
+  OptimizerState,
+  ParameterTensor,
+  ProcessBalance,
+  SerializedOptimizerState,
+  SgdOptions,
+  StepTelemetry,
+} from './types.js';
+export {
+  type HyperParameterRule,
+  hyperParameterRules,
+  OptimizerOptionError,
+  requireHyperParameter,
+  validateHyperParameter,
+  validateHyperParameters,
+} from './validate.js';

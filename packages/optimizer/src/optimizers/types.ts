@@ -1,0 +1,178 @@
+/**
+ * The one shape every optimizer has (in the manner of optax: `init` and `update` with
+ * explicit, serialisable state). Buffers live in a {@link Kernels} instance from
+ * `@dualphi/core-wasm`; a plain f64 path over `Float64Array`s (`initArrays` /
+ * `updateArrays`) runs the same rule as a reference the kernel path is tested against.
+ */
+import type { F32Buffer, Kernels } from '@dualphi/core-wasm';
+
+/** A named parameter tensor (flattened); names must be unique within one model. */
+export interface ParameterTensor {
+  /** E.g. `'dense0/weights'`. */
+  readonly name: string;
+  /** The values, updated in place by {@link Optimizer.update}. */
+  readonly value: F32Buffer;
+}
+
+/** A named parameter tensor as f64 values, for the reference path {@link Optimizer.updateArrays}. */
+export interface ArrayParameter {
+  /** E.g. `'dense0/weights'`. */
+  readonly name: string;
+  /** The values, updated in place. */
+  readonly value: Float64Array;
+}
+
+/**
+ * Optimizer state: the number of updates taken and the slot buffers, keyed
+ * `${parameterName}/${slotName}` (e.g. `dense0/weights/delta`), all in the same kernels.
+ */
+export interface OptimizerState {
+  /** Updates taken so far (Adam's bias corrections use step + 1 for the next one). */
+  step: number;
+  /** Slot buffers keyed `${parameterName}/${slotName}`. */
+  slots: Map<string, F32Buffer>;
+}
+
+/** The f64 counterpart of {@link OptimizerState} used by the reference path. */
+export interface ArrayOptimizerState {
+  /** Updates taken so far. */
+  step: number;
+  /** Slot arrays keyed `${parameterName}/${slotName}`. */
+  slots: Map<string, Float64Array>;
+}
+
+/** {@link OptimizerState} as plain data (copies), e.g. for a checkpoint. */
+export interface SerializedOptimizerState {
+  /** Updates taken so far. */
+  step: number;
+  /** Copies of the slot values keyed `${parameterName}/${slotName}`. */
+  slots: Record<string, Float32Array>;
+}
+
+/**
+ * Balance of the two processes of one step (theory.md §5; an interpretation of this
+ * project, not a quantity from the papers): the gradient term G = −η·g and the momentum term
+ * M = α·Δw(t − 1) of the delta-form update Δw(t) = G + M.
+ */
+export interface ProcessBalance {
+  /** ‖G‖. */
+  gradientNorm: number;
+  /** ‖M‖. */
+  momentumNorm: number;
+  /** θ = atan2(‖M‖, ‖G‖): π/4 where both processes are equal, 0 with no momentum. */
+  angle: number;
+  /** G·M / (‖G‖‖M‖), 0 when either norm is 0: do the processes pull the same way? */
+  cosine: number;
+}
+
+/** Process balance of one update, per parameter tensor and over all of them (theory.md §5). */
+export interface StepTelemetry {
+  /** Over the concatenation of all tensors. */
+  overall: ProcessBalance;
+  /** Keyed by parameter name. */
+  perTensor: ReadonlyMap<string, ProcessBalance>;
+}
+
+/** The optimizers this package provides. */
+export type OptimizerName = 'dualProcess' | 'sgd' | 'momentum' | 'adam' | 'adamw';
+
+/** A hyper-parameter value. */
+export type HyperParameterValue = number | boolean;
+
+/** An optimizer's name and hyper-parameters as plain JSON-able data; see `optimizerFromConfig`. */
+export interface OptimizerConfig {
+  /** Which optimizer. */
+  name: OptimizerName;
+  /** Its hyper-parameters (all of them, as {@link Optimizer.hyperParameters}). */
+  hyperParameters: Record<string, HyperParameterValue>;
+}
+
+/**
+ * An optimizer: hyper-parameters plus an update rule applied to named parameter tensors with
+ * explicit state. All optimizers of this package share this interface.
+ */
+export interface Optimizer {
+  /** Which optimizer. */
+  readonly name: OptimizerName;
+  /** The current hyper-parameter values (a frozen snapshot; re-read after {@link set}). */
+  readonly hyperParameters: Readonly<Record<string, HyperParameterValue>>;
+  /**
+   * Changes one hyper-parameter after validating it; the next update uses the new value.
+   *
+   * @throws OptimizerOptionError for an unknown name or a value out of range.
+   */
+  set(name: string, value: HyperParameterValue): void;
+  /** Allocates zeroed slots for the parameters in `kernels`; step 0. */
+  init(kernels: Kernels, parameters: readonly ParameterTensor[]): OptimizerState;
+  /**
+   * One update, in place: parameters and state change, gradients are only read. Returns the
+   * process-balance telemetry for `dualProcess` (when its `telemetry` is on), else undefined.
+   *
+   * @throws RangeError when gradients and parameters do not match or the state lacks a slot.
+   */
+  update(
+    kernels: Kernels,
+    parameters: readonly ParameterTensor[],
+    gradients: readonly F32Buffer[],
+    state: OptimizerState,
+  ): StepTelemetry | undefined;
+  /** Like {@link init} for the f64 reference path. */
+  initArrays(parameters: readonly ArrayParameter[]): ArrayOptimizerState;
+  /**
+   * The same update rule in plain f64 arithmetic (the reference the kernel path is tested
+   * against; slow, for tests and for exact checks of the papers' numbers).
+   */
+  updateArrays(
+    parameters: readonly ArrayParameter[],
+    gradients: readonly (Float64Array | readonly number[])[],
+    state: ArrayOptimizerState,
+  ): StepTelemetry | undefined;
+  /** Name and current hyper-parameters as data; `optimizerFromConfig` rebuilds the optimizer. */
+  toConfig(): OptimizerConfig;
+}
+
+/** Options of `dualProcess()` (theory.md §4). */
+export interface DualProcessOptions {
+  /** η; default `golden.learningRate` = (1 − α)² (or 0.016 with `rounded`). Finite, > 0. */
+  learningRate?: number;
+  /** α; default `golden.momentum` = √2/φ (or 0.874 with `rounded`). In [0, 1). */
+  momentum?: number;
+  /** Use the papers' rounded constants 0.874 / 0.016 as defaults. Default false. */
+  rounded?: boolean;
+  /** Return process-balance telemetry after each update (theory.md §5). Default true. */
+  telemetry?: boolean;
+}
+
+/** Options of `sgd()`. */
+export interface SgdOptions {
+  /** η, finite and > 0. */
+  learningRate: number;
+}
+
+/** Options of `momentum()` (tfjs / PyTorch convention). */
+export interface MomentumOptions {
+  /** η, finite and > 0. */
+  learningRate: number;
+  /** μ in [0, 1). */
+  momentum: number;
+  /** Nesterov momentum (needs μ > 0). Default false. */
+  nesterov?: boolean;
+}
+
+/** Options of `adam()`. */
+export interface AdamOptions {
+  /** Default 0.001. Finite, > 0. */
+  learningRate?: number;
+  /** Default 0.9. In [0, 1). */
+  beta1?: number;
+  /** Default 0.999. In [0, 1). */
+  beta2?: number;
+  /** Default 1e-8. Finite, > 0. */
+  epsilon?: number;
+}
+
+/** Options of `adamw()`. */
+export interface AdamWOptions extends AdamOptions {
+  /** Decoupled weight decay λ (w ← w − η·λ·w); default 0.01. Finite, ≥ 0. */
+  weightDecay?: number;
+}

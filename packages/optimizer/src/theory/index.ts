@@ -1,0 +1,4 @@
+export { type DerivationStep, derivation } from './derivation.js';
+export { type GoldenConstants, type GoldenRoots, golden, mirroredGoldenRoots } from './golden.js';
+export { fixedPointBase, logBase } from './logarithm.js';
+export { dualProcessTerms, type UnitCircleFacts, unitCircle } from './unit-circle.js';
