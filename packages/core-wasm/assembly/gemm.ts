@@ -1,0 +1,408 @@
+/**
+ * General matrix product C = α·op(A)·op(B) + β·C over row-major f32 matrices.
+ *
+ * The structure follows Goto & van de Geijn, "Anatomy of high-performance matrix
+ * multiplication" (ACM TOMS 34(3), 2008): op(B) is packed one KC × NC block at a time,
+ * op(A) one MC × KC block at a time, and a 4 × 8 register-blocked micro-kernel multiplies
+ * a 4-row panel of A by an 8-column panel of B. Eight f32x4 accumulators, two B vectors
+ * and one broadcast A value fit x64's sixteen xmm registers; 6 × 8 spills (see
+ * performance.md). Transposes happen while packing, so all four transpose combinations run
+ * the same micro-kernel at the same speed; edges are zero-padded in the packed panels, so
+ * there is no scalar edge path inside the k loop. α is folded into the packed A panel.
+ */
+
+/** Rows of the micro-kernel tile. */
+const MR: i32 = 4;
+/** Columns of the micro-kernel tile (two f32x4 vectors). */
+const NR: i32 = 8;
+/** Depth of a packed block: a 4 × KC A panel (4 KiB) plus an 8 × KC B panel (8 KiB) stay in L1. */
+const KC: i32 = 256;
+/** Rows of a packed A block: MC × KC × 4 bytes = 128 KiB, kept in L2. */
+const MC: i32 = 128;
+/** Columns of a packed B block: KC × NC × 4 bytes = 512 KiB, kept in L2/L3. */
+const NC: i32 = 512;
+
+// Packing buffers: allocated on first use and grown (never beyond the block sizes above),
+// so repeated calls allocate nothing and memory stays bounded.
+let packA: usize = 0;
+let packACapacity: usize = 0;
+let packB: usize = 0;
+let packBCapacity: usize = 0;
+/** A 4 × 8 tile the micro-kernel writes to when its C tile crosses the matrix edge. */
+let edgeTile: usize = 0;
+
+/** How a finished tile combines with the old C: overwrite, add, or scale old C by β first. */
+const STORE_OVERWRITE: i32 = 0;
+const STORE_ADD: i32 = 1;
+const STORE_BETA: i32 = 2;
+
+function ensurePackA(bytes: usize): usize {
+  if (bytes > packACapacity) {
+    if (packA !== 0) heap.free(packA);
+    packA = heap.alloc(bytes);
+    packACapacity = bytes;
+  }
+  return packA;
+}
+
+function ensurePackB(bytes: usize): usize {
+  if (bytes > packBCapacity) {
+    if (packB !== 0) heap.free(packB);
+    packB = heap.alloc(bytes);
+    packBCapacity = bytes;
+  }
+  return packB;
+}
+
+function roundUp(x: i32, to: i32): i32 {
+  return ((x + to - 1) / to) * to;
+}
+
+/**
+ * Packs rows [ic, ic + mc) and depth [pc, pc + kc) of op(A), scaled by α, into 4-row
+ * panels: panel r holds op(A)[ic + 4r + i, pc + p] · α at index p·4 + i. Rows past m are 0.
+ */
+function packBlockA(
+  a: usize,
+  transA: bool,
+  m: i32,
+  k: i32,
+  ic: i32,
+  mc: i32,
+  pc: i32,
+  kc: i32,
+  alpha: f32,
+  dst: usize,
+): void {
+  const alphaV = f32x4.splat(alpha);
+  for (let ir = 0; ir < mc; ir += MR) {
+    const rows = min(MR, mc - ir);
+    let panel = dst + ((<usize>ir * <usize>kc) << 2);
+    const row0 = ic + ir;
+    if (!transA) {
+      // A is m × k: element (i, p) at i·k + p. Four rows are read in 4 × 4 tiles and
+      // transposed in registers so the panel is written as whole vectors.
+      if (rows === MR) {
+        let s0 = a + ((<usize>row0 * <usize>k + <usize>pc) << 2);
+        let s1 = s0 + ((<usize>k) << 2);
+        let s2 = s1 + ((<usize>k) << 2);
+        let s3 = s2 + ((<usize>k) << 2);
+        let p = 0;
+        for (; p + 4 <= kc; p += 4) {
+          const r0 = v128.load(s0);
+          const r1 = v128.load(s1);
+          const r2 = v128.load(s2);
+          const r3 = v128.load(s3);
+          const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+          const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+          const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+          const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+          v128.store(panel, f32x4.mul(f32x4.shuffle(t0, t2, 0, 1, 4, 5), alphaV));
+          v128.store(panel, f32x4.mul(f32x4.shuffle(t0, t2, 2, 3, 6, 7), alphaV), 16);
+          v128.store(panel, f32x4.mul(f32x4.shuffle(t1, t3, 0, 1, 4, 5), alphaV), 32);
+          v128.store(panel, f32x4.mul(f32x4.shuffle(t1, t3, 2, 3, 6, 7), alphaV), 48);
+          s0 += 16;
+          s1 += 16;
+          s2 += 16;
+          s3 += 16;
+          panel += 64;
+        }
+        for (; p < kc; p++) {
+          store<f32>(panel, load<f32>(s0) * alpha);
+          store<f32>(panel, load<f32>(s1) * alpha, 4);
+          store<f32>(panel, load<f32>(s2) * alpha, 8);
+          store<f32>(panel, load<f32>(s3) * alpha, 12);
+          s0 += 4;
+          s1 += 4;
+          s2 += 4;
+          s3 += 4;
+          panel += 16;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          for (let i = 0; i < MR; i++) {
+            let v: f32 = 0;
+            if (i < rows) {
+              v = load<f32>(a + ((<usize>(row0 + i) * <usize>k + <usize>(pc + p)) << 2)) * alpha;
+            }
+            store<f32>(panel + ((<usize>i) << 2), v);
+          }
+          panel += 16;
+        }
+      }
+    } else {
+      // A is stored k × m: element (i, p) of op(A) at p·m + i, so four rows are contiguous.
+      if (rows === MR) {
+        let src = a + ((<usize>pc * <usize>m + <usize>row0) << 2);
+        const stride = (<usize>m) << 2;
+        for (let p = 0; p < kc; p++) {
+          v128.store(panel, f32x4.mul(v128.load(src), alphaV));
+          src += stride;
+          panel += 16;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          for (let i = 0; i < MR; i++) {
+            let v: f32 = 0;
+            if (i < rows) {
+              v = load<f32>(a + ((<usize>(pc + p) * <usize>m + <usize>(row0 + i)) << 2)) * alpha;
+            }
+            store<f32>(panel + ((<usize>i) << 2), v);
+          }
+          panel += 16;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Packs depth [pc, pc + kc) and columns [jc, jc + nc) of op(B) into 8-column panels:
+ * panel s holds op(B)[pc + p, jc + 8s + j] at index p·8 + j. Columns past n are 0.
+ */
+function packBlockB(
+  b: usize,
+  transB: bool,
+  n: i32,
+  k: i32,
+  jc: i32,
+  nc: i32,
+  pc: i32,
+  kc: i32,
+  dst: usize,
+): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const cols = min(NR, nc - jr);
+    let panel = dst + ((<usize>jr * <usize>kc) << 2);
+    const col0 = jc + jr;
+    if (!transB) {
+      // B is k × n: eight columns of one row are contiguous.
+      if (cols === NR) {
+        let src = b + ((<usize>pc * <usize>n + <usize>col0) << 2);
+        const stride = (<usize>n) << 2;
+        for (let p = 0; p < kc; p++) {
+          v128.store(panel, v128.load(src));
+          v128.store(panel, v128.load(src, 16), 16);
+          src += stride;
+          panel += 32;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          const row = b + ((<usize>(pc + p) * <usize>n) << 2);
+          for (let j = 0; j < NR; j++) {
+            let v: f32 = 0;
+            if (j < cols) v = load<f32>(row + ((<usize>(col0 + j)) << 2));
+            store<f32>(panel + ((<usize>j) << 2), v);
+          }
+          panel += 32;
+        }
+      }
+    } else {
+      // B is stored n × k: element (p, j) of op(B) at j·k + p. Eight rows of B are read in
+      // 4 × 4 tiles and transposed in registers.
+      if (cols === NR) {
+        const stride = (<usize>k) << 2;
+        let s0 = b + ((<usize>col0 * <usize>k + <usize>pc) << 2);
+        let p = 0;
+        for (; p + 4 <= kc; p += 4) {
+          for (let half = 0; half < 2; half++) {
+            const base = s0 + <usize>(half * 4) * stride;
+            const r0 = v128.load(base);
+            const r1 = v128.load(base + stride);
+            const r2 = v128.load(base + 2 * stride);
+            const r3 = v128.load(base + 3 * stride);
+            const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+            const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+            const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+            const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+            const out = panel + ((<usize>half) << 4);
+            v128.store(out, f32x4.shuffle(t0, t2, 0, 1, 4, 5));
+            v128.store(out, f32x4.shuffle(t0, t2, 2, 3, 6, 7), 32);
+            v128.store(out, f32x4.shuffle(t1, t3, 0, 1, 4, 5), 64);
+            v128.store(out, f32x4.shuffle(t1, t3, 2, 3, 6, 7), 96);
+          }
+          s0 += 16;
+          panel += 128;
+        }
+        for (; p < kc; p++) {
+          for (let j = 0; j < NR; j++) {
+            store<f32>(panel + ((<usize>j) << 2), load<f32>(s0 + <usize>j * stride));
+          }
+          s0 += 4;
+          panel += 32;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          for (let j = 0; j < NR; j++) {
+            let v: f32 = 0;
+            if (j < cols)
+              v = load<f32>(b + ((<usize>(col0 + j) * <usize>k + <usize>(pc + p)) << 2));
+            store<f32>(panel + ((<usize>j) << 2), v);
+          }
+          panel += 32;
+        }
+      }
+    }
+  }
+}
+
+/** Writes one 8-wide row of a finished tile into C according to the store mode. */
+function storeRow(cp: usize, lo: v128, hi: v128, mode: i32, betaV: v128): void {
+  if (mode === STORE_OVERWRITE) {
+    v128.store(cp, lo);
+    v128.store(cp, hi, 16);
+  } else if (mode === STORE_ADD) {
+    v128.store(cp, f32x4.add(v128.load(cp), lo));
+    v128.store(cp, f32x4.add(v128.load(cp, 16), hi), 16);
+  } else {
+    v128.store(cp, f32x4.add(f32x4.mul(v128.load(cp), betaV), lo));
+    v128.store(cp, f32x4.add(f32x4.mul(v128.load(cp, 16), betaV), hi), 16);
+  }
+}
+
+/**
+ * The 4 × 8 micro-kernel: the product of a packed 4 × kc A panel and a packed kc × 8 B
+ * panel, combined into the C tile at `c` (row stride `ldc` elements). A tile that crosses
+ * the edge of C (`rows` < 4 or `cols` < 8) goes through `edgeTile` so nothing outside C is
+ * touched.
+ */
+function microKernel(
+  ap: usize,
+  bp: usize,
+  kc: i32,
+  c: usize,
+  ldc: i32,
+  rows: i32,
+  cols: i32,
+  mode: i32,
+  beta: f32,
+): void {
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0);
+  let c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0);
+  let c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    const a0 = v128.load32_splat(ap);
+    c00 = f32x4.add(c00, f32x4.mul(a0, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+    const a1 = v128.load32_splat(ap, 4);
+    c10 = f32x4.add(c10, f32x4.mul(a1, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+    const a2 = v128.load32_splat(ap, 8);
+    c20 = f32x4.add(c20, f32x4.mul(a2, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+    const a3 = v128.load32_splat(ap, 12);
+    c30 = f32x4.add(c30, f32x4.mul(a3, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    ap += 16;
+    bp += 32;
+  }
+  const betaV = f32x4.splat(beta);
+  if (rows === MR && cols === NR) {
+    const stride = (<usize>ldc) << 2;
+    storeRow(c, c00, c01, mode, betaV);
+    storeRow(c + stride, c10, c11, mode, betaV);
+    storeRow(c + 2 * stride, c20, c21, mode, betaV);
+    storeRow(c + 3 * stride, c30, c31, mode, betaV);
+    return;
+  }
+  const t = edgeTile;
+  v128.store(t, c00);
+  v128.store(t, c01, 16);
+  v128.store(t, c10, 32);
+  v128.store(t, c11, 48);
+  v128.store(t, c20, 64);
+  v128.store(t, c21, 80);
+  v128.store(t, c30, 96);
+  v128.store(t, c31, 112);
+  for (let i = 0; i < rows; i++) {
+    const row = c + ((<usize>i * <usize>ldc) << 2);
+    for (let j = 0; j < cols; j++) {
+      const cp = row + ((<usize>j) << 2);
+      const v = load<f32>(t + ((<usize>(i * NR + j)) << 2));
+      if (mode === STORE_OVERWRITE) store<f32>(cp, v);
+      else if (mode === STORE_ADD) store<f32>(cp, load<f32>(cp) + v);
+      else store<f32>(cp, load<f32>(cp) * beta + v);
+    }
+  }
+}
+
+/** C = β·C over m × n (β = 0 writes zeros, so NaN in the old C does not survive). */
+function scaleC(c: usize, count: usize, beta: f32): void {
+  if (beta === 1) return;
+  if (beta === 0) {
+    memory.fill(c, 0, count << 2);
+    return;
+  }
+  for (let i: usize = 0; i < count; i++) {
+    const cp = c + (i << 2);
+    store<f32>(cp, load<f32>(cp) * beta);
+  }
+}
+
+/**
+ * C = α·op(A)·op(B) + β·C with op(A) m × k and op(B) k × n, all row-major and unpadded:
+ * A is m × k (k × m when transA), B is k × n (n × k when transB), C is m × n. With β = 0
+ * the old contents of C are ignored. Sizes must be ≥ 1 (checked by the TypeScript wrapper).
+ */
+export function gemm(
+  transA: i32,
+  transB: i32,
+  m: i32,
+  n: i32,
+  k: i32,
+  alpha: f32,
+  a: usize,
+  b: usize,
+  beta: f32,
+  c: usize,
+): void {
+  if (alpha === 0) {
+    scaleC(c, <usize>m * <usize>n, beta);
+    return;
+  }
+  const mcMax = min(MC, roundUp(m, MR));
+  const ncMax = min(NC, roundUp(n, NR));
+  const kcMax = min(KC, k);
+  const pa = ensurePackA((<usize>mcMax * <usize>kcMax) << 2);
+  const pb = ensurePackB((<usize>ncMax * <usize>kcMax) << 2);
+  if (edgeTile === 0) edgeTile = heap.alloc(MR * NR * 4);
+  const firstMode = beta === 0 ? STORE_OVERWRITE : beta === 1 ? STORE_ADD : STORE_BETA;
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      packBlockB(b, transB !== 0, n, k, jc, nc, pc, kc, pb);
+      const mode = pc === 0 ? firstMode : STORE_ADD;
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packBlockA(a, transA !== 0, m, k, ic, mc, pc, kc, alpha, pa);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const cols = min(NR, nc - jr);
+          const bPanel = pb + ((<usize>jr * <usize>kc) << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const rows = min(MR, mc - ir);
+            const cTile = c + ((<usize>(ic + ir) * <usize>n + <usize>(jc + jr)) << 2);
+            microKernel(
+              pa + ((<usize>ir * <usize>kc) << 2),
+              bPanel,
+              kc,
+              cTile,
+              n,
+              rows,
+              cols,
+              mode,
+              beta,
+            );
+          }
+        }
+      }
+    }
+  }
+}

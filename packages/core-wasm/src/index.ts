@@ -1,0 +1,9 @@
+/**
+ * `@dualphi/core-wasm`: SIMD WebAssembly kernels (GEMM, fused softmax cross-entropy with its
+ * entropy/divergence split, fused optimizer updates) behind the `Kernels` contract.
+ * The plain TypeScript reference lives at `@dualphi/core-wasm/reference`.
+ */
+export { type LoadKernelsOptions, loadKernels, wasmUrl } from './loader.js';
+export type { WasmF32Buffer, WasmHeap, WasmI32Buffer } from './memory.js';
+export type * from './types.js';
+export type { WasmKernels } from './wasm-kernels.js';
