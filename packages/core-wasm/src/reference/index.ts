@@ -1,0 +1,16 @@
+/**
+ * `@dualphi/core-wasm/reference`: the plain TypeScript oracle. `createReferenceKernels()`
+ * fulfils the same {@link Kernels} contract as the wasm kernels; the pure functions over
+ * Float32Arrays are exported too, for tests and for reading.
+ *
+ * @packageDocumentation
+ */
+export type * from '../types.js';
+export { relu, reluBackward, tanh, tanhBackward } from './activations.js';
+export { biasAdd, columnSums } from './bias.js';
+export { crossEntropy, entropy, klDivergence } from './entropy.js';
+export { gemm } from './gemm.js';
+export { createReferenceKernels } from './kernels.js';
+export { argmaxRows, dot, sumOfSquares } from './reductions.js';
+export { type ReferenceTargets, softmaxCrossEntropy } from './softmax.js';
+export { adam, type FloatArray, heavyBall, momentumUpdate } from './updates.js';

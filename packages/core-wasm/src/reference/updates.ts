@@ -1,0 +1,93 @@
+/**
+ * Reference parameter updates, one element at a time. Each works on Float32Array (the
+ * buffers of a kernel set) or Float64Array (to check the papers' test vectors in double
+ * precision); arithmetic is done in f64 and rounded once when stored.
+ */
+import type { ProcessTerms } from '../types.js';
+
+/** The arrays an update works on. */
+export type FloatArray = Float32Array | Float64Array;
+
+/**
+ * The papers' delta-form heavy ball (theory.md §4):
+ *   Δw(t) = −η · g(t) + α · Δw(t − 1),   w(t + 1) = w(t) + Δw(t).
+ * Returns the process terms of this step (theory.md §5, the project's interpretation):
+ * ‖G‖², ‖M‖² and G · M for G = −η·g and M = α·Δw(t − 1), accumulated in f64.
+ */
+export function heavyBall(
+  weights: FloatArray,
+  delta: FloatArray,
+  gradient: FloatArray,
+  n: number,
+  learningRate: number,
+  momentum: number,
+): ProcessTerms {
+  let gradientNormSquared = 0;
+  let momentumNormSquared = 0;
+  let dot = 0;
+  for (let i = 0; i < n; i++) {
+    const g = -learningRate * gradient[i];
+    const m = momentum * delta[i];
+    gradientNormSquared += g * g;
+    momentumNormSquared += m * m;
+    dot += g * m;
+    delta[i] = g + m;
+    weights[i] += delta[i];
+  }
+  return { gradientNormSquared, momentumNormSquared, dot };
+}
+
+/**
+ * Momentum in the tfjs `tf.train.momentum` / PyTorch `SGD` convention: v ← μ·v + g, then
+ * w ← w − η·v, or with Nesterov w ← w − η·(g + μ·v) using the new v. With a constant η it
+ * follows the same trajectory as {@link heavyBall} (Δw = −η·v, theory.md §4).
+ */
+export function momentumUpdate(
+  weights: FloatArray,
+  velocity: FloatArray,
+  gradient: FloatArray,
+  n: number,
+  learningRate: number,
+  momentum: number,
+  nesterov: boolean,
+): void {
+  for (let i = 0; i < n; i++) {
+    const v = momentum * velocity[i] + gradient[i];
+    velocity[i] = v;
+    const step = nesterov ? gradient[i] + momentum * v : v;
+    weights[i] -= learningRate * step;
+  }
+}
+
+/**
+ * Adam (Kingma & Ba) with bias correction, and AdamW (Loshchilov & Hutter) when
+ * weightDecay > 0: m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², m̂ = m / (1 − β₁ᵗ),
+ * v̂ = v / (1 − β₂ᵗ), w ← w − η·λ·w − η·m̂ / (√v̂ + ε) with the decay taken from the old w
+ * (the PyTorch `AdamW` order).
+ */
+export function adam(
+  weights: FloatArray,
+  firstMoment: FloatArray,
+  secondMoment: FloatArray,
+  gradient: FloatArray,
+  n: number,
+  learningRate: number,
+  beta1: number,
+  beta2: number,
+  epsilon: number,
+  step: number,
+  weightDecay: number,
+): void {
+  const firstCorrection = 1 - beta1 ** step;
+  const secondCorrection = 1 - beta2 ** step;
+  for (let i = 0; i < n; i++) {
+    const g = gradient[i];
+    const m = beta1 * firstMoment[i] + (1 - beta1) * g;
+    const v = beta2 * secondMoment[i] + (1 - beta2) * g * g;
+    firstMoment[i] = m;
+    secondMoment[i] = v;
+    const w = weights[i];
+    const adaptive = m / firstCorrection / (Math.sqrt(v / secondCorrection) + epsilon);
+    weights[i] = w - learningRate * weightDecay * w - learningRate * adaptive;
+  }
+}
