@@ -1,3 +1,10 @@
+export { adam, adamw } from './adam.js';
+export { optimizerFromConfig, optimizerNames } from './config.js';
+export { dualProcess } from './dual-process.js';
+export { momentum } from './momentum.js';
+export { sgd } from './sgd.js';
+export { disposeOptimizerState, restoreOptimizerState, serializeOptimizerState } from './state.js';
+export { processBalance } from './telemetry.js';
 export type {
   AdamOptions,
   AdamWOptions,

@@ -1,0 +1,48 @@
+/**
+ * Optimizer state as plain data and back, e.g. for checkpoints.
+ */
+import type { F32Buffer, Kernels } from '@dualphi/core-wasm';
+import type { OptimizerState, SerializedOptimizerState } from './types.js';
+
+/** Copies the state out of the kernels' memory: `step` and a `Float32Array` per slot. */
+export function serializeOptimizerState(state: OptimizerState): SerializedOptimizerState {
+  const slots: Record<string, Float32Array> = {};
+  for (const [key, buffer] of state.slots) slots[key] = buffer.view.slice(0, buffer.length);
+  return { step: state.step, slots };
+}
+
+/**
+ * Allocates the slots of a serialized state in `kernels` (copies).
+ *
+ * @throws RangeError when `step` is not a non-negative integer or a slot is not a non-empty
+ *   `Float32Array` (nothing stays allocated then).
+ */
+export function restoreOptimizerState(
+  kernels: Kernels,
+  serialized: SerializedOptimizerState,
+): OptimizerState {
+  if (!Number.isSafeInteger(serialized?.step) || serialized.step < 0) {
+    throw new RangeError(
+      `restoreOptimizerState: "step" must be an integer ≥ 0, got ${String(serialized?.step)}`,
+    );
+  }
+  if (serialized.slots === null || typeof serialized.slots !== 'object') {
+    throw new RangeError('restoreOptimizerState: "slots" must be an object of Float32Arrays');
+  }
+  for (const [key, values] of Object.entries(serialized.slots)) {
+    if (!(values instanceof Float32Array) || values.length === 0) {
+      throw new RangeError(`restoreOptimizerState: slot "${key}" must be a non-empty Float32Array`);
+    }
+  }
+  const slots = new Map<string, F32Buffer>();
+  for (const [key, values] of Object.entries(serialized.slots)) {
+    slots.set(key, kernels.allocFrom(values));
+  }
+  return { step: serialized.step, slots };
+}
+
+/** Frees every slot buffer and empties the state (idempotent). */
+export function disposeOptimizerState(state: OptimizerState): void {
+  for (const buffer of state.slots.values()) buffer.free();
+  state.slots.clear();
+}

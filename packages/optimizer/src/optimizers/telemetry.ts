@@ -1,0 +1,41 @@
+/**
+ * Process-balance telemetry (theory.md §5, this project's interpretation): from ‖G‖², ‖M‖²
+ * and G·M of the two terms of the delta-form step, the angle θ = atan2(‖M‖, ‖G‖) (π/4 where
+ * the two processes are equal) and the cosine between G and M.
+ */
+import type { ProcessTerms } from '@dualphi/core-wasm';
+import type { ProcessBalance, StepTelemetry } from './types.js';
+
+/**
+ * The balance of the two processes from their fused sums (theory.md §5).
+ *
+ * @returns Norms, the angle θ = atan2(‖M‖, ‖G‖) ∈ [0, π/2] and the cosine G·M / (‖G‖‖M‖)
+ *   (0 when either norm is 0; clamped to [−1, 1] against rounding).
+ */
+export function processBalance(terms: ProcessTerms): ProcessBalance {
+  const gradientNorm = Math.sqrt(terms.gradientNormSquared);
+  const momentumNorm = Math.sqrt(terms.momentumNormSquared);
+  const denominator = gradientNorm * momentumNorm;
+  const cosine = denominator > 0 ? Math.max(-1, Math.min(1, terms.dot / denominator)) : 0;
+  return { gradientNorm, momentumNorm, angle: Math.atan2(momentumNorm, gradientNorm), cosine };
+}
+
+/** Sums process terms of several tensors: the terms of their concatenation. */
+export function addProcessTerms(a: ProcessTerms, b: ProcessTerms): ProcessTerms {
+  return {
+    gradientNormSquared: a.gradientNormSquared + b.gradientNormSquared,
+    momentumNormSquared: a.momentumNormSquared + b.momentumNormSquared,
+    dot: a.dot + b.dot,
+  };
+}
+
+/** Collects per-tensor process terms into a {@link StepTelemetry}. */
+export function stepTelemetry(perTensorTerms: ReadonlyMap<string, ProcessTerms>): StepTelemetry {
+  let total: ProcessTerms = { gradientNormSquared: 0, momentumNormSquared: 0, dot: 0 };
+  const perTensor = new Map<string, ProcessBalance>();
+  for (const [name, terms] of perTensorTerms) {
+    total = addProcessTerms(total, terms);
+    perTensor.set(name, processBalance(terms));
+  }
+  return { overall: processBalance(total), perTensor };
+}
