@@ -1,0 +1,307 @@
+/**
+ * The dual-process optimizer as a TensorFlow.js `tf.Optimizer`: the papers' delta-form
+ * heavy-ball update with the golden-ratio learning rate and momentum (theory.md §4; Jaeger,
+ * arXiv 2006.04751 and 2104.13277):
+ *
+ *     Δw(t) = α·Δw(t − 1) − η·g(t)        w(t + 1) = w(t) + Δw(t)        Δw(0) = 0
+ *
+ * with α = √2/φ ≈ 0.874032 and η = (1 − α)² ≈ 0.015868 from `@dualphi/optimizer`'s `golden`.
+ */
+
+import type { StepTelemetry } from '@dualphi/optimizer';
+import { golden, validateHyperParameters } from '@dualphi/optimizer';
+import * as tf from '@tensorflow/tfjs-core';
+import { DeltaSlots } from './slots.js';
+import { type ProcessTerms, processTerms, stepTelemetry } from './telemetry.js';
+
+/** The name in validation messages: the same as `@dualphi/optimizer`'s `dualProcess()`. */
+const OPTIMIZER = 'dualProcess';
+const ALLOWED_OPTIONS = ['learningRate', 'momentum', 'rounded', 'telemetry'] as const;
+
+/** The raw process sums of the last step, one row [Σg², ΣΔw², Σg·Δw] per variable, and its η, α. */
+interface LastStepSums {
+  names: string[];
+  sums: tf.Tensor | number[][];
+  eta: number;
+  alpha: number;
+}
+
+/** Options of {@link dualProcess} and {@link DualProcessOptimizer}. */
+export interface DualProcessOptimizerOptions {
+  /** η; default `golden.learningRate` = (1 − α)² ≈ 0.0158679 (0.016 with `rounded`). Finite, > 0. */
+  learningRate?: number;
+  /** α; default `golden.momentum` = √2/φ ≈ 0.8740320 (0.874 with `rounded`). In [0, 1). */
+  momentum?: number;
+  /** Use the papers' rounded constants 0.874 / 0.016 as defaults. Default false. */
+  rounded?: boolean;
+  /**
+   * Compute the process-balance sums of every step (theory.md §5), readable through
+   * {@link DualProcessOptimizer.lastStepTelemetry}. Default false; the `processBalance()`
+   * callback switches it on for the duration of `fit`.
+   */
+  telemetry?: boolean;
+}
+
+/** The `applyGradients` argument: a map or a list of named gradients (tfjs does not export the type). */
+export type VariableGradients = Parameters<tf.Optimizer['applyGradients']>[0];
+
+/** One named tensor of optimizer state (tfjs does not export the type). */
+export type NamedTensor = Awaited<ReturnType<tf.Optimizer['getWeights']>>[number];
+
+/**
+ * The dual-process optimizer for TensorFlow.js (theory.md §4): the delta-form heavy ball
+ * Δw ← α·Δw − η·g; w ← w + Δw with the golden-ratio constants by default.
+ *
+ * Differences from `tf.train.momentum` (accumulator form a ← μ·a + g; w ← w − η·a): the state
+ * is the step Δw itself, so the trajectories are the same while η stays constant and differ
+ * once η changes (then the delta form keeps the old steps at their old scale, as the papers
+ * write it); {@link setLearningRate} and {@link setMomentum} both take effect on the next
+ * update; state is keyed by variable name; {@link dispose} releases every tensor it made.
+ *
+ * State order for {@link getWeights} / {@link setWeights} (what `model.save(…,
+ * {includeOptimizer: true})` stores): first the iteration count (`iter`, int32 scalar), then
+ * one slot per variable named `<variable name>/delta`, in the order the variables first
+ * reached {@link applyGradients} (tfjs-layers passes them in model-weight order). Restoring
+ * matches slots to variables by name (the tfjs-layers uniqueness suffix `_<n>` is ignored when
+ * the exact name is absent and the match is unique), not by position.
+ *
+ * @example
+ * ```ts
+ * import { dualProcess } from '@dualphi/tfjs-adapter';
+ * model.compile({ optimizer: dualProcess(), loss: 'categoricalCrossentropy' });
+ * ```
+ */
+export class DualProcessOptimizer extends tf.Optimizer {
+  /** The name tfjs serialization registers this class under. */
+  static get className(): string {
+    return 'DualProcess';
+  }
+
+  private learningRate_: number;
+  private momentum_: number;
+  /** Whether each step computes the process-balance sums (theory.md §5). */
+  telemetry: boolean;
+  private readonly slots = new DeltaSlots();
+  /** Raw sums of the last step (one row per variable), kept until read or replaced. */
+  private lastSums: {
+    names: string[];
+    sums: tf.Tensor | number[][];
+    eta: number;
+    alpha: number;
+  } | null = null;
+
+  /**
+   * @throws OptimizerOptionError (from `@dualphi/optimizer`) for an unknown option or a value
+   *   out of range, with the same message as `dualProcess()` there.
+   */
+  constructor(options: DualProcessOptimizerOptions = {}) {
+    super();
+    const valid = validateHyperParameters(
+      OPTIMIZER,
+      (options ?? {}) as Readonly<Record<string, unknown>>,
+      ALLOWED_OPTIONS,
+    );
+    const rounded = valid.rounded === true;
+    this.momentum_ =
+      (valid.momentum as number | undefined) ??
+      (rounded ? golden.roundedMomentum : golden.momentum);
+    this.learningRate_ =
+      (valid.learningRate as number | undefined) ??
+      (rounded ? golden.roundedLearningRate : golden.learningRate);
+    this.telemetry = valid.telemetry === true;
+  }
+
+  /** η, the learning rate the next update uses. */
+  get learningRate(): number {
+    return this.learningRate_;
+  }
+
+  /** α, the momentum the next update uses. */
+  get momentum(): number {
+    return this.momentum_;
+  }
+
+  /**
+   * Sets η for the next update (unlike the delta form's accumulator-form relatives, earlier
+   * steps keep their scale: Δw carries them).
+   *
+   * @throws OptimizerOptionError unless η is finite and > 0.
+   */
+  setLearningRate(learningRate: number): void {
+    this.learningRate_ = validateHyperParameters(OPTIMIZER, { learningRate })
+      .learningRate as number;
+  }
+
+  /**
+   * Sets α for the next update (tfjs's `MomentumOptimizer.setMomentum` only changes its
+   * config; this one changes the update).
+   *
+   * @throws OptimizerOptionError unless α ∈ [0, 1).
+   */
+  setMomentum(momentum: number): void {
+    this.momentum_ = validateHyperParameters(OPTIMIZER, { momentum }).momentum as number;
+  }
+
+  /**
+   * One delta-form step for every variable that has a gradient (theory.md §4):
+   * Δw ← α·Δw − η·g; w ← w + Δw. Variables with a null gradient are left alone.
+   *
+   * @throws RangeError when a gradient names no registered variable or has another shape.
+   */
+  override applyGradients(variableGradients: VariableGradients): void {
+    const entries = namedGradients(variableGradients);
+    const eta = this.learningRate_;
+    const alpha = this.momentum_;
+    const pairs = entries.map(({ name, gradient }) => {
+      const variable = tf.engine().registeredVariables[name];
+      if (variable === undefined) {
+        throw new RangeError(`DualProcessOptimizer: no variable named "${name}" is registered`);
+      }
+      if (!tf.util.arraysEqual(variable.shape, gradient.shape)) {
+        throw new RangeError(
+          `DualProcessOptimizer: the gradient of "${name}" has shape [${gradient.shape.join(', ')}] ` +
+            `but the variable has shape [${variable.shape.join(', ')}]`,
+        );
+      }
+      return { name, variable, gradient, delta: this.slots.deltaFor(variable) };
+    });
+    const sums = tf.tidy(() => {
+      const learningRate = tf.scalar(eta);
+      const momentum = tf.scalar(alpha);
+      const rows: tf.Tensor[] = [];
+      for (const { variable, gradient, delta } of pairs) {
+        if (this.telemetry) {
+          // Σg², ΣΔw(t−1)², Σg·Δw(t−1): the two processes G = −η·g and M = α·Δw(t−1)
+          // before they are added (theory.md §5).
+          rows.push(
+            tf.stack([
+              tf.sum(tf.square(gradient)),
+              tf.sum(tf.square(delta)),
+              tf.sum(tf.mul(gradient, delta)),
+            ]),
+          );
+        }
+        // Δw(t) = α·Δw(t − 1) − η·g(t); w(t + 1) = w(t) + Δw(t)   (theory.md §4)
+        const step = tf.sub(tf.mul(momentum, delta), tf.mul(learningRate, gradient));
+        delta.assign(step);
+        variable.assign(tf.add(variable, step));
+      }
+      return rows.length > 0 ? tf.stack(rows) : undefined;
+    }) as tf.Tensor | undefined;
+    this.replaceLastSums(
+      sums === undefined ? null : { names: pairs.map((p) => p.name), sums, eta, alpha },
+    );
+    this.incrementIterations();
+  }
+
+  /**
+   * The process balance of the last step (theory.md §5; an interpretation, not from the
+   * papers), per variable and overall, or undefined when that step ran without telemetry.
+   * Reads a few numbers from the backend (a synchronous download of 3 values per variable).
+   */
+  lastStepTelemetry(): StepTelemetry | undefined {
+    const last = this.lastSums;
+    if (last === null) return undefined;
+    const rows = last.sums instanceof tf.Tensor ? (last.sums.arraySync() as number[][]) : last.sums;
+    const perTensor = new Map<string, ProcessTerms>();
+    last.names.forEach((name, i) => {
+      const [gradientSquares, deltaSquares, gradientDotDelta] = rows[i];
+      perTensor.set(
+        name,
+        processTerms({ gradientSquares, deltaSquares, gradientDotDelta }, last.eta, last.alpha),
+      );
+    });
+    return stepTelemetry(perTensor);
+  }
+
+  /** Releases every tensor and wasm buffer this optimizer created; its state restarts at zero. */
+  override dispose(): void {
+    this.slots.dispose();
+    this.replaceLastSums(null);
+    super.dispose();
+  }
+
+  /**
+   * The state: `[iter, <variable>/delta …]` (see the class comment for the order). The delta
+   * tensors are the optimizer's own variables (not copies): read them, do not dispose them.
+   */
+  override async getWeights(): Promise<NamedTensor[]> {
+    return [await this.saveIterations(), ...this.slots.named()];
+  }
+
+  /**
+   * Restores the state from `[iter, <variable>/delta …]` (copies the tensors). Slots are
+   * matched to variables by name when those variables next reach {@link applyGradients}.
+   *
+   * @throws RangeError when the list is empty or an entry is not named `<variable>/delta`.
+   */
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    if (!Array.isArray(weightValues) || weightValues.length === 0) {
+      throw new RangeError(
+        'DualProcessOptimizer.setWeights: expected [iterations, <variable>/delta …], got an empty list',
+      );
+    }
+    const slots = await this.extractIterations(weightValues);
+    this.slots.restore(slots);
+    this.replaceLastSums(null);
+  }
+
+  /** `{ learningRate, momentum }`: the values in use, so a reload continues with them. */
+  override getConfig(): tf.serialization.ConfigDict {
+    return { learningRate: this.learningRate_, momentum: this.momentum_ };
+  }
+
+  /** Rebuilds the optimizer from {@link getConfig} (tfjs serialization calls this). */
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    return new cls({ learningRate: config.learningRate, momentum: config.momentum });
+  }
+
+  private replaceLastSums(next: LastStepSums | null): void {
+    if (this.lastSums?.sums instanceof tf.Tensor) this.lastSums.sums.dispose();
+    this.lastSums = next;
+  }
+}
+
+// Register on import, so `tf.loadLayersModel` can rebuild a model saved with this optimizer.
+tf.serialization.registerClass(DualProcessOptimizer);
+
+/**
+ * A {@link DualProcessOptimizer} with the golden-ratio constants by default (theory.md §4).
+ *
+ * @example
+ * ```ts
+ * model.compile({ optimizer: dualProcess(), loss: 'categoricalCrossentropy' });
+ * dualProcess({ rounded: true });            // the papers' 0.874 / 0.016
+ * dualProcess({ learningRate: 0.05 });       // override η, keep α
+ * ```
+ */
+export function dualProcess(options?: DualProcessOptimizerOptions): DualProcessOptimizer {
+  return new DualProcessOptimizer(options);
+}
+
+/**
+ * True for a {@link DualProcessOptimizer} (also one from another copy of this package).
+ * `instanceof` does not tell: tfjs-core makes `instanceof` on every `Optimizer` subclass a
+ * duck-typed check that any optimizer passes.
+ */
+export function isDualProcessOptimizer(value: unknown): value is DualProcessOptimizer {
+  if (value === null || typeof value !== 'object') return false;
+  const candidate = value as Partial<DualProcessOptimizer>;
+  return (
+    typeof candidate.getClassName === 'function' &&
+    candidate.getClassName() === DualProcessOptimizer.className &&
+    typeof candidate.lastStepTelemetry === 'function'
+  );
+}
+
+function namedGradients(
+  variableGradients: VariableGradients,
+): { name: string; gradient: tf.Tensor }[] {
+  const list = Array.isArray(variableGradients)
+    ? variableGradients.map((item) => ({ name: item.name, gradient: item.tensor }))
+    : Object.entries(variableGradients).map(([name, gradient]) => ({ name, gradient }));
+  return list.filter((entry) => entry.gradient != null);
+}

@@ -1,0 +1,116 @@
+/**
+ * The optimizer's per-variable state: one delta Δw per variable, keyed by the variable's NAME
+ * (tfjs's own optimizers key it by position in the gradient list, which silently mixes
+ * states up when the list changes).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Suffix of a delta slot's name: `<variable>/delta`. */
+export const DELTA_SUFFIX = '/delta';
+
+/**
+ * tfjs-layers makes variable names unique per process by appending `_<n>`
+ * (`dense_Dense1/kernel` → `dense_Dense1/kernel_1` when a loaded model reuses a layer name),
+ * so a name saved in one model may come back with another suffix. This is the name without
+ * that suffix, used only as a fallback when the exact name is not found.
+ */
+function canonicalName(variableName: string): string {
+  return variableName.replace(/_\d+$/, '');
+}
+
+/** Name-keyed delta slots; restored slots wait until their variable first appears. */
+export class DeltaSlots {
+  /** Variable name → its delta, in the order the variables first reached the optimizer. */
+  private readonly active = new Map<string, tf.Variable>();
+  /** Saved variable name → restored delta, not yet claimed by a variable. */
+  private readonly restored = new Map<string, tf.Variable>();
+
+  /** Number of slots (active and restored-but-unclaimed). */
+  get size(): number {
+    return this.active.size + this.restored.size;
+  }
+
+  /**
+   * The delta of `variable`: the active one, else a restored one saved under the same name
+   * (exact name first, then the same name up to a tfjs-layers uniqueness suffix, if that match
+   * is unique), else a new zero slot (Δw(0) = 0, theory.md §4).
+   */
+  deltaFor(variable: tf.Variable): tf.Variable {
+    const existing = this.active.get(variable.name);
+    if (existing !== undefined) return existing;
+    const restoredName = this.findRestored(variable.name);
+    let delta: tf.Variable;
+    if (restoredName !== undefined) {
+      delta = this.restored.get(restoredName) as tf.Variable;
+      this.restored.delete(restoredName);
+      if (!tf.util.arraysEqual(delta.shape, variable.shape)) {
+        const shape = `[${delta.shape.join(', ')}]`;
+        delta.dispose();
+        throw new RangeError(
+          `DualProcessOptimizer: the restored slot "${restoredName}${DELTA_SUFFIX}" has shape ` +
+            `${shape} but variable "${variable.name}" has shape [${variable.shape.join(', ')}]`,
+        );
+      }
+    } else {
+      delta = tf.tidy(() => tf.variable(tf.zerosLike(variable), false));
+    }
+    this.active.set(variable.name, delta);
+    return delta;
+  }
+
+  /** The active delta of a variable, if it has one. */
+  get(variableName: string): tf.Variable | undefined {
+    return this.active.get(variableName);
+  }
+
+  /**
+   * All slots as `<variable>/delta` named tensors: active ones in first-use order, then restored
+   * ones no variable has claimed yet (kept so that saving again loses nothing).
+   */
+  named(): { name: string; tensor: tf.Variable }[] {
+    const out: { name: string; tensor: tf.Variable }[] = [];
+    for (const [name, tensor] of this.active) out.push({ name: name + DELTA_SUFFIX, tensor });
+    for (const [name, tensor] of this.restored) out.push({ name: name + DELTA_SUFFIX, tensor });
+    return out;
+  }
+
+  /** Replaces every slot with copies of the given `<variable>/delta` tensors. */
+  restore(weights: readonly { name: string; tensor: tf.Tensor }[]): void {
+    for (const { name } of weights) {
+      if (!name.endsWith(DELTA_SUFFIX) || name.length === DELTA_SUFFIX.length) {
+        throw new RangeError(
+          `DualProcessOptimizer.setWeights: weight "${name}" is not a delta slot; expected ` +
+            `names "<variable>${DELTA_SUFFIX}" after the iteration count`,
+        );
+      }
+    }
+    this.dispose();
+    for (const { name, tensor } of weights) {
+      const variableName = name.slice(0, -DELTA_SUFFIX.length);
+      if (this.restored.has(variableName)) {
+        this.dispose();
+        throw new RangeError(`DualProcessOptimizer.setWeights: slot "${name}" appears twice`);
+      }
+      // A copy: tfjs-layers disposes the tensors it passes in right after setWeights.
+      this.restored.set(
+        variableName,
+        tf.tidy(() => tf.variable(tf.cast(tensor, 'float32'), false)),
+      );
+    }
+  }
+
+  /** Releases every slot tensor. */
+  dispose(): void {
+    for (const delta of this.active.values()) delta.dispose();
+    for (const delta of this.restored.values()) delta.dispose();
+    this.active.clear();
+    this.restored.clear();
+  }
+
+  private findRestored(variableName: string): string | undefined {
+    if (this.restored.has(variableName)) return variableName;
+    const canonical = canonicalName(variableName);
+    const candidates = [...this.restored.keys()].filter((n) => canonicalName(n) === canonical);
+    return candidates.length === 1 ? candidates[0] : undefined;
+  }
+}
