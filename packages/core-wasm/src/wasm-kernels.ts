@@ -2,6 +2,7 @@
  * `Kernels` over one instance of `dualphi-core.wasm`: thin wrappers that validate their
  * arguments (src/validate.ts), then call the pointer-and-length exports of assembly/.
  */
+import { gemmArguments } from './arguments.js';
 import { type HeapExports, WasmF32Buffer, WasmHeap } from './memory.js';
 import type {
   AdamOptions,
@@ -14,13 +15,7 @@ import type {
   SoftmaxCrossEntropyResult,
   SoftmaxTargets,
 } from './types.js';
-import {
-  checkBuffer,
-  elementCount,
-  finiteNumber,
-  optionalBoolean,
-  positiveInteger,
-} from './validate.js';
+import { positiveInteger } from './validate.js';
 
 /**
  * The raw exports of `dualphi-core.wasm` (assembly/index.ts). Addresses are byte offsets
@@ -96,46 +91,22 @@ export class WasmKernels implements Kernels {
     return this.#heap.allocatedBytes();
   }
 
-  /** `buffer` checked as a live buffer of this instance holding ≥ `needed` values. */
-  #buffer(
-    kernel: string,
-    name: string,
-    buffer: unknown,
-    needed: number,
-    neededText: string,
-  ): WasmF32Buffer {
-    const heap = this.#heap;
-    return checkBuffer(
-      kernel,
-      name,
-      buffer,
-      (candidate): candidate is WasmF32Buffer =>
-        candidate instanceof WasmF32Buffer && candidate.heap === heap,
-      needed,
-      neededText,
-    );
+  /**
+   * The ownership test every argument check uses: a buffer allocated by this instance
+   * (freed or not; `checkBuffer` reports freed ones separately).
+   */
+  readonly owns = (buffer: F32Buffer): buffer is WasmF32Buffer =>
+    buffer instanceof WasmF32Buffer && buffer.heap === this.#heap;
+
+  /** The address of a buffer that an `…Arguments` check has accepted. */
+  #ptr(buffer: F32Buffer): number {
+    return (buffer as WasmF32Buffer).ptr;
   }
 
   gemm(a: F32Buffer, b: F32Buffer, c: F32Buffer, options: GemmOptions): void {
-    const kernel = 'gemm';
-    if (!isObject(options)) throw new TypeError('gemm: "options" must be an object { m, n, k }');
-    const m = positiveInteger(kernel, 'm', options.m);
-    const n = positiveInteger(kernel, 'n', options.n);
-    const k = positiveInteger(kernel, 'k', options.k);
-    const transA = optionalBoolean(kernel, 'transA', options.transA, false);
-    const transB = optionalBoolean(kernel, 'transB', options.transB, false);
-    const alpha = finiteNumber(kernel, 'alpha', options.alpha ?? 1);
-    const beta = finiteNumber(kernel, 'beta', options.beta ?? 0);
-    const aBuf = this.#buffer(kernel, 'a', a, elementCount(kernel, 'm·k', m, k), 'm·k');
-    const bBuf = this.#buffer(kernel, 'b', b, elementCount(kernel, 'k·n', k, n), 'k·n');
-    const cBuf = this.#buffer(kernel, 'c', c, elementCount(kernel, 'm·n', m, n), 'm·n');
-    // C is written while A and B are still being read (block by block): aliasing would
-    // silently give a wrong product.
-    if (cBuf === aBuf || cBuf === bBuf) {
-      throw new RangeError(
-        `gemm: argument "c" must be a different buffer from "${cBuf === aBuf ? 'a' : 'b'}"`,
-      );
-    }
+    // C is written block by block while A and B are still being read, so gemmArguments
+    // also rejects c aliasing a or b (that would silently give a wrong product).
+    const { m, n, k, transA, transB, alpha, beta } = gemmArguments(this.owns, a, b, c, options);
     this.#raw.gemm(
       transA ? 1 : 0,
       transB ? 1 : 0,
@@ -143,10 +114,10 @@ export class WasmKernels implements Kernels {
       n,
       k,
       alpha,
-      aBuf.ptr,
-      bBuf.ptr,
+      this.#ptr(a),
+      this.#ptr(b),
       beta,
-      cBuf.ptr,
+      this.#ptr(c),
     );
   }
 
