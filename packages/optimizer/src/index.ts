@@ -8,5 +8,6 @@
  */
 
 export { getDefaultKernels, resolveKernels } from './kernels.js';
+export * from './losses/index.js';
 export * from './optimizers/index.js';
 export * from './theory/index.js';

@@ -1,0 +1,147 @@
+/**
+ * Input checks for the losses: shapes, finite logits, class indices in range, and rows that
+ * are probability distributions (theory.md §1 measures are defined only for those).
+ */
+
+/** Bad loss input: the message names the argument, the row (and column) and the rule broken. */
+export class LossInputError extends RangeError {
+  /** The argument, e.g. `'targets'`. */
+  readonly argument: string;
+  /** The 0-based row, when the problem is in one row. */
+  readonly row?: number;
+
+  constructor(argument: string, message: string, row?: number) {
+    super(message);
+    this.name = 'LossInputError';
+    this.argument = argument;
+    this.row = row;
+  }
+}
+
+/**
+ * How far a row's sum may be from 1 and still count as a distribution, by default: 1e-4,
+ * loose enough for f32 rows of thousands of classes, tight enough to catch unnormalised ones.
+ */
+export const DISTRIBUTION_TOLERANCE = 1e-4;
+
+/** Values as numbers: typed arrays or plain arrays. */
+export type NumericRows = Float32Array | Float64Array | readonly number[];
+
+/**
+ * The row count of a rows × classes matrix given flat.
+ *
+ * @throws LossInputError when classes is not a positive integer or the length is not a
+ *   positive multiple of it.
+ */
+export function rowsOf(
+  context: string,
+  argument: string,
+  values: NumericRows,
+  classes: number,
+): number {
+  if (!Number.isSafeInteger(classes) || classes < 1) {
+    throw new LossInputError(
+      'classes',
+      `${context}: "classes" must be an integer ≥ 1, got ${String(classes)}`,
+    );
+  }
+  if (values == null || typeof values.length !== 'number') {
+    throw new LossInputError(argument, `${context}: "${argument}" must be an array of numbers`);
+  }
+  if (values.length === 0 || values.length % classes !== 0) {
+    throw new LossInputError(
+      argument,
+      `${context}: "${argument}" has ${values.length} values, not a positive multiple of classes = ${classes}`,
+    );
+  }
+  return values.length / classes;
+}
+
+/** @throws LossInputError naming the row and column of the first value that is not finite. */
+export function checkFinite(
+  context: string,
+  argument: string,
+  values: NumericRows,
+  classes: number,
+): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      const row = Math.floor(i / classes);
+      throw new LossInputError(
+        argument,
+        `${context}: "${argument}" row ${row}, column ${i % classes} is ${values[i]}; values must be finite`,
+        row,
+      );
+    }
+  }
+}
+
+/**
+ * Checks that every row is a probability distribution: entries finite and in [0, 1], sum
+ * within `tolerance` of 1.
+ *
+ * @throws LossInputError naming the first offending row and why.
+ */
+export function checkDistributions(
+  context: string,
+  argument: string,
+  values: NumericRows,
+  classes: number,
+  tolerance = DISTRIBUTION_TOLERANCE,
+): void {
+  const rows = rowsOf(context, argument, values, classes);
+  for (let row = 0; row < rows; row++) {
+    let sum = 0;
+    for (let column = 0; column < classes; column++) {
+      const value = values[row * classes + column];
+      if (!(value >= 0 && value <= 1)) {
+        const why = Number.isNaN(value)
+          ? 'is NaN'
+          : value < 0
+            ? `is negative (${value})`
+            : `exceeds 1 (${value})`;
+        throw new LossInputError(
+          argument,
+          `${context}: "${argument}" row ${row} is not a probability distribution: column ${column} ${why}`,
+          row,
+        );
+      }
+      sum += value;
+    }
+    if (Math.abs(sum - 1) > tolerance) {
+      throw new LossInputError(
+        argument,
+        `${context}: "${argument}" row ${row} is not a probability distribution: it sums to ${sum}, not 1 (tolerance ${tolerance})`,
+        row,
+      );
+    }
+  }
+}
+
+/** @throws LossInputError naming the first label that is not an integer in [0, classes). */
+export function checkLabels(
+  context: string,
+  labels: Int32Array | readonly number[],
+  rows: number,
+  classes: number,
+): void {
+  if (labels == null || typeof labels.length !== 'number') {
+    throw new LossInputError('labels', `${context}: "labels" must be an array of class indices`);
+  }
+  if (labels.length !== rows) {
+    throw new LossInputError(
+      'labels',
+      `${context}: got ${labels.length} labels for ${rows} rows of logits`,
+    );
+  }
+  for (let row = 0; row < rows; row++) {
+    const label = labels[row];
+    if (!Number.isInteger(label) || label < 0 || label >= classes) {
+      throw new LossInputError(
+        'labels',
+        `${context}: label of row ${row} is ${label}; labels must be integers in [0, ${classes})`,
+        row,
+      );
+    }
+  }
+}
