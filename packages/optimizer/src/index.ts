@@ -7,7 +7,10 @@
  * @packageDocumentation
  */
 
+export * from './checkpoints/index.js';
 export { getDefaultKernels, resolveKernels } from './kernels.js';
 export * from './losses/index.js';
+export * from './network/index.js';
 export * from './optimizers/index.js';
 export * from './theory/index.js';
+export * from './training/index.js';

@@ -22,16 +22,20 @@ export class Random {
   }
 
   /**
-   * A generator seeded from a number (an integer in [0, 2³²) or any safe integer; only its
-   * low 32 bits and its sign are not lost: use small non-negative integers). The seed is
-   * spread over the state with splitmix32 and the first outputs are discarded, as sfc32's
-   * author recommends.
+   * A generator seeded from a safe integer (every seed in [0, 2³²) gives a different
+   * generator). The seed is spread over the state with splitmix32 and the first outputs are discarded, as sfc32's
+   * author recommends. Different `stream` numbers give independent generators from one seed
+   * (e.g. one for initialisation, one for shuffling).
    */
-  static fromSeed(seed: number): Random {
+  static fromSeed(seed: number, stream = 0): Random {
     if (!Number.isSafeInteger(seed)) {
       throw new RangeError(`Random: seed must be a safe integer, got ${seed}`);
     }
-    let s = (seed >>> 0) ^ Math.floor(seed / 0x1_0000_0000);
+    if (!Number.isSafeInteger(stream) || stream < 0) {
+      throw new RangeError(`Random: stream must be a non-negative integer, got ${stream}`);
+    }
+    let s = ((seed >>> 0) ^ Math.imul(Math.floor(seed / 0x1_0000_0000) | 0, 0x27d4eb2f)) | 0;
+    s = (s ^ Math.imul(stream, 0x6d2b79f5)) | 0;
     const next = (): number => {
       // splitmix32 (a 32-bit variant of Steele, Lea and Flood's SplitMix)
       s = (s + 0x9e3779b9) | 0;
@@ -67,7 +71,7 @@ export class Random {
 
   /** The current state; `Random.fromState(r.state())` continues the same stream. */
   state(): RandomState {
-    return { algorithm: 'sfc32', state: [this.a, this.b, this.c, this.d] };
+    return { algorithm: 'sfc32', state: [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0] };
   }
 
   /** A copy of this generator at its current position. */

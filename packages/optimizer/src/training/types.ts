@@ -7,7 +7,7 @@ import type { Kernels } from '@dualphi/core-wasm';
 import type { Checkpoint } from '../checkpoints/types.js';
 import type { DataSplit } from '../data/types.js';
 import type { Mlp } from '../network/types.js';
-import type { Optimizer } from '../optimizers/types.js';
+import type { Optimizer, OptimizerConfig } from '../optimizers/types.js';
 
 /** Hidden-layer activation of the multilayer perceptron. */
 export type Activation = 'relu' | 'tanh';
@@ -133,7 +133,7 @@ export interface TrainConfig {
   /** The network's architecture. */
   network: NetworkConfig;
   /** The optimizer's name and hyper-parameters (see `optimizerFromConfig`). */
-  optimizer: { name: string; hyperParameters: Record<string, number | boolean> };
+  optimizer: OptimizerConfig;
   /** Total epochs of the run. */
   epochs: number;
   /** Mini-batch size. */

@@ -1,0 +1,147 @@
+import { createReferenceKernels } from '@dualphi/core-wasm/reference';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { blobSplit } from '../training/synthetic.test-helpers.js';
+import { train } from '../training/train.js';
+import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
+import { crc32 } from './crc32.js';
+import { CheckpointError } from './errors.js';
+import { decodeModel, decodeSavedModel, encodeModel } from './model.js';
+import type { Checkpoint } from './types.js';
+
+const kernels = createReferenceKernels();
+const data = blobSplit(50, 20, 4, 3, 3);
+let checkpoint: Checkpoint;
+let midEpoch: Checkpoint;
+let bytes: Uint8Array;
+
+beforeAll(async () => {
+  const result = await train({ data, hidden: [6, 5], batchSize: 16, epochs: 2, kernels });
+  checkpoint = result.checkpoint();
+  result.model.dispose();
+  const controller = new AbortController();
+  const partial = await train({
+    data,
+    hidden: [6, 5],
+    batchSize: 16,
+    epochs: 2,
+    kernels,
+    signal: controller.signal,
+    onBatch: (e) => {
+      if (e.epoch === 2 && e.batch === 3) controller.abort();
+    },
+  });
+  midEpoch = partial.checkpoint();
+  partial.model.dispose();
+  bytes = encodeCheckpoint(midEpoch);
+});
+
+const expectCheckpointError = (fn: () => unknown, message?: RegExp) => {
+  let error: unknown;
+  try {
+    fn();
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(CheckpointError);
+  if (message) expect((error as Error).message).toMatch(message);
+};
+
+describe('crc32', () => {
+  it('matches the standard check value', () => {
+    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
+    expect(crc32(new Uint8Array(0))).toBe(0);
+  });
+});
+
+describe('checkpoint format', () => {
+  it('round-trips every field exactly', () => {
+    expect(decodeCheckpoint(encodeCheckpoint(checkpoint))).toEqual(checkpoint);
+    const decoded = decodeCheckpoint(bytes);
+    expect(decoded).toEqual(midEpoch);
+    expect(decoded.order).toBeInstanceOf(Uint32Array);
+    expect(decoded.batch).toBe(3);
+  });
+
+  it('rejects any flipped byte', () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: bytes.length - 1 }),
+        fc.integer({ min: 1, max: 255 }),
+        (position, mask) => {
+          const corrupt = bytes.slice();
+          corrupt[position] ^= mask;
+          expectCheckpointError(() => decodeCheckpoint(corrupt));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    const corrupt = bytes.slice();
+    corrupt[bytes.length - 40] ^= 1;
+    expectCheckpointError(() => decodeCheckpoint(corrupt), /checksum mismatch/);
+  });
+
+  it('rejects a truncated file at any length, and trailing bytes', () => {
+    for (let length = 0; length < bytes.length; length += length < 64 ? 1 : 97) {
+      expectCheckpointError(() => decodeCheckpoint(bytes.subarray(0, length)));
+    }
+    expectCheckpointError(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 1)), /truncated/);
+    const longer = new Uint8Array(bytes.length + 3);
+    longer.set(bytes);
+    expectCheckpointError(() => decodeCheckpoint(longer), /unexpected bytes after the end/);
+  });
+
+  it('names a wrong magic number and an unsupported version', () => {
+    expectCheckpointError(
+      () => decodeCheckpoint(new TextEncoder().encode('{"kind":"training"} and more bytes')),
+      /magic/,
+    );
+    const newer = bytes.slice();
+    new DataView(newer.buffer).setUint32(8, 99, true);
+    expectCheckpointError(() => decodeCheckpoint(newer), /format version 99 is not supported/);
+  });
+
+  it('refuses to encode an incoherent checkpoint', () => {
+    const wrongShape = {
+      ...checkpoint,
+      weights: { ...checkpoint.weights, 'dense0/bias': new Float32Array(2) },
+    };
+    expectCheckpointError(
+      () => encodeCheckpoint(wrongShape),
+      /"dense0\/bias" has 2 values, the network needs 6/,
+    );
+    const badSlot = {
+      ...checkpoint,
+      optimizerState: { step: 1, slots: { 'dense9/weights/delta': new Float32Array(3) } },
+    };
+    expectCheckpointError(() => encodeCheckpoint(badSlot), /belongs to no parameter/);
+    const badOrder = { ...midEpoch, order: new Uint32Array(50) };
+    expectCheckpointError(() => encodeCheckpoint(badOrder), /not a permutation/);
+    const badCursor = { ...checkpoint, batch: 7 };
+    expectCheckpointError(() => encodeCheckpoint(badCursor), /batch cursor 7 is not in \[0, 4\)/);
+  });
+});
+
+describe('saved models', () => {
+  it('round-trip a network with identical predictions, and read a checkpoint as a model', async () => {
+    const result = await train({ data, hidden: [6], batchSize: 16, epochs: 3, kernels });
+    const file = encodeModel(result.model, { classNames: ['a', 'b', 'c'] });
+    const loaded = decodeModel(file, kernels);
+    const before = result.model.predict(data.test.features, data.test.count);
+    expect(loaded.predict(data.test.features, data.test.count)).toEqual(before);
+    expect(loaded.getWeights()).toEqual(result.model.getWeights());
+    expect(decodeSavedModel(file).classNames).toEqual(['a', 'b', 'c']);
+    expect(decodeSavedModel(encodeCheckpoint(result.checkpoint())).weights).toEqual(
+      result.model.getWeights(),
+    );
+    expectCheckpointError(
+      () => decodeCheckpoint(file),
+      /not a training checkpoint \(use decodeModel\)/,
+    );
+    const corrupt = file.slice();
+    corrupt[30] ^= 0x20;
+    expectCheckpointError(() => decodeModel(corrupt, kernels), /checksum/);
+    result.model.dispose();
+    loaded.dispose();
+  });
+});

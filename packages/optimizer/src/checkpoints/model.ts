@@ -1,0 +1,77 @@
+/** Saving and loading a trained network without its optimizer state (for inference). */
+import type { Kernels } from '@dualphi/core-wasm';
+import { createMlp } from '../network/mlp.js';
+import type { Mlp } from '../network/types.js';
+import { decodeContainer, encodeContainer } from './container.js';
+import { CheckpointError } from './errors.js';
+import { CHECKPOINT_FORMAT_VERSION, type SavedModel } from './types.js';
+import { validateSavedModel } from './validate.js';
+
+const WEIGHTS = 'weights/';
+
+/** Serialises a network's architecture and weights (same container as checkpoints, kind `model`). */
+export function encodeModel(
+  model: Mlp,
+  options: { classNames?: readonly string[] } = {},
+): Uint8Array {
+  const saved: SavedModel = {
+    kind: 'model',
+    formatVersion: CHECKPOINT_FORMAT_VERSION,
+    network: { ...model.config, hidden: [...model.config.hidden] },
+    weights: model.getWeights(),
+  };
+  if (options.classNames) saved.classNames = [...options.classNames];
+  validateSavedModel(saved);
+  const header: Record<string, unknown> = { kind: 'model', network: saved.network };
+  if (saved.classNames) header.classNames = saved.classNames;
+  return encodeContainer(
+    header,
+    Object.entries(saved.weights).map(([name, values]) => ({ name: WEIGHTS + name, values })),
+  );
+}
+
+/**
+ * Reads a saved model as data (validated like a checkpoint). A training checkpoint is
+ * accepted too: its network and weights are taken.
+ *
+ * @throws CheckpointError naming what is wrong.
+ */
+export function decodeSavedModel(bytes: Uint8Array): SavedModel {
+  const { header, tensors } = decodeContainer(bytes, 'model');
+  if (header.kind !== 'model' && header.kind !== 'training') {
+    throw new CheckpointError(`model: unknown kind ${JSON.stringify(header.kind)}`);
+  }
+  const weights: Record<string, Float32Array> = {};
+  for (const [name, values] of tensors) {
+    if (name.startsWith(WEIGHTS) && values instanceof Float32Array)
+      weights[name.slice(WEIGHTS.length)] = values;
+    else if (header.kind === 'model')
+      throw new CheckpointError(`model: unexpected tensor "${name}"`);
+  }
+  const network =
+    header.kind === 'model'
+      ? header.network
+      : (header.config as { network?: unknown } | undefined)?.network;
+  const saved: SavedModel = {
+    kind: 'model',
+    formatVersion: CHECKPOINT_FORMAT_VERSION,
+    network: network as SavedModel['network'],
+    weights,
+  };
+  if (header.classNames !== undefined) saved.classNames = header.classNames as string[];
+  validateSavedModel(saved);
+  return saved;
+}
+
+/** Reads a saved model (or a checkpoint's network) into a ready {@link Mlp} on `kernels`. */
+export function decodeModel(bytes: Uint8Array, kernels: Kernels): Mlp {
+  const saved = decodeSavedModel(bytes);
+  const model = createMlp({ ...saved.network, kernels });
+  try {
+    model.setWeights(saved.weights);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  return model;
+}

@@ -1,0 +1,14 @@
+export { TrainingDivergedError } from './errors.js';
+export { type EvaluateOptions, type Evaluation, evaluate } from './evaluate.js';
+export { train } from './train.js';
+export type {
+  Activation,
+  BatchEvent,
+  DatasetSummary,
+  EpochMetrics,
+  NetworkConfig,
+  TrainConfig,
+  TrainOptions,
+  TrainResult,
+} from './types.js';
+export { yieldToEventLoop } from './yield.js';

@@ -1,0 +1,228 @@
+import { createReferenceKernels } from '@dualphi/core-wasm/reference';
+import { describe, expect, it } from 'vitest';
+import { decodeCheckpoint, encodeCheckpoint } from '../checkpoints/checkpoint.js';
+import type { Checkpoint } from '../checkpoints/types.js';
+import { adam, dualProcess, sgd } from '../optimizers/index.js';
+import { TrainingDivergedError } from './errors.js';
+import { blobSplit } from './synthetic.test-helpers.js';
+import { train } from './train.js';
+import type { BatchEvent, EpochMetrics, TrainOptions, TrainResult } from './types.js';
+
+const kernels = createReferenceKernels();
+// 100 samples in batches of 32: three full batches and a partial one of 4.
+const data = blobSplit(100, 40, 5, 3, 7);
+const base = (): TrainOptions => ({
+  data,
+  hidden: [8],
+  batchSize: 32,
+  epochs: 4,
+  seed: 1,
+  kernels,
+});
+
+const weightsOf = (result: TrainResult) => result.model.getWeights();
+const withoutTime = (m: EpochMetrics) => ({ ...m, seconds: 0, samplesPerSecond: 0 });
+
+describe('train', () => {
+  it('learns the blobs and reports per-epoch metrics and batch events', async () => {
+    const batches: BatchEvent[] = [];
+    const epochs: EpochMetrics[] = [];
+    const result = await train({
+      ...base(),
+      epochs: 15,
+      onBatch: (e) => batches.push(e),
+      onEpoch: (m) => epochs.push(m),
+    });
+    expect(result.aborted).toBe(false);
+    expect(result.epochs).toHaveLength(15);
+    expect(epochs).toEqual(result.epochs);
+    expect(batches).toHaveLength(15 * 4);
+    expect(batches[3]).toMatchObject({ epoch: 1, batch: 4, batches: 4, samplesSeen: 100 });
+    const last = result.epochs[14];
+    expect(last.testAccuracy).toBeGreaterThan(0.9);
+    expect(last.testLoss).toBeLessThan(result.epochs[0].testLoss);
+    // One-hot targets: H(p) = 0 and the cross-entropy is all divergence (theory.md §1).
+    expect(last.entropy).toBe(0);
+    expect(last.divergence).toBeCloseTo(last.testLoss, 6);
+    // dualProcess reports the process balance; the angle lies in [0, π/2].
+    expect(last.balanceAngle).toBeGreaterThan(0);
+    expect(last.balanceAngle).toBeLessThan(Math.PI / 2);
+    expect(result.final.testAccuracy).toBe(last.testAccuracy);
+    expect(result.config).toMatchObject({
+      network: { inputSize: 5, hidden: [8], outputSize: 3, activation: 'relu' },
+      optimizer: { name: 'dualProcess' },
+      epochs: 15,
+      batchSize: 32,
+      seed: 1,
+      labelSmoothing: 0,
+      data: { train: { count: 100 }, test: { count: 40 } },
+    });
+    expect(JSON.parse(JSON.stringify(result.config))).toEqual(result.config);
+    result.model.dispose();
+  });
+
+  it('gives bit-identical weights for the same seed, data and settings', async () => {
+    const a = await train(base());
+    const b = await train(base());
+    const c = await train({ ...base(), seed: 2 });
+    expect(weightsOf(a)).toEqual(weightsOf(b));
+    expect(weightsOf(a)).not.toEqual(weightsOf(c));
+    for (const r of [a, b, c]) r.model.dispose();
+  });
+
+  it('does not leak kernel memory (only the returned model stays allocated)', async () => {
+    const k = createReferenceKernels();
+    const result = await train({ ...base(), kernels: k, labelSmoothing: 0.1 });
+    result.model.dispose();
+    expect(k.allocatedBytes()).toBe(0);
+  });
+
+  it('resumes after epoch k to exactly the uninterrupted weights (through encode/decode)', async () => {
+    const full = await train(base());
+    const firstHalf = await train({ ...base(), epochs: 2 });
+    const bytes = encodeCheckpoint(firstHalf.checkpoint());
+    const resumed = await train({ data, kernels, epochs: 4, resume: decodeCheckpoint(bytes) });
+    expect(weightsOf(resumed)).toEqual(weightsOf(full));
+    expect(resumed.epochs.map(withoutTime)).toEqual(full.epochs.map(withoutTime));
+    expect(resumed.checkpoint().optimizerState).toEqual(full.checkpoint().optimizerState);
+    for (const r of [full, firstHalf, resumed]) r.model.dispose();
+  });
+
+  it('stops on an AbortSignal mid-epoch and resumes from that exact point', async () => {
+    const full = await train({ ...base(), labelSmoothing: 0.1 });
+    const controller = new AbortController();
+    const partial = await train({
+      ...base(),
+      labelSmoothing: 0.1,
+      signal: controller.signal,
+      onBatch: (e) => {
+        if (e.epoch === 2 && e.batch === 2) controller.abort();
+      },
+    });
+    expect(partial.aborted).toBe(true);
+    const checkpoint = partial.checkpoint();
+    expect(checkpoint).toMatchObject({ epoch: 1, batch: 2 });
+    expect(checkpoint.order).toHaveLength(100);
+    const resumed = await train({
+      data,
+      kernels,
+      resume: decodeCheckpoint(encodeCheckpoint(checkpoint)),
+    });
+    expect(resumed.aborted).toBe(false);
+    expect(weightsOf(resumed)).toEqual(weightsOf(full));
+    expect(resumed.epochs.map(withoutTime)).toEqual(full.epochs.map(withoutTime));
+    for (const r of [full, partial, resumed]) r.model.dispose();
+  });
+
+  it('resumes exactly after an abort at an epoch boundary and with a baseline optimizer', async () => {
+    const full = await train({ ...base(), optimizer: adam({ learningRate: 0.01 }) });
+    const controller = new AbortController();
+    const partial = await train({
+      ...base(),
+      optimizer: adam({ learningRate: 0.01 }),
+      signal: controller.signal,
+      onEpoch: (m) => {
+        if (m.epoch === 3) controller.abort();
+      },
+    });
+    expect(partial.aborted).toBe(true);
+    expect(partial.checkpoint()).toMatchObject({ epoch: 3, batch: 0 });
+    expect(Number.isNaN(partial.epochs[0].balanceAngle)).toBe(true);
+    const decoded = decodeCheckpoint(encodeCheckpoint(partial.checkpoint()));
+    expect(Number.isNaN(decoded.history[0].balanceAngle)).toBe(true);
+    const resumed = await train({ data, kernels, resume: decoded });
+    expect(weightsOf(resumed)).toEqual(weightsOf(full));
+    for (const r of [full, partial, resumed]) r.model.dispose();
+  });
+
+  it('yields to the event loop so a timer can abort a long run', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 20);
+    const started = Date.now();
+    const result = await train({
+      ...base(),
+      epochs: 100_000,
+      signal: controller.signal,
+      yieldEvery: 1,
+    });
+    expect(result.aborted).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    result.model.dispose();
+  });
+
+  it('reports label smoothing as entropy + divergence', async () => {
+    const result = await train({ ...base(), labelSmoothing: 0.2, epochs: 2 });
+    const m = result.epochs[1];
+    expect(m.entropy).toBeGreaterThan(0);
+    expect(m.entropy + m.divergence).toBeCloseTo(m.testLoss, 5);
+    result.model.dispose();
+  });
+
+  it('stops with TrainingDivergedError (epoch, batch, step, last good state) instead of training on', async () => {
+    let error: unknown;
+    try {
+      await train({ ...base(), epochs: 50, optimizer: sgd({ learningRate: 1e30 }) });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TrainingDivergedError);
+    const diverged = error as TrainingDivergedError;
+    expect(diverged.message).toMatch(/diverged at epoch \d+, batch \d+ \(step \d+\)/);
+    expect(diverged.epoch).toBeGreaterThanOrEqual(1);
+    expect(diverged.step).toBe((diverged.epoch - 1) * 4 + diverged.batch);
+    const lastGood: Checkpoint = diverged.lastGood;
+    // The last good state has finite parameters and is a valid, resumable checkpoint.
+    for (const values of Object.values(lastGood.weights))
+      expect(values.every(Number.isFinite)).toBe(true);
+    expect(decodeCheckpoint(encodeCheckpoint(lastGood))).toMatchObject({
+      epoch: lastGood.epoch,
+      batch: lastGood.batch,
+    });
+  });
+
+  it('validates its options with clear errors', async () => {
+    const bad = async (options: Partial<TrainOptions>, message: RegExp) =>
+      expect(train({ ...base(), ...options })).rejects.toThrow(message);
+    await bad({ epochs: 0 }, /"epochs" must be a positive integer, got 0/);
+    await bad({ batchSize: 2.5 }, /"batchSize" must be a positive integer, got 2.5/);
+    await bad({ hidden: [4, 0] }, /"hidden\[1\]" must be a positive integer, got 0/);
+    await bad({ labelSmoothing: 1 }, /"labelSmoothing" must be in \[0, 1\), got 1/);
+    await bad({ activation: 'gelu' as never }, /"activation" must be 'relu' or 'tanh'/);
+    await bad({ seed: -1 }, /"seed" must be a non-negative integer/);
+    const wrongFeatures = blobSplit(20, 10, 4, 3, 1);
+    await bad(
+      { data: { train: data.train, test: wrongFeatures.test } },
+      /data.train has 5 features, data.test 4/,
+    );
+    const badLabels = {
+      ...data.train,
+      labels: data.train.labels.map((l, i) => (i === 17 ? 3 : l)),
+    };
+    await bad(
+      { data: { train: badLabels, test: data.test } },
+      /data.train.labels\[17\] is 3, not a class index in \[0, 3\)/,
+    );
+    const nanFeatures = {
+      ...data.train,
+      features: data.train.features.map((x, i) => (i === 12 ? Number.NaN : x)),
+    };
+    await bad({ data: { train: nanFeatures, test: data.test } }, /row 2, feature 2 is NaN/);
+    const short = { ...data.train, features: data.train.features.subarray(1) };
+    await bad({ data: { train: short, test: data.test } }, /data.train.features has 499 values/);
+  });
+
+  it('rejects resuming with settings that disagree with the checkpoint', async () => {
+    const first = await train({ ...base(), epochs: 1 });
+    const resume = first.checkpoint();
+    await expect(train({ data, kernels, resume, batchSize: 16 })).rejects.toThrow(
+      /"batchSize" is 16 but the checkpoint was trained with 32/,
+    );
+    await expect(train({ data, kernels, resume, optimizer: dualProcess() })).resolves.toBeDefined();
+    await expect(
+      train({ data, kernels, resume, optimizer: sgd({ learningRate: 0.1 }) }),
+    ).rejects.toThrow(/trained with dualProcess, not sgd/);
+    const other = blobSplit(60, 10, 5, 3, 1);
+    await expect(train({ data: other, kernels, resume })).rejects.toThrow(/trained on 100 samples/);
+    first.model.dispose();
+  });
+});

@@ -1,0 +1,354 @@
+/**
+ * The training engine: seeded shuffling, mini-batch steps on the kernels, per-epoch
+ * evaluation, events, cancellation and exact resumption.
+ *
+ * One step (theory.md §1, §4): logits = MLP(X); the fused softmax cross-entropy gives the
+ * batch-mean loss H(p, q) = H(p) + KL(p‖q) and its gradient (q − p)/rows in one pass;
+ * back-propagation gives ∂L/∂w for every tensor; the optimizer applies its update (for
+ * `dualProcess`, the papers' delta-form heavy ball with the golden η and α).
+ */
+import type { F32Buffer, Kernels } from '@dualphi/core-wasm';
+import {
+  CHECKPOINT_FORMAT_VERSION,
+  type Checkpoint,
+  type EpochProgress,
+} from '../checkpoints/types.js';
+import { validateCheckpointForData } from '../checkpoints/validate.js';
+import type { DataSplit, Dataset } from '../data/types.js';
+import { resolveKernels } from '../kernels.js';
+import { createMlp } from '../network/mlp.js';
+import { Random } from '../network/random.js';
+import {
+  disposeOptimizerState,
+  dualProcess,
+  optimizerFromConfig,
+  restoreOptimizerState,
+  serializeOptimizerState,
+} from '../optimizers/index.js';
+import type { Optimizer, OptimizerState, ParameterTensor } from '../optimizers/types.js';
+import { TrainingDivergedError } from './errors.js';
+import { evaluate } from './evaluate.js';
+import { batchTargets } from './targets.js';
+import type {
+  DatasetSummary,
+  EpochMetrics,
+  TrainConfig,
+  TrainOptions,
+  TrainResult,
+} from './types.js';
+import { resolveTrainSettings, validateDataSplit } from './validate.js';
+import { yieldToEventLoop } from './yield.js';
+
+/** Stream number of the shuffling generator (the initialisation uses stream 0). */
+const SHUFFLE_STREAM = 1;
+
+const now = (): number => performance.now();
+
+function summarize(dataset: Dataset): DatasetSummary {
+  const summary: DatasetSummary = {
+    count: dataset.count,
+    featureCount: dataset.featureCount,
+    classCount: dataset.classCount,
+  };
+  if (dataset.name !== undefined) summary.name = dataset.name;
+  return summary;
+}
+
+const emptyProgress = (): EpochProgress => ({
+  lossSum: 0,
+  correct: 0,
+  samples: 0,
+  balanceAngleSum: 0,
+  balanceCosineSum: 0,
+  balanceSteps: 0,
+  seconds: 0,
+});
+
+/** Where training stands: what a checkpoint captures. */
+interface Cursor {
+  /** Completed epochs. */
+  epoch: number;
+  /** Completed batches of the next epoch. */
+  batch: number;
+  /** The next epoch's order when batch > 0. */
+  order?: Uint32Array;
+  /** Shuffling generator state matching the cursor. */
+  random: Random;
+  /** Running sums of the partial epoch. */
+  progress?: EpochProgress;
+}
+
+/** True when every value of every buffer is finite (Σx² in f64 is then finite too). */
+function allFinite(kernels: Kernels, buffers: readonly F32Buffer[]): boolean {
+  return buffers.every((b) => Number.isFinite(kernels.sumOfSquares(b, b.length)));
+}
+
+/**
+ * Trains a multilayer perceptron on `options.data` and returns its metrics, the model and a
+ * checkpoint as data. Deterministic: the same seed, data, settings and kernels give
+ * bit-identical weights. Aborting through `options.signal` returns `aborted: true` with a
+ * checkpoint from which `train({ ..., resume })` continues exactly.
+ *
+ * @throws RangeError / TypeError for invalid options or data (naming the field).
+ * @throws TrainingDivergedError when the loss or a gradient becomes NaN or infinite.
+ */
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError('train: options must be an object with at least "data"');
+  }
+  const resume = options.resume;
+  const settings = resolveTrainSettings(options, resume);
+  const data: DataSplit = options.data;
+  validateDataSplit(data);
+  if (resume) validateCheckpointForData(resume, data, settings.epochs);
+  const kernels = await resolveKernels(options.kernels);
+
+  const train = data.train;
+  const featureCount = train.featureCount;
+  const classCount = train.classCount;
+  const optimizer: Optimizer =
+    options.optimizer ?? (resume ? optimizerFromConfig(resume.config.optimizer) : dualProcess());
+  if (resume && optimizer.name !== resume.config.optimizer.name) {
+    throw new RangeError(
+      `train: the checkpoint was trained with ${resume.config.optimizer.name}, not ${optimizer.name}`,
+    );
+  }
+  const config = (): TrainConfig => ({
+    network: {
+      inputSize: featureCount,
+      hidden: [...settings.hidden],
+      outputSize: classCount,
+      activation: settings.activation,
+    },
+    optimizer: optimizer.toConfig(),
+    epochs: settings.epochs,
+    batchSize: settings.batchSize,
+    seed: settings.seed,
+    labelSmoothing: settings.labelSmoothing,
+    data: { train: summarize(train), test: summarize(data.test) },
+  });
+
+  const model = createMlp({ ...config().network, seed: settings.seed, kernels });
+  const owned: F32Buffer[] = [];
+  let state: OptimizerState | undefined;
+  try {
+    const parameters: ParameterTensor[] = model.parameters();
+    if (resume) model.setWeights(resume.weights);
+    state = resume
+      ? restoreOptimizerState(kernels, resume.optimizerState)
+      : optimizer.init(kernels, parameters);
+    const gradients = parameters.map((p) => {
+      const g = kernels.alloc(p.value.length);
+      owned.push(g);
+      return g;
+    });
+    const { batchSize, labelSmoothing } = settings;
+    const input = kernels.alloc(batchSize * featureCount);
+    owned.push(input);
+    const scratch = labelSmoothing > 0 ? kernels.alloc(batchSize * classCount) : undefined;
+    if (scratch) owned.push(scratch);
+    const labels = new Int32Array(batchSize);
+    const predicted = new Int32Array(batchSize);
+    const batches = Math.ceil(train.count / batchSize);
+    const history: EpochMetrics[] = resume ? resume.history.map((m) => ({ ...m })) : [];
+
+    const cursor: Cursor = resume
+      ? {
+          epoch: resume.epoch,
+          batch: resume.batch,
+          order: resume.order ? resume.order.slice() : undefined,
+          random: Random.fromState(resume.random),
+          progress: resume.progress ? { ...resume.progress } : undefined,
+        }
+      : { epoch: 0, batch: 0, random: Random.fromSeed(settings.seed, SHUFFLE_STREAM) };
+
+    const snapshot = (at: Cursor): Checkpoint => {
+      const checkpoint: Checkpoint = {
+        kind: 'training',
+        formatVersion: CHECKPOINT_FORMAT_VERSION,
+        config: config(),
+        epoch: at.epoch,
+        batch: at.batch,
+        random: at.random.state(),
+        weights: model.getWeights(),
+        optimizerState: serializeOptimizerState(state as OptimizerState),
+        history: history.map((m) => ({ ...m })),
+      };
+      if (at.batch > 0) {
+        checkpoint.order = (at.order as Uint32Array).slice();
+        checkpoint.progress = { ...(at.progress as EpochProgress) };
+      }
+      return checkpoint;
+    };
+
+    let trainedSamples = 0;
+    let trainedSeconds = 0;
+    let aborted = false;
+    let sinceYield = 0;
+
+    epochs: while (cursor.epoch < settings.epochs) {
+      // The state this epoch started from (an epoch boundary, or the resumed mid-epoch
+      // checkpoint): what a divergence falls back to when the parameters have overflowed.
+      const startBatch = cursor.batch;
+      const epochStart =
+        startBatch === 0
+          ? snapshot({ ...cursor, random: cursor.random.clone() })
+          : (resume as Checkpoint);
+      const randomBefore = cursor.random.clone();
+      const order =
+        cursor.batch > 0 ? (cursor.order as Uint32Array) : cursor.random.permutation(train.count);
+      const progress = cursor.batch > 0 ? (cursor.progress as EpochProgress) : emptyProgress();
+      const epoch = cursor.epoch + 1;
+
+      for (let b = cursor.batch; b < batches; b++) {
+        if (options.signal?.aborted) {
+          aborted = true;
+          if (b === 0) {
+            cursor.random = randomBefore;
+            cursor.batch = 0;
+            cursor.order = undefined;
+            cursor.progress = undefined;
+          } else {
+            cursor.batch = b;
+            cursor.order = order;
+            cursor.progress = progress;
+          }
+          break epochs;
+        }
+        const started = now();
+        const first = b * batchSize;
+        const rows = Math.min(batchSize, train.count - first);
+        // Gather the batch's rows in shuffled order into the kernels' input buffer.
+        const inputView = input.view;
+        for (let r = 0; r < rows; r++) {
+          const sample = order[first + r];
+          inputView.set(
+            train.features.subarray(sample * featureCount, (sample + 1) * featureCount),
+            r * featureCount,
+          );
+          labels[r] = train.labels[sample];
+        }
+
+        const logits = model.forward(input, rows);
+        kernels.argmaxRows(logits, rows, classCount, predicted);
+        // The gradient (q − p)/rows overwrites the logits (they are not needed any more).
+        const loss = kernels.softmaxCrossEntropy(
+          logits,
+          batchTargets(labels, rows, classCount, labelSmoothing, scratch),
+          rows,
+          classCount,
+          { gradient: logits },
+        );
+        const diverged = (quantity: 'loss' | 'gradient', value: number): TrainingDivergedError => {
+          const here: Cursor = {
+            epoch: cursor.epoch,
+            batch: b,
+            order,
+            random: cursor.random,
+            progress,
+          };
+          // Before this step the state is good if the parameters are still finite; else (or
+          // when no step was taken yet) fall back to where the epoch started.
+          const lastGood =
+            b > startBatch &&
+            allFinite(
+              kernels,
+              parameters.map((p) => p.value),
+            )
+              ? snapshot(here)
+              : epochStart;
+          return new TrainingDivergedError({
+            epoch,
+            batch: b + 1,
+            step: (state as OptimizerState).step + 1,
+            quantity,
+            value,
+            lastGood,
+          });
+        };
+        if (!Number.isFinite(loss.crossEntropy)) throw diverged('loss', loss.crossEntropy);
+        model.backward(logits, rows, gradients);
+        let gradientSquares = 0;
+        for (const g of gradients) gradientSquares += kernels.sumOfSquares(g, g.length);
+        if (!Number.isFinite(gradientSquares))
+          throw diverged('gradient', Math.sqrt(gradientSquares));
+        const telemetry = optimizer.update(kernels, parameters, gradients, state);
+
+        progress.lossSum += loss.crossEntropy * rows;
+        progress.samples += rows;
+        for (let r = 0; r < rows; r++) if (predicted[r] === labels[r]) progress.correct++;
+        if (telemetry) {
+          progress.balanceAngleSum += telemetry.overall.angle;
+          progress.balanceCosineSum += telemetry.overall.cosine;
+          progress.balanceSteps++;
+        }
+        const seconds = (now() - started) / 1000;
+        progress.seconds += seconds;
+        trainedSamples += rows;
+        trainedSeconds += seconds;
+        options.onBatch?.({
+          epoch,
+          batch: b + 1,
+          batches,
+          samplesSeen: progress.samples,
+          loss: progress.lossSum / progress.samples,
+          samplesPerSecond: progress.samples / progress.seconds,
+        });
+        if (++sinceYield >= settings.yieldEvery) {
+          sinceYield = 0;
+          await yieldToEventLoop();
+        }
+      }
+
+      const test = evaluate(model, data.test, { labelSmoothing });
+      const metrics: EpochMetrics = {
+        epoch,
+        trainLoss: progress.lossSum / progress.samples,
+        trainAccuracy: progress.correct / progress.samples,
+        testLoss: test.crossEntropy,
+        testAccuracy: test.accuracy,
+        divergence: test.divergence,
+        entropy: test.entropy,
+        predictionEntropy: test.predictionEntropy,
+        balanceAngle:
+          progress.balanceSteps > 0 ? progress.balanceAngleSum / progress.balanceSteps : Number.NaN,
+        balanceCosine:
+          progress.balanceSteps > 0
+            ? progress.balanceCosineSum / progress.balanceSteps
+            : Number.NaN,
+        seconds: progress.seconds,
+        samplesPerSecond: progress.samples / progress.seconds,
+      };
+      history.push(metrics);
+      cursor.epoch = epoch;
+      cursor.batch = 0;
+      cursor.order = undefined;
+      cursor.progress = undefined;
+      options.onEpoch?.(metrics);
+      sinceYield = 0;
+      await yieldToEventLoop();
+    }
+
+    const finalCheckpoint = snapshot(cursor);
+    const last = history[history.length - 1];
+    const result: TrainResult = {
+      config: config(),
+      epochs: history,
+      final: {
+        testAccuracy: last ? last.testAccuracy : Number.NaN,
+        testLoss: last ? last.testLoss : Number.NaN,
+        samplesPerSecond: trainedSeconds > 0 ? trainedSamples / trainedSeconds : Number.NaN,
+      },
+      model,
+      checkpoint: () => finalCheckpoint,
+      aborted,
+    };
+    return result;
+  } catch (error) {
+    model.dispose();
+    throw error;
+  } finally {
+    for (const buffer of owned) buffer.free();
+    if (state) disposeOptimizerState(state);
+  }
+}

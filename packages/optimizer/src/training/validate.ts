@@ -1,0 +1,177 @@
+/** Validation of training inputs: clear errors before any kernel runs. */
+import type { Checkpoint } from '../checkpoints/types.js';
+import type { Dataset } from '../data/types.js';
+import type { Activation, TrainOptions } from './types.js';
+
+/** Training settings after defaults and validation. */
+export interface TrainSettings {
+  /** Hidden layer sizes. */
+  hidden: number[];
+  /** Hidden activation. */
+  activation: Activation;
+  /** Total epochs. */
+  epochs: number;
+  /** Mini-batch size. */
+  batchSize: number;
+  /** Seed of initialisation and shuffling. */
+  seed: number;
+  /** Label smoothing ε. */
+  labelSmoothing: number;
+  /** Batches between yields to the event loop. */
+  yieldEvery: number;
+}
+
+const describe = (value: unknown): string =>
+  typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
+
+function positiveInteger(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`train: "${name}" must be a positive integer, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Checks a data set's shape and contents: lengths agree with `count` and `featureCount`,
+ * every label is a class index, every feature is finite. Errors name the data set, the field
+ * and the first offending position.
+ */
+export function validateDataset(dataset: Dataset, name: string): void {
+  if (dataset === null || typeof dataset !== 'object') {
+    throw new TypeError(`${name} must be a Dataset, got ${describe(dataset)}`);
+  }
+  const { features, labels, count, featureCount, classCount } = dataset;
+  for (const [field, value] of [
+    ['count', count],
+    ['featureCount', featureCount],
+    ['classCount', classCount],
+  ] as const) {
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new RangeError(`${name}.${field} must be a positive integer, got ${describe(value)}`);
+    }
+  }
+  if (classCount < 2) {
+    throw new RangeError(`${name}.classCount must be at least 2, got ${classCount}`);
+  }
+  if (!(features instanceof Float32Array)) {
+    throw new TypeError(`${name}.features must be a Float32Array`);
+  }
+  if (!(labels instanceof Int32Array)) {
+    throw new TypeError(`${name}.labels must be an Int32Array`);
+  }
+  if (features.length !== count * featureCount) {
+    throw new RangeError(
+      `${name}.features has ${features.length} values, but count × featureCount = ${count} × ${featureCount} = ${count * featureCount}`,
+    );
+  }
+  if (labels.length !== count) {
+    throw new RangeError(`${name}.labels has ${labels.length} entries, but count is ${count}`);
+  }
+  for (let i = 0; i < count; i++) {
+    const label = labels[i];
+    if (label < 0 || label >= classCount) {
+      throw new RangeError(
+        `${name}.labels[${i}] is ${label}, not a class index in [0, ${classCount})`,
+      );
+    }
+  }
+  for (let i = 0; i < features.length; i++) {
+    if (!Number.isFinite(features[i])) {
+      const row = Math.floor(i / featureCount);
+      throw new RangeError(
+        `${name}.features: row ${row}, feature ${i - row * featureCount} is ${features[i]} (features must be finite)`,
+      );
+    }
+  }
+}
+
+/** Checks that the training and test sets fit together. */
+export function validateDataSplit(data: TrainOptions['data']): void {
+  if (data === null || typeof data !== 'object') {
+    throw new TypeError('train: "data" must be a DataSplit { train, test }');
+  }
+  validateDataset(data.train, 'data.train');
+  validateDataset(data.test, 'data.test');
+  if (data.train.featureCount !== data.test.featureCount) {
+    throw new RangeError(
+      `train: data.train has ${data.train.featureCount} features, data.test ${data.test.featureCount}`,
+    );
+  }
+  if (data.train.classCount !== data.test.classCount) {
+    throw new RangeError(
+      `train: data.train has ${data.train.classCount} classes, data.test ${data.test.classCount}`,
+    );
+  }
+}
+
+/**
+ * Applies defaults to the numeric options and validates them; when resuming, the settings
+ * come from the checkpoint and an option that disagrees with it is an error.
+ */
+export function resolveTrainSettings(options: TrainOptions, resume?: Checkpoint): TrainSettings {
+  const fromCheckpoint = resume?.config;
+  const pick = <T>(
+    name: keyof TrainOptions,
+    given: T | undefined,
+    saved: T | undefined,
+    fallback: T,
+  ): T => {
+    if (saved === undefined) return given ?? fallback;
+    if (given !== undefined && JSON.stringify(given) !== JSON.stringify(saved)) {
+      throw new RangeError(
+        `train: "${name}" is ${describe(given)} but the checkpoint was trained with ${describe(saved)}; leave it out when resuming`,
+      );
+    }
+    return saved;
+  };
+  const hidden = pick(
+    'hidden',
+    options.hidden ? [...options.hidden] : undefined,
+    fromCheckpoint?.network.hidden,
+    [128],
+  );
+  if (!Array.isArray(hidden))
+    throw new RangeError('train: "hidden" must be an array of layer sizes');
+  hidden.forEach((size, i) => {
+    positiveInteger(`hidden[${i}]`, size);
+  });
+  const activation = pick(
+    'activation',
+    options.activation,
+    fromCheckpoint?.network.activation,
+    'relu',
+  );
+  if (activation !== 'relu' && activation !== 'tanh') {
+    throw new RangeError(
+      `train: "activation" must be 'relu' or 'tanh', got ${describe(activation)}`,
+    );
+  }
+  const batchSize = positiveInteger(
+    'batchSize',
+    pick('batchSize', options.batchSize, fromCheckpoint?.batchSize, 32),
+  );
+  const seed = pick('seed', options.seed, fromCheckpoint?.seed, 0);
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
+    throw new RangeError(`train: "seed" must be a non-negative integer, got ${describe(seed)}`);
+  }
+  const labelSmoothing = pick(
+    'labelSmoothing',
+    options.labelSmoothing,
+    fromCheckpoint?.labelSmoothing,
+    0,
+  );
+  if (typeof labelSmoothing !== 'number' || !(labelSmoothing >= 0 && labelSmoothing < 1)) {
+    throw new RangeError(
+      `train: "labelSmoothing" must be in [0, 1), got ${describe(labelSmoothing)}`,
+    );
+  }
+  // Epochs may be raised when resuming (train further), never below what is done.
+  const epochs = positiveInteger('epochs', options.epochs ?? fromCheckpoint?.epochs ?? 10);
+  if (resume && epochs < resume.epoch) {
+    throw new RangeError(
+      `train: "epochs" is ${epochs} but the checkpoint has already completed ${resume.epoch} epochs`,
+    );
+  }
+  const yieldEvery = positiveInteger('yieldEvery', options.yieldEvery ?? 8);
+  return { hidden, activation, epochs, batchSize, seed, labelSmoothing, yieldEvery };
+}
