@@ -1,0 +1,200 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadKernels } from './loader.js';
+import { EDGE_SIZES, expectBoundedMemory, randomValues } from './memory.test-helpers.js';
+import { gemm as referenceGemm } from './reference/gemm.js';
+import type { WasmKernels } from './wasm-kernels.js';
+
+/**
+ * Tolerance per element of C: the standard bound for a sum of k products in f32
+ * (|error| ≤ γ_k · Σ|a||b| with γ_k ≈ k·u, u = 2⁻²⁴; Higham, Accuracy and Stability of
+ * Numerical Algorithms, §3.5), plus rounding of α, β (passed to wasm as f32), of β·C and of
+ * the final sum, with a factor 2 of slack: 2·(k + 3)·2⁻²⁴·(|α|·Σ_p|a_ip||b_pj| + |β·c_ij|),
+ * and 2⁻¹⁴⁸ absolute for results in the subnormal range. The reference sums in f64, so it is
+ * the exact product up to one final rounding. `magnitude` holds Σ_p|a_ip||b_pj|.
+ */
+function tolerance(magnitude: number, c0: number, s: Shape): number {
+  const scale = Math.abs(s.alpha) * magnitude + Math.abs(s.beta * c0);
+  return 2 * (s.k + 3) * 2 ** -24 * scale + 2 ** -148;
+}
+
+interface Shape {
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  transB: boolean;
+  alpha: number;
+  beta: number;
+}
+
+/** Runs the wasm gemm and the reference on the same inputs and compares every element. */
+function checkAgainstReference(kernels: WasmKernels, s: Shape, seed: number): void {
+  const a = randomValues(s.m * s.k, seed);
+  const b = randomValues(s.k * s.n, seed + 1);
+  const c0 = randomValues(s.m * s.n, seed + 2);
+  // A sentinel tail after C: the kernel must not write outside its m·n output.
+  const guard = 37;
+  const aBuf = kernels.allocFrom(a);
+  const bBuf = kernels.allocFrom(b);
+  const cBuf = kernels.alloc(s.m * s.n + guard);
+  cBuf.view.set(c0);
+  cBuf.view.fill(12345, s.m * s.n);
+  kernels.gemm(aBuf, bBuf, cBuf, s);
+  const expected = Float32Array.from(c0);
+  referenceGemm(a, b, expected, s.m, s.n, s.k, s.transA, s.transB, s.alpha, s.beta);
+  const magnitude = new Float32Array(s.m * s.n);
+  referenceGemm(
+    a.map(Math.abs),
+    b.map(Math.abs),
+    magnitude,
+    s.m,
+    s.n,
+    s.k,
+    s.transA,
+    s.transB,
+    1,
+    0,
+  );
+  const got = cBuf.view;
+  for (let i = 0; i < s.m; i++) {
+    for (let j = 0; j < s.n; j++) {
+      const index = i * s.n + j;
+      const error = Math.abs(got[index] - expected[index]);
+      if (!(error <= tolerance(magnitude[index], c0[index], s))) {
+        throw new Error(
+          `C[${i}, ${j}] = ${got[index]}, reference ${expected[index]} (error ${error}) for ${JSON.stringify(s)}`,
+        );
+      }
+    }
+  }
+  for (let t = 0; t < guard; t++) expect(got[s.m * s.n + t]).toBe(12345);
+  aBuf.free();
+  bBuf.free();
+  cBuf.free();
+}
+
+const size = fc.oneof(fc.constantFrom(...EDGE_SIZES), fc.integer({ min: 1, max: 140 }));
+const scalar = fc.oneof(
+  fc.constantFrom(0, 1, -1, 0.5),
+  fc.double({ min: -4, max: 4, noNaN: true, noDefaultInfinity: true }),
+);
+
+describe('wasm gemm', () => {
+  let kernels: WasmKernels;
+  beforeAll(async () => {
+    kernels = await loadKernels();
+  });
+
+  it('matches a hand-computed 2×3 · 3×2 product', () => {
+    const a = kernels.allocFrom([1, 2, 3, 4, 5, 6]);
+    const b = kernels.allocFrom([7, 8, 9, 10, 11, 12]);
+    const c = kernels.alloc(4);
+    kernels.gemm(a, b, c, { m: 2, n: 2, k: 3 });
+    expect(Array.from(c.view)).toEqual([58, 64, 139, 154]);
+  });
+
+  it('matches the reference over random shapes, transposes, alpha and beta (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          m: size,
+          n: size,
+          k: size,
+          transA: fc.boolean(),
+          transB: fc.boolean(),
+          alpha: scalar,
+          beta: scalar,
+        }),
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        (shape, seed) => checkAgainstReference(kernels, shape, seed),
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('covers every edge size in every dimension with all four transpose combinations', () => {
+    let seed = 1;
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        for (const edge of EDGE_SIZES) {
+          // The edge size in one dimension at a time, odd sizes in the others.
+          checkAgainstReference(
+            kernels,
+            { m: edge, n: 9, k: 7, transA, transB, alpha: 1, beta: 0 },
+            seed++,
+          );
+          checkAgainstReference(
+            kernels,
+            { m: 5, n: edge, k: 3, transA, transB, alpha: -0.5, beta: 1 },
+            seed++,
+          );
+          checkAgainstReference(
+            kernels,
+            { m: 3, n: 33, k: edge, transA, transB, alpha: 2, beta: 0.25 },
+            seed++,
+          );
+        }
+      }
+    }
+  });
+
+  it('is correct across cache blocks (m > 128, n > 512, k > 256) in all four transpose combinations', () => {
+    let seed = 100;
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        checkAgainstReference(
+          kernels,
+          { m: 131, n: 517, k: 263, transA, transB, alpha: 0.75, beta: -1.5 },
+          seed++,
+        );
+      }
+    }
+  });
+
+  it('ignores NaN in C when beta = 0 and scales C when alpha = 0', () => {
+    const a = kernels.allocFrom(randomValues(6, 3));
+    const b = kernels.allocFrom(randomValues(6, 4));
+    const c = kernels.allocFrom([Number.NaN, Number.NaN, Number.NaN, Number.NaN]);
+    kernels.gemm(a, b, c, { m: 2, n: 2, k: 3 });
+    expect(c.view.every(Number.isFinite)).toBe(true);
+    c.view.set([1, 2, 3, 4]);
+    kernels.gemm(a, b, c, { m: 2, n: 2, k: 3, alpha: 0, beta: 3 });
+    expect(Array.from(c.view)).toEqual([3, 6, 9, 12]);
+    kernels.gemm(a, b, c, { m: 2, n: 2, k: 3, alpha: 0, beta: 0 });
+    expect(Array.from(c.view)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('rejects bad arguments before running, naming them', () => {
+    const a = kernels.alloc(15);
+    const b = kernels.alloc(15);
+    const c = kernels.alloc(12);
+    c.view.fill(7);
+    expect(() => kernels.gemm(a, b, c, { m: 3, n: 5, k: 3 })).toThrow(
+      new RangeError('gemm: argument "c" holds 12 values but m·n = 15 are needed'),
+    );
+    expect(c.view.every((x) => x === 7)).toBe(true);
+    expect(() => kernels.gemm(a, b, c, { m: 0, n: 1, k: 1 })).toThrow(RangeError);
+    expect(() => kernels.gemm(a, b, c, { m: 1.5, n: 1, k: 1 })).toThrow(
+      /"m" must be a positive integer/,
+    );
+    expect(() => kernels.gemm(a, b, c, { m: 1, n: 1, k: 1, alpha: Number.NaN })).toThrow(
+      /"alpha" must be a finite number, got NaN/,
+    );
+    expect(() => kernels.gemm(a, b, a, { m: 1, n: 1, k: 1 })).toThrow(/different buffers/);
+    expect(() => kernels.gemm(a, b, c, undefined as never)).toThrow(TypeError);
+  });
+
+  it('keeps memory bounded over 10,000 calls', () => {
+    const a = kernels.allocFrom(randomValues(33 * 31, 5));
+    const b = kernels.allocFrom(randomValues(31 * 9, 6));
+    const c = kernels.alloc(33 * 9);
+    let call = 0;
+    expectBoundedMemory(kernels, () => {
+      const transA = (call & 1) === 1;
+      const transB = (call & 2) === 2;
+      call++;
+      kernels.gemm(a, b, c, { m: 33, n: 9, k: 31, transA, transB, beta: 0.5 });
+    });
+  });
+});
