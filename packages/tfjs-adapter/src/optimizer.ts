@@ -186,7 +186,8 @@ export class DualProcessOptimizer extends tf.Optimizer {
         delta.assign(step);
         variable.assign(tf.add(variable, step));
       }
-      return rows.length > 0 ? tf.stack(rows) : undefined;
+      // keep(): tfjs-layers calls applyGradients inside its own tidy per batch.
+      return rows.length > 0 ? tf.keep(tf.stack(rows)) : undefined;
     }) as tf.Tensor | undefined;
     this.replaceLastSums(
       sums === undefined ? null : { names: pairs.map((p) => p.name), sums, eta, alpha },

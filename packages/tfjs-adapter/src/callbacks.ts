@@ -1,0 +1,208 @@
+/**
+ * A `model.fit` callback that records the process balance of the dual-process optimizer per
+ * epoch (theory.md §5 — an interpretation this project adds, not from the papers) together
+ * with the loss split from the epoch logs (theory.md §1). Needs `@tensorflow/tfjs-layers`,
+ * hence its own entry point `@dualphi/tfjs-adapter/callbacks`.
+ */
+import type { ProcessBalance } from '@dualphi/optimizer';
+import * as tf from '@tensorflow/tfjs-core';
+import { Callback } from '@tensorflow/tfjs-layers';
+import { type DualProcessOptimizer, isDualProcessOptimizer } from './optimizer.js';
+
+/** The loss and its split as the epoch logs report them (undefined where not compiled in). */
+export interface LossSplit {
+  /** The training loss (`loss` in the logs). */
+  loss?: number;
+  /** KL(p‖q), from the `divergence` metric. */
+  divergence?: number;
+  /** H(p), from the `targetEntropy` metric. */
+  targetEntropy?: number;
+  /** H(q), from the `predictionEntropy` metric. */
+  predictionEntropy?: number;
+}
+
+/** One epoch of {@link ProcessBalanceCallback}'s record. */
+export interface ProcessBalanceEpoch {
+  /** 1-based epoch number. */
+  epoch: number;
+  /** Optimizer steps in this epoch. */
+  steps: number;
+  /** Means over the epoch's steps of the overall norms, angle and cosine. */
+  overall: ProcessBalance;
+  /** Means over the epoch's steps, per variable name. */
+  perTensor: Record<string, ProcessBalance>;
+  /** The loss split on the training data (from the epoch logs). */
+  train: LossSplit;
+  /** The same on the validation data, when `fit` has validation data. */
+  validation: LossSplit;
+  /** Every numeric entry of the epoch logs. */
+  logs: Record<string, number>;
+}
+
+/** Options of {@link processBalance}. */
+export interface ProcessBalanceOptions {
+  /** Where the one-line summary of each epoch goes; `false` for none. Default `console.log`. */
+  log?: ((line: string) => void) | false;
+}
+
+/** Running sums of one {@link ProcessBalance} over steps. */
+class BalanceMean {
+  private gradientNorm = 0;
+  private momentumNorm = 0;
+  private angle = 0;
+  private cosine = 0;
+  private count = 0;
+
+  add(balance: ProcessBalance): void {
+    this.gradientNorm += balance.gradientNorm;
+    this.momentumNorm += balance.momentumNorm;
+    this.angle += balance.angle;
+    this.cosine += balance.cosine;
+    this.count += 1;
+  }
+
+  mean(): ProcessBalance {
+    const n = this.count;
+    if (n === 0)
+      return {
+        gradientNorm: Number.NaN,
+        momentumNorm: Number.NaN,
+        angle: Number.NaN,
+        cosine: Number.NaN,
+      };
+    return {
+      gradientNorm: this.gradientNorm / n,
+      momentumNorm: this.momentumNorm / n,
+      angle: this.angle / n,
+      cosine: this.cosine / n,
+    };
+  }
+}
+
+/**
+ * Records, per epoch, the mean process balance of the steps (‖G‖, ‖M‖, θ = atan2(‖M‖, ‖G‖),
+ * cos(G, M), overall and per variable) and the loss split from the logs; logs one line per
+ * epoch and keeps everything in {@link epochs}. Switches the optimizer's telemetry on for the
+ * duration of `fit` (one small synchronous read of 3 numbers per variable per batch).
+ */
+export class ProcessBalanceCallback extends Callback {
+  /** One record per finished epoch, in order. */
+  readonly epochs: ProcessBalanceEpoch[] = [];
+  private readonly log: ((line: string) => void) | false;
+  private optimizer: DualProcessOptimizer | null = null;
+  private telemetryBefore = false;
+  private overall = new BalanceMean();
+  private perTensor = new Map<string, BalanceMean>();
+  private steps = 0;
+
+  constructor(options: ProcessBalanceOptions = {}) {
+    super();
+    this.log = options.log === undefined ? (line) => console.log(line) : options.log;
+  }
+
+  /**
+   * @throws TypeError when the model is not compiled with a {@link DualProcessOptimizer}.
+   */
+  override async onTrainBegin(): Promise<void> {
+    const optimizer = this.model?.optimizer;
+    if (!isDualProcessOptimizer(optimizer)) {
+      const name = optimizer ? optimizer.getClassName() : 'none';
+      throw new TypeError(
+        `processBalance(): the model must be compiled with dualProcess() (a DualProcessOptimizer), got ${name}`,
+      );
+    }
+    this.optimizer = optimizer;
+    this.telemetryBefore = optimizer.telemetry;
+    optimizer.telemetry = true;
+  }
+
+  override async onEpochBegin(): Promise<void> {
+    this.overall = new BalanceMean();
+    this.perTensor = new Map();
+    this.steps = 0;
+  }
+
+  override async onBatchEnd(): Promise<void> {
+    const telemetry = this.optimizer?.lastStepTelemetry();
+    if (telemetry === undefined) return;
+    this.steps += 1;
+    this.overall.add(telemetry.overall);
+    for (const [name, balance] of telemetry.perTensor) {
+      let mean = this.perTensor.get(name);
+      if (mean === undefined) {
+        mean = new BalanceMean();
+        this.perTensor.set(name, mean);
+      }
+      mean.add(balance);
+    }
+  }
+
+  override async onEpochEnd(epoch: number, logs?: Record<string, unknown>): Promise<void> {
+    const numbers = numericLogs(logs);
+    const record: ProcessBalanceEpoch = {
+      epoch: epoch + 1,
+      steps: this.steps,
+      overall: this.overall.mean(),
+      perTensor: Object.fromEntries([...this.perTensor].map(([name, m]) => [name, m.mean()])),
+      train: split(numbers, ''),
+      validation: split(numbers, 'val_'),
+      logs: numbers,
+    };
+    this.epochs.push(record);
+    if (this.log) this.log(summary(record));
+  }
+
+  override async onTrainEnd(): Promise<void> {
+    if (this.optimizer !== null) this.optimizer.telemetry = this.telemetryBefore;
+    this.optimizer = null;
+  }
+}
+
+/**
+ * A `fit` callback recording the process balance (theory.md §5) and the loss split per epoch.
+ *
+ * @example
+ * ```ts
+ * const balance = processBalance();
+ * await model.fit(x, y, { epochs: 10, callbacks: [balance] });
+ * balance.epochs[9].overall.angle; // mean θ of the last epoch, π/4 = balance
+ * ```
+ */
+export function processBalance(options?: ProcessBalanceOptions): ProcessBalanceCallback {
+  return new ProcessBalanceCallback(options);
+}
+
+function numericLogs(logs: Record<string, unknown> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(logs ?? {})) {
+    if (typeof value === 'number') out[key] = value;
+    else if (value instanceof tf.Tensor && value.size === 1) out[key] = value.dataSync()[0];
+  }
+  return out;
+}
+
+function split(logs: Record<string, number>, prefix: string): LossSplit {
+  return {
+    loss: logs[`${prefix}loss`],
+    divergence: logs[`${prefix}divergence`],
+    targetEntropy: logs[`${prefix}targetEntropy`],
+    predictionEntropy: logs[`${prefix}predictionEntropy`],
+  };
+}
+
+function summary(record: ProcessBalanceEpoch): string {
+  const { overall, train } = record;
+  const parts = [
+    `epoch ${record.epoch}`,
+    `θ ${((overall.angle * 180) / Math.PI).toFixed(1)}° (45° = balance)`,
+    `cos ${overall.cosine.toFixed(3)}`,
+    `‖G‖ ${overall.gradientNorm.toExponential(2)}`,
+    `‖M‖ ${overall.momentumNorm.toExponential(2)}`,
+  ];
+  if (train.loss !== undefined) parts.push(`loss ${train.loss.toFixed(4)}`);
+  if (train.divergence !== undefined) parts.push(`KL ${train.divergence.toFixed(4)}`);
+  if (train.targetEntropy !== undefined) parts.push(`H(p) ${train.targetEntropy.toFixed(4)}`);
+  if (train.predictionEntropy !== undefined)
+    parts.push(`H(q) ${train.predictionEntropy.toFixed(4)}`);
+  return parts.join('  ');
+}
