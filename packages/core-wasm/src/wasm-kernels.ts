@@ -2,7 +2,19 @@
  * `Kernels` over one instance of `dualphi-core.wasm`: thin wrappers that validate their
  * arguments (src/validate.ts), then call the pointer-and-length exports of assembly/.
  */
-import { gemmArguments } from './arguments.js';
+import {
+  adamArguments,
+  argmaxArguments,
+  biasAddArguments,
+  columnSumsArguments,
+  distributionArguments,
+  elementwiseArguments,
+  gemmArguments,
+  heavyBallArguments,
+  momentumArguments,
+  softmaxArguments,
+} from './arguments.js';
+import { KERNEL_EXPORTS, type KernelExports } from './kernel-exports.js';
 import { type HeapExports, WasmF32Buffer, WasmHeap } from './memory.js';
 import type {
   AdamOptions,
@@ -21,7 +33,7 @@ import { positiveInteger } from './validate.js';
  * The raw exports of `dualphi-core.wasm` (assembly/index.ts). Addresses are byte offsets
  * into `memory`; sizes are element counts; booleans are 0/1.
  */
-export interface CoreExports extends HeapExports {
+export interface CoreExports extends HeapExports, KernelExports {
   /** Linear memory size in 64 KiB pages. */
   memoryPages(): number;
   /** C = alpha·op(A)·op(B) + beta·C (assembly/gemm.ts). */
@@ -45,6 +57,7 @@ export const REQUIRED_EXPORTS: readonly (keyof CoreExports)[] = [
   'free',
   'memoryPages',
   'gemm',
+  ...KERNEL_EXPORTS,
 ];
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -121,110 +134,193 @@ export class WasmKernels implements Kernels {
     );
   }
 
-  biasAdd(_x: F32Buffer, _bias: F32Buffer, _rows: number, _cols: number): void {
-    throw new Error('biasAdd: not implemented yet');
+  biasAdd(x: F32Buffer, bias: F32Buffer, rows: number, cols: number): void {
+    biasAddArguments(this.owns, x, bias, rows, cols);
+    this.#raw.biasAdd(this.#ptr(x), this.#ptr(bias), rows, cols);
   }
 
   columnSums(
-    _x: F32Buffer,
-    _out: F32Buffer,
-    _rows: number,
-    _cols: number,
-    _options?: { accumulate?: boolean },
+    x: F32Buffer,
+    out: F32Buffer,
+    rows: number,
+    cols: number,
+    options?: { accumulate?: boolean },
   ): void {
-    throw new Error('columnSums: not implemented yet');
+    const accumulate = columnSumsArguments(this.owns, x, out, rows, cols, options);
+    this.#raw.columnSums(this.#ptr(x), this.#ptr(out), rows, cols, accumulate ? 1 : 0);
   }
 
-  relu(_x: F32Buffer, _out: F32Buffer, _n: number): void {
-    throw new Error('relu: not implemented yet');
+  relu(x: F32Buffer, out: F32Buffer, n: number): void {
+    elementwiseArguments('relu', this.owns, n, ['x', x], ['out', out]);
+    this.#raw.relu(this.#ptr(x), this.#ptr(out), n);
   }
 
-  reluBackward(_x: F32Buffer, _gradOut: F32Buffer, _gradIn: F32Buffer, _n: number): void {
-    throw new Error('reluBackward: not implemented yet');
+  reluBackward(x: F32Buffer, gradOut: F32Buffer, gradIn: F32Buffer, n: number): void {
+    elementwiseArguments(
+      'reluBackward',
+      this.owns,
+      n,
+      ['x', x],
+      ['gradOut', gradOut],
+      ['gradIn', gradIn],
+    );
+    this.#raw.reluBackward(this.#ptr(x), this.#ptr(gradOut), this.#ptr(gradIn), n);
   }
 
-  tanh(_x: F32Buffer, _out: F32Buffer, _n: number): void {
-    throw new Error('tanh: not implemented yet');
+  tanh(x: F32Buffer, out: F32Buffer, n: number): void {
+    elementwiseArguments('tanh', this.owns, n, ['x', x], ['out', out]);
+    this.#raw.tanh(this.#ptr(x), this.#ptr(out), n);
   }
 
-  tanhBackward(_y: F32Buffer, _gradOut: F32Buffer, _gradIn: F32Buffer, _n: number): void {
-    throw new Error('tanhBackward: not implemented yet');
+  tanhBackward(y: F32Buffer, gradOut: F32Buffer, gradIn: F32Buffer, n: number): void {
+    elementwiseArguments(
+      'tanhBackward',
+      this.owns,
+      n,
+      ['y', y],
+      ['gradOut', gradOut],
+      ['gradIn', gradIn],
+    );
+    this.#raw.tanhBackward(this.#ptr(y), this.#ptr(gradOut), this.#ptr(gradIn), n);
   }
 
   softmaxCrossEntropy(
-    _logits: F32Buffer,
-    _targets: SoftmaxTargets,
-    _rows: number,
-    _classes: number,
-    _outputs?: { gradient?: F32Buffer; probabilities?: F32Buffer },
+    logits: F32Buffer,
+    targets: SoftmaxTargets,
+    rows: number,
+    classes: number,
+    outputs?: { gradient?: F32Buffer; probabilities?: F32Buffer },
   ): SoftmaxCrossEntropyResult {
-    throw new Error('softmaxCrossEntropy: not implemented yet');
+    const s = softmaxArguments(this.owns, logits, targets, rows, classes, outputs);
+    let labels = 0;
+    if (s.labels !== undefined) {
+      // Class indices are copied into the instance's reusable i32 scratch block.
+      const scratch = this.#heap.scratchI32(rows);
+      const view = scratch.view;
+      for (let r = 0; r < rows; r++) view[r] = s.labels[r];
+      labels = scratch.ptr;
+    }
+    const optional = (buffer: F32Buffer | undefined) =>
+      buffer === undefined ? 0 : this.#ptr(buffer);
+    this.#raw.softmaxCrossEntropy(
+      this.#ptr(logits),
+      labels,
+      optional(s.targetProbabilities),
+      rows,
+      classes,
+      optional(s.gradient),
+      optional(s.probabilities),
+    );
+    const results = this.#results();
+    return {
+      crossEntropy: results[0],
+      entropy: results[1],
+      divergence: results[2],
+      predictionEntropy: results[3],
+    };
   }
 
-  entropy(_p: F32Buffer, _rows: number, _cols: number, _out?: F32Buffer): number {
-    throw new Error('entropy: not implemented yet');
+  entropy(p: F32Buffer, rows: number, cols: number, out?: F32Buffer): number {
+    distributionArguments('entropy', this.owns, rows, cols, out, ['p', p]);
+    return this.#raw.entropy(this.#ptr(p), rows, cols, out === undefined ? 0 : this.#ptr(out));
   }
 
-  crossEntropy(
-    _p: F32Buffer,
-    _q: F32Buffer,
-    _rows: number,
-    _cols: number,
-    _out?: F32Buffer,
-  ): number {
-    throw new Error('crossEntropy: not implemented yet');
+  crossEntropy(p: F32Buffer, q: F32Buffer, rows: number, cols: number, out?: F32Buffer): number {
+    distributionArguments('crossEntropy', this.owns, rows, cols, out, ['p', p], ['q', q]);
+    const outPtr = out === undefined ? 0 : this.#ptr(out);
+    return this.#raw.crossEntropy(this.#ptr(p), this.#ptr(q), rows, cols, outPtr);
   }
 
-  klDivergence(
-    _p: F32Buffer,
-    _q: F32Buffer,
-    _rows: number,
-    _cols: number,
-    _out?: F32Buffer,
-  ): number {
-    throw new Error('klDivergence: not implemented yet');
+  klDivergence(p: F32Buffer, q: F32Buffer, rows: number, cols: number, out?: F32Buffer): number {
+    distributionArguments('klDivergence', this.owns, rows, cols, out, ['p', p], ['q', q]);
+    const outPtr = out === undefined ? 0 : this.#ptr(out);
+    return this.#raw.klDivergence(this.#ptr(p), this.#ptr(q), rows, cols, outPtr);
   }
 
   heavyBall(
-    _weights: F32Buffer,
-    _delta: F32Buffer,
-    _gradient: F32Buffer,
-    _n: number,
-    _options: HeavyBallOptions,
+    weights: F32Buffer,
+    delta: F32Buffer,
+    gradient: F32Buffer,
+    n: number,
+    options: HeavyBallOptions,
   ): ProcessTerms | undefined {
-    throw new Error('heavyBall: not implemented yet');
+    const o = heavyBallArguments(this.owns, weights, delta, gradient, n, options);
+    this.#raw.heavyBall(
+      this.#ptr(weights),
+      this.#ptr(delta),
+      this.#ptr(gradient),
+      n,
+      o.learningRate,
+      o.momentum,
+      o.telemetry ? 1 : 0,
+    );
+    if (!o.telemetry) return undefined;
+    const results = this.#results();
+    return { gradientNormSquared: results[0], momentumNormSquared: results[1], dot: results[2] };
   }
 
   momentumUpdate(
-    _weights: F32Buffer,
-    _velocity: F32Buffer,
-    _gradient: F32Buffer,
-    _n: number,
-    _options: MomentumOptions,
+    weights: F32Buffer,
+    velocity: F32Buffer,
+    gradient: F32Buffer,
+    n: number,
+    options: MomentumOptions,
   ): void {
-    throw new Error('momentumUpdate: not implemented yet');
+    const o = momentumArguments(this.owns, weights, velocity, gradient, n, options);
+    this.#raw.momentumUpdate(
+      this.#ptr(weights),
+      this.#ptr(velocity),
+      this.#ptr(gradient),
+      n,
+      o.learningRate,
+      o.momentum,
+      o.nesterov ? 1 : 0,
+    );
   }
 
   adam(
-    _weights: F32Buffer,
-    _firstMoment: F32Buffer,
-    _secondMoment: F32Buffer,
-    _gradient: F32Buffer,
-    _n: number,
-    _options: AdamOptions,
+    weights: F32Buffer,
+    firstMoment: F32Buffer,
+    secondMoment: F32Buffer,
+    gradient: F32Buffer,
+    n: number,
+    options: AdamOptions,
   ): void {
-    throw new Error('adam: not implemented yet');
+    const o = adamArguments(this.owns, weights, firstMoment, secondMoment, gradient, n, options);
+    this.#raw.adam(
+      this.#ptr(weights),
+      this.#ptr(firstMoment),
+      this.#ptr(secondMoment),
+      this.#ptr(gradient),
+      n,
+      o.learningRate,
+      o.beta1,
+      o.beta2,
+      o.epsilon,
+      o.step,
+      o.weightDecay,
+    );
   }
 
-  dot(_a: F32Buffer, _b: F32Buffer, _n: number): number {
-    throw new Error('dot: not implemented yet');
+  dot(a: F32Buffer, b: F32Buffer, n: number): number {
+    elementwiseArguments('dot', this.owns, n, ['a', a], ['b', b]);
+    return this.#raw.dot(this.#ptr(a), this.#ptr(b), n);
   }
 
-  sumOfSquares(_a: F32Buffer, _n: number): number {
-    throw new Error('sumOfSquares: not implemented yet');
+  sumOfSquares(a: F32Buffer, n: number): number {
+    elementwiseArguments('sumOfSquares', this.owns, n, ['a', a]);
+    return this.#raw.sumOfSquares(this.#ptr(a), n);
   }
 
-  argmaxRows(_x: F32Buffer, _rows: number, _cols: number, _out: Int32Array): void {
-    throw new Error('argmaxRows: not implemented yet');
+  argmaxRows(x: F32Buffer, rows: number, cols: number, out: Int32Array): void {
+    argmaxArguments(this.owns, x, rows, cols, out);
+    const scratch = this.#heap.scratchI32(rows);
+    this.#raw.argmaxRows(this.#ptr(x), rows, cols, scratch.ptr);
+    out.set(scratch.view.subarray(0, rows));
+  }
+
+  /** The module's f64 result area (re-viewed each time: memory growth detaches old views). */
+  #results(): Float64Array {
+    return new Float64Array(this.#raw.memory.buffer, this.#raw.resultsPointer(), 8);
   }
 }

@@ -1,0 +1,180 @@
+/**
+ * Fused parameter updates over n f32 parameters: one pass reads and writes each array once
+ * (the update is memory-bound, see performance.md). Hyper-parameters arrive as f64 and are
+ * rounded to f32 once.
+ */
+import { promoteHigh, sumLanesF64 } from './math';
+import { setResult } from './results';
+
+/**
+ * The papers' delta-form heavy ball (theory.md §4):
+ *   Δw(t) = −η·g(t) + α·Δw(t − 1),   w(t + 1) = w(t) + Δw(t).
+ * With `telemetry` ≠ 0 also writes ‖G‖², ‖M‖² and G·M of G = −η·g and M = α·Δw(t − 1)
+ * (theory.md §5, the project's interpretation) into result slots 0, 1, 2, accumulated in f64.
+ */
+export function heavyBall(
+  weights: usize,
+  delta: usize,
+  gradient: usize,
+  n: i32,
+  learningRate: f64,
+  momentum: f64,
+  telemetry: i32,
+): void {
+  const eta = <f32>-learningRate;
+  const alpha = <f32>momentum;
+  const etaV = f32x4.splat(eta);
+  const alphaV = f32x4.splat(alpha);
+  let i = 0;
+  if (!telemetry) {
+    for (; i + 4 <= n; i += 4) {
+      const offset = (<usize>i) << 2;
+      const step = f32x4.add(
+        f32x4.mul(etaV, v128.load(gradient + offset)),
+        f32x4.mul(alphaV, v128.load(delta + offset)),
+      );
+      v128.store(delta + offset, step);
+      v128.store(weights + offset, f32x4.add(v128.load(weights + offset), step));
+    }
+    for (; i < n; i++) {
+      const offset = (<usize>i) << 2;
+      const step = eta * load<f32>(gradient + offset) + alpha * load<f32>(delta + offset);
+      store<f32>(delta + offset, step);
+      store<f32>(weights + offset, load<f32>(weights + offset) + step);
+    }
+    return;
+  }
+  let gg = f64x2.splat(0);
+  let mm = f64x2.splat(0);
+  let gm = f64x2.splat(0);
+  for (; i + 4 <= n; i += 4) {
+    const offset = (<usize>i) << 2;
+    const g = f32x4.mul(etaV, v128.load(gradient + offset));
+    const m = f32x4.mul(alphaV, v128.load(delta + offset));
+    const step = f32x4.add(g, m);
+    v128.store(delta + offset, step);
+    v128.store(weights + offset, f32x4.add(v128.load(weights + offset), step));
+    const gLow = f64x2.promote_low_f32x4(g);
+    const gHigh = promoteHigh(g);
+    const mLow = f64x2.promote_low_f32x4(m);
+    const mHigh = promoteHigh(m);
+    gg = f64x2.add(gg, f64x2.add(f64x2.mul(gLow, gLow), f64x2.mul(gHigh, gHigh)));
+    mm = f64x2.add(mm, f64x2.add(f64x2.mul(mLow, mLow), f64x2.mul(mHigh, mHigh)));
+    gm = f64x2.add(gm, f64x2.add(f64x2.mul(gLow, mLow), f64x2.mul(gHigh, mHigh)));
+  }
+  let ggSum = sumLanesF64(gg);
+  let mmSum = sumLanesF64(mm);
+  let gmSum = sumLanesF64(gm);
+  for (; i < n; i++) {
+    const offset = (<usize>i) << 2;
+    const g = eta * load<f32>(gradient + offset);
+    const m = alpha * load<f32>(delta + offset);
+    const step = g + m;
+    store<f32>(delta + offset, step);
+    store<f32>(weights + offset, load<f32>(weights + offset) + step);
+    ggSum += <f64>g * <f64>g;
+    mmSum += <f64>m * <f64>m;
+    gmSum += <f64>g * <f64>m;
+  }
+  setResult(0, ggSum);
+  setResult(1, mmSum);
+  setResult(2, gmSum);
+}
+
+/**
+ * Momentum in the tfjs/PyTorch convention: v ← μ·v + g; w ← w − η·v, or with `nesterov`
+ * ≠ 0, w ← w − η·(g + μ·v) with the new v.
+ */
+export function momentumUpdate(
+  weights: usize,
+  velocity: usize,
+  gradient: usize,
+  n: i32,
+  learningRate: f64,
+  momentum: f64,
+  nesterov: i32,
+): void {
+  const eta = <f32>learningRate;
+  const mu = <f32>momentum;
+  const etaV = f32x4.splat(eta);
+  const muV = f32x4.splat(mu);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const offset = (<usize>i) << 2;
+    const g = v128.load(gradient + offset);
+    const v = f32x4.add(f32x4.mul(muV, v128.load(velocity + offset)), g);
+    v128.store(velocity + offset, v);
+    const step = nesterov ? f32x4.add(g, f32x4.mul(muV, v)) : v;
+    v128.store(weights + offset, f32x4.sub(v128.load(weights + offset), f32x4.mul(etaV, step)));
+  }
+  for (; i < n; i++) {
+    const offset = (<usize>i) << 2;
+    const g = load<f32>(gradient + offset);
+    const v = mu * load<f32>(velocity + offset) + g;
+    store<f32>(velocity + offset, v);
+    const step = nesterov ? g + mu * v : v;
+    store<f32>(weights + offset, load<f32>(weights + offset) - eta * step);
+  }
+}
+
+/**
+ * Adam with bias correction, and AdamW when weightDecay > 0 (decoupled decay from the old
+ * w, the PyTorch order): m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g²,
+ * w ← w − η·λ·w − (η / (1 − β₁ᵗ))·m / (√(v / (1 − β₂ᵗ)) + ε).
+ */
+export function adam(
+  weights: usize,
+  firstMoment: usize,
+  secondMoment: usize,
+  gradient: usize,
+  n: i32,
+  learningRate: f64,
+  beta1: f64,
+  beta2: f64,
+  epsilon: f64,
+  step: i32,
+  weightDecay: f64,
+): void {
+  const stepSize = <f32>(learningRate / (1 - beta1 ** <f64>step));
+  const secondScale = <f32>(1 / (1 - beta2 ** <f64>step));
+  const keep = <f32>(1 - learningRate * weightDecay);
+  const b1 = <f32>beta1;
+  const b2 = <f32>beta2;
+  const c1 = <f32>(1 - beta1);
+  const c2 = <f32>(1 - beta2);
+  const eps = <f32>epsilon;
+  const b1V = f32x4.splat(b1);
+  const b2V = f32x4.splat(b2);
+  const c1V = f32x4.splat(c1);
+  const c2V = f32x4.splat(c2);
+  const epsV = f32x4.splat(eps);
+  const stepV = f32x4.splat(stepSize);
+  const scaleV = f32x4.splat(secondScale);
+  const keepV = f32x4.splat(keep);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const offset = (<usize>i) << 2;
+    const g = v128.load(gradient + offset);
+    const m = f32x4.add(f32x4.mul(b1V, v128.load(firstMoment + offset)), f32x4.mul(c1V, g));
+    const v = f32x4.add(
+      f32x4.mul(b2V, v128.load(secondMoment + offset)),
+      f32x4.mul(c2V, f32x4.mul(g, g)),
+    );
+    v128.store(firstMoment + offset, m);
+    v128.store(secondMoment + offset, v);
+    const denominator = f32x4.add(f32x4.sqrt(f32x4.mul(v, scaleV)), epsV);
+    const w = f32x4.mul(v128.load(weights + offset), keepV);
+    v128.store(weights + offset, f32x4.sub(w, f32x4.div(f32x4.mul(stepV, m), denominator)));
+  }
+  for (; i < n; i++) {
+    const offset = (<usize>i) << 2;
+    const g = load<f32>(gradient + offset);
+    const m = b1 * load<f32>(firstMoment + offset) + c1 * g;
+    const v = b2 * load<f32>(secondMoment + offset) + c2 * (g * g);
+    store<f32>(firstMoment + offset, m);
+    store<f32>(secondMoment + offset, v);
+    const denominator = Mathf.sqrt(v * secondScale) + eps;
+    const w = load<f32>(weights + offset) * keep;
+    store<f32>(weights + offset, w - (stepSize * m) / denominator);
+  }
+}
