@@ -1,0 +1,90 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type DefaultTheme, defineConfig } from 'vitepress';
+import { derivationPlugin } from './derivation.js';
+
+/** The API sidebar TypeDoc writes next to its pages (absent until `typedoc` has run). */
+function apiSidebar(): DefaultTheme.SidebarItem[] {
+  const file = fileURLToPath(new URL('../api/typedoc-sidebar.json', import.meta.url));
+  if (!existsSync(file)) {
+    return [{ text: 'Run `npm run docs:build` to generate the API pages', link: '/api/' }];
+  }
+  return JSON.parse(readFileSync(file, 'utf8')) as DefaultTheme.SidebarItem[];
+}
+
+const guideSidebar: DefaultTheme.SidebarItem[] = [
+  {
+    text: 'Getting started',
+    items: [
+      { text: 'Introduction', link: '/guide/introduction' },
+      { text: 'Quick start', link: '/guide/quick-start' },
+    ],
+  },
+  { text: 'Theory', items: [{ text: 'The dual-process model', link: '/theory' }] },
+  {
+    text: 'Guides',
+    items: [
+      { text: 'Training from the CLI', link: '/guides/cli' },
+      { text: 'The optimizer package', link: '/guides/optimizer' },
+      { text: 'The TensorFlow.js adapter', link: '/guides/tfjs-adapter' },
+      { text: 'Loss split and process balance', link: '/guides/telemetry' },
+      { text: 'Checkpoints and resuming', link: '/guides/checkpoints' },
+    ],
+  },
+  {
+    text: 'Measurements',
+    items: [
+      { text: 'Benchmarks', link: '/benchmarks' },
+      { text: 'Live demo', link: '/demo' },
+    ],
+  },
+];
+
+export default defineConfig({
+  title: 'dualphi',
+  description:
+    'Training neural networks with the dual-process model of cross-entropy and its golden-ratio learning rate and momentum.',
+  lang: 'en-GB',
+  cleanUrls: true,
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
+  lastUpdated: false,
+  // Our pages link with absolute paths and are checked. Relative links come from included
+  // files (the packages' BENCHMARKS.md point at their own sources) and from TypeDoc's pages.
+  ignoreDeadLinks: [/^\/api\//, (link: string) => !link.startsWith('/')],
+  markdown: {
+    // Rendered to SVG at build time by markdown-it-mathjax3: no client-side MathJax, no network.
+    math: true,
+    config: (md) => {
+      md.use(derivationPlugin);
+    },
+  },
+  vite: {
+    // The demo's training worker imports ES modules (the optimizer and the wasm core).
+    worker: { format: 'es' },
+    build: { chunkSizeWarningLimit: 2000 },
+  },
+  themeConfig: {
+    logo: '/favicon.svg',
+    search: { provider: 'local' },
+    nav: [
+      { text: 'Guide', link: '/guide/introduction' },
+      { text: 'Theory', link: '/theory' },
+      { text: 'Demo', link: '/demo' },
+      { text: 'Benchmarks', link: '/benchmarks' },
+      { text: 'API', link: '/api/' },
+    ],
+    sidebar: {
+      '/guide/': guideSidebar,
+      '/guides/': guideSidebar,
+      '/theory': guideSidebar,
+      '/benchmarks': guideSidebar,
+      '/demo': guideSidebar,
+      '/api/': [{ text: 'API reference', link: '/api/', items: apiSidebar() }],
+    },
+    outline: { level: [2, 3] },
+    footer: {
+      message:
+        'MIT licence. Digits data: E. Alpaydin and C. Kaynak, UCI Machine Learning Repository (1998), CC BY 4.0.',
+    },
+  },
+});

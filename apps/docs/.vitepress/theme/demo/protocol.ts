@@ -1,0 +1,91 @@
+/**
+ * Messages between the demo page and its training worker. Plain data only (structured
+ * clone), so the page never touches kernels or models and the worker never touches the DOM.
+ */
+
+/** The optimizers the demo offers (issue 6): the golden pair and two customary baselines. */
+export type DemoOptimizer = 'golden' | 'momentum' | 'adam';
+
+/**
+ * Page → worker: train. With `resume` the worker continues from where the last run stopped
+ * (the other fields are then ignored); otherwise it starts afresh.
+ */
+export interface StartMessage {
+  type: 'start';
+  resume: boolean;
+  optimizer: DemoOptimizer;
+  /** Width of the single hidden layer. */
+  hidden: number;
+  /** The run's total number of epochs unless stopped. */
+  epochs: number;
+  /** Seed of initialisation and shuffling. */
+  seed: number;
+}
+
+/** Page → worker: stop the current run between two batches. */
+export interface StopMessage {
+  type: 'stop';
+}
+
+/** Everything the page sends. */
+export type ToWorker = StartMessage | StopMessage;
+
+/** Worker → page: data loaded, kernels ready; the test digits drawn in the grid. */
+export interface ReadyMessage {
+  type: 'ready';
+  /** Name of the kernel set (`'wasm-simd'` when the WebAssembly core loaded). */
+  kernels: string;
+  trainCount: number;
+  testCount: number;
+  /** The grid's images, `count × 64` values in [0, 1], row-major 8 × 8. */
+  images: Float32Array;
+  /** The grid's true labels. */
+  labels: Int32Array;
+}
+
+/** Worker → page: progress within an epoch (throttled). */
+export interface BatchMessage {
+  type: 'batch';
+  epoch: number;
+  batch: number;
+  batches: number;
+  /** Running mean training cross-entropy of this epoch (nats). */
+  loss: number;
+  samplesPerSecond: number;
+}
+
+/** Worker → page: one finished epoch and the grid's predictions with its weights. */
+export interface EpochMessage {
+  type: 'epoch';
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss: number;
+  testAccuracy: number;
+  divergence: number;
+  entropy: number;
+  predictionEntropy: number;
+  /** NaN when the optimizer reports no process-balance telemetry. */
+  balanceAngle: number;
+  samplesPerSecond: number;
+  /** Predicted class of each grid image. */
+  predictions: Int32Array;
+}
+
+/** Worker → page: the run ended (all epochs, or stopped). */
+export interface DoneMessage {
+  type: 'done';
+  aborted: boolean;
+}
+
+/** Worker → page: something failed; the message says what. */
+export interface ErrorMessage {
+  type: 'error';
+  message: string;
+}
+
+/** Everything the worker sends. */
+export type FromWorker = ReadyMessage | BatchMessage | EpochMessage | DoneMessage | ErrorMessage;
+
+/** How many test digits the grid shows. */
+export const GRID_SIZE = 40;

@@ -1,0 +1,159 @@
+/**
+ * The demo's training worker. It loads the embedded digits and the SIMD WebAssembly
+ * kernels, then trains the MLP one epoch per `train()` call, each resuming from the previous
+ * call's checkpoint (the optimizer package guarantees this is bit-identical to one
+ * uninterrupted run), so that after every epoch it can predict the grid's digits with the
+ * current weights. Stop aborts between two batches and keeps the checkpoint, so Start can
+ * continue. Running here, off the main thread, keeps the page responsive.
+ */
+import { type Kernels, loadKernels } from '@dualphi/core-wasm';
+import wasmUrl from '@dualphi/core-wasm/dualphi-core.wasm?url';
+import {
+  adam,
+  type Checkpoint,
+  type DataSplit,
+  dualProcess,
+  type EpochMetrics,
+  loadDigits,
+  momentum,
+  type Optimizer,
+  train,
+} from '@dualphi/optimizer';
+import {
+  type DemoOptimizer,
+  type FromWorker,
+  GRID_SIZE,
+  type StartMessage,
+  type ToWorker,
+} from './protocol.js';
+
+/** The demo's optimizer choices (issue 6). */
+function createOptimizer(choice: DemoOptimizer): Optimizer {
+  switch (choice) {
+    case 'golden':
+      return dualProcess();
+    case 'momentum':
+      return momentum({ learningRate: 0.01, momentum: 0.9 });
+    case 'adam':
+      return adam({ learningRate: 1e-3 });
+  }
+}
+
+const scope = self as unknown as {
+  postMessage(message: FromWorker): void;
+  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+};
+
+interface Setup {
+  kernels: Kernels;
+  data: DataSplit;
+  /** The grid's images, count × featureCount. */
+  grid: Float32Array;
+  gridCount: number;
+}
+
+let setup: Promise<Setup> | undefined;
+/** Where the last run stopped; `undefined` before the first run. */
+let checkpoint: Checkpoint | undefined;
+let controller: AbortController | undefined;
+
+/** Loads kernels and data once and tells the page which digits the grid shows. */
+function prepare(): Promise<Setup> {
+  setup ??= (async () => {
+    const kernels = await loadKernels({ url: wasmUrl });
+    const data = loadDigits();
+    const gridCount = Math.min(GRID_SIZE, data.test.count);
+    const grid = data.test.features.slice(0, gridCount * data.test.featureCount);
+    scope.postMessage({
+      type: 'ready',
+      kernels: kernels.name,
+      trainCount: data.train.count,
+      testCount: data.test.count,
+      images: grid,
+      labels: data.test.labels.slice(0, gridCount),
+    });
+    return { kernels, data, grid, gridCount };
+  })();
+  return setup;
+}
+
+/** A signal that aborts when `signal` does, or when `abort()` is called. */
+function linkedController(signal: AbortSignal): AbortController {
+  const linked = new AbortController();
+  if (signal.aborted) linked.abort();
+  else signal.addEventListener('abort', () => linked.abort(), { once: true });
+  return linked;
+}
+
+/** Trains until the run's epochs are done or `signal` aborts. */
+async function run(message: StartMessage, signal: AbortSignal): Promise<void> {
+  const { kernels, data, grid, gridCount } = await prepare();
+  if (!message.resume) checkpoint = undefined;
+  const totalEpochs = checkpoint?.config.epochs ?? message.epochs;
+  let lastBatchPost = 0;
+  while (!signal.aborted && (checkpoint?.epoch ?? 0) < totalEpochs) {
+    // One epoch per call: abort right after it so the grid is predicted with its weights.
+    const epochEnd = linkedController(signal);
+    let finished: EpochMetrics | undefined;
+    const result = await train({
+      data,
+      kernels,
+      signal: epochEnd.signal,
+      epochs: totalEpochs,
+      yieldEvery: 4,
+      ...(checkpoint
+        ? { resume: checkpoint }
+        : {
+            hidden: [message.hidden],
+            optimizer: createOptimizer(message.optimizer),
+            seed: message.seed,
+            batchSize: 32,
+          }),
+      onBatch: (event) => {
+        const now = performance.now();
+        if (now - lastBatchPost < 50 && event.batch < event.batches) return;
+        lastBatchPost = now;
+        scope.postMessage({ type: 'batch', ...event });
+      },
+      onEpoch: (metrics) => {
+        finished = metrics;
+        epochEnd.abort();
+      },
+    });
+    try {
+      checkpoint = result.checkpoint();
+      if (finished) {
+        scope.postMessage({
+          type: 'epoch',
+          ...finished,
+          predictions: result.model.predict(grid, gridCount),
+        });
+      }
+    } finally {
+      result.model.dispose();
+    }
+  }
+  scope.postMessage({ type: 'done', aborted: signal.aborted });
+}
+
+scope.onmessage = (event) => {
+  const message = event.data;
+  controller?.abort();
+  if (message.type === 'stop') return;
+  const current = new AbortController();
+  controller = current;
+  run(message, current.signal).catch((error: unknown) => {
+    scope.postMessage({
+      type: 'error',
+      message: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    });
+  });
+};
+
+// Load eagerly so that the first Start is quick and a missing wasm file shows at once.
+prepare().catch((error: unknown) => {
+  scope.postMessage({
+    type: 'error',
+    message: `could not load the kernels or the data: ${error instanceof Error ? error.message : String(error)}`,
+  });
+});

@@ -1,0 +1,127 @@
+/**
+ * End-to-end test of the built site in headless Chromium (issue 6): the theory page's
+ * formulas are rendered (MathJax SVG, no raw TeX), and the live demo trains the digits MLP
+ * in the browser to a displayed test accuracy of at least 0.9 within 60 s, without console
+ * errors, page errors or requests leaving the local server. Screenshots of both pages go to
+ * `test-output/` (ignored by git). Needs `npm run docs:build` first (turbo runs it before
+ * `test`).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './browser.js';
+import { type StaticServer, serveStatic } from './static-server.js';
+
+const distDirectory = fileURLToPath(new URL('../.vitepress/dist/', import.meta.url));
+const outputDirectory = fileURLToPath(new URL('../test-output/', import.meta.url));
+const TARGET_ACCURACY = 0.9;
+const TRAINING_BUDGET_MS = 60_000;
+
+let server: StaticServer;
+let browser: Browser;
+
+/** Opens a page that records console errors, page errors and any non-local request. */
+async function openPage(path: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(server.url) || url.startsWith('blob:') || url.startsWith('data:')) {
+      return route.continue();
+    }
+    problems.push(`request leaving the static site: ${url}`);
+    return route.abort();
+  });
+  await page.goto(`${server.url}${path}`, { waitUntil: 'load' });
+  return { page, problems };
+}
+
+beforeAll(async () => {
+  if (!existsSync(`${distDirectory}index.html`)) {
+    throw new Error(
+      `No built site in ${distDirectory}: run \`npm run docs:build\` first (turbo does before \`test\`).`,
+    );
+  }
+  mkdirSync(outputDirectory, { recursive: true });
+  server = await serveStatic(distDirectory);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the built documentation site', () => {
+  it('renders the theory page formulas as MathJax SVG, with no raw TeX left', async () => {
+    const { page, problems } = await openPage('/theory');
+    const formulas = page.locator('.vp-doc mjx-container svg');
+    expect(await formulas.count()).toBeGreaterThan(30);
+    const text = (await page.locator('.vp-doc').textContent()) ?? '';
+    expect(text).not.toContain('$$');
+    expect(text).not.toMatch(/\\(frac|sqrt|alpha|eta)\b/);
+    // The derivation generated from derivation() is there, with the code's values.
+    expect(text).toContain('0.874032048897642');
+    expect(text).toContain('0.0158679247049');
+    await page.screenshot({ path: `${outputDirectory}theory.png`, fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('trains the digits MLP in the browser to test accuracy ≥ 0.9 within 60 s', async () => {
+    const { page, problems } = await openPage('/demo');
+    const demo = page.locator('.digits-demo');
+    await demo.waitFor();
+    // The worker has loaded the kernels and the data when the demo leaves "loading".
+    await page.waitForFunction(
+      () => document.querySelector('.digits-demo')?.getAttribute('data-phase') !== 'loading',
+      undefined,
+      { timeout: 30_000 },
+    );
+    expect(await demo.getAttribute('data-phase'), problems.join('\n')).toBe('idle');
+    await expect(page.getByTestId('phase').textContent()).resolves.toContain('wasm');
+
+    const started = Date.now();
+    await page.getByTestId('start').click();
+    await page.waitForFunction(
+      (target) => {
+        const shown = Number(document.querySelector('[data-testid="test-accuracy"]')?.textContent);
+        return (
+          (Number.isFinite(shown) && shown >= target) ||
+          document.querySelector('[data-testid="error"]')
+        );
+      },
+      TARGET_ACCURACY,
+      { timeout: TRAINING_BUDGET_MS, polling: 200 },
+    );
+    const seconds = (Date.now() - started) / 1000;
+    const accuracy = Number(await page.getByTestId('test-accuracy').textContent());
+    const epoch = Number(await page.getByTestId('epoch').textContent());
+    console.info(`demo: test accuracy ${accuracy} after epoch ${epoch}, ${seconds.toFixed(1)} s`);
+    expect(problems).toEqual([]);
+    expect(accuracy).toBeGreaterThanOrEqual(TARGET_ACCURACY);
+
+    // Stop takes effect (unless the run already finished all its epochs).
+    if ((await demo.getAttribute('data-phase')) === 'running')
+      await page.getByTestId('stop').click();
+    await page.waitForFunction(
+      () =>
+        ['stopped', 'finished'].includes(
+          document.querySelector('.digits-demo')?.getAttribute('data-phase') ?? '',
+        ),
+      undefined,
+      { timeout: 10_000 },
+    );
+    // The grid shows predictions drawn from the trained weights.
+    expect(await page.locator('.digit.right').count()).toBeGreaterThan(0);
+    await demo.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${outputDirectory}demo.png`, fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * Checks on the built site's files (no browser): the theory page carries every step of the
+ * optimizer's `derivation()` (so the page cannot drift from the code), no page has raw TeX
+ * left, the API reference and the local search index were generated, and the demo's
+ * WebAssembly core was emitted as a static file.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { derivation } from '@dualphi/optimizer';
+import { describe, expect, it } from 'vitest';
+
+const dist = fileURLToPath(new URL('../.vitepress/dist/', import.meta.url));
+
+function htmlFiles(directory: string): string[] {
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) return htmlFiles(path);
+    return entry.name.endsWith('.html') ? [path] : [];
+  });
+}
+
+/** Text of an HTML page with tags removed and the entities this check needs decoded. */
+function pageText(path: string): string {
+  return readFileSync(path, 'utf8')
+    .replace(/<svg[\s\S]*?<\/svg>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+}
+
+describe('the built site', () => {
+  it('exists (run `npm run docs:build` first)', () => {
+    expect(existsSync(join(dist, 'index.html'))).toBe(true);
+  });
+
+  it('shows every step of derivation() on the theory page, with its value and label', () => {
+    const text = pageText(join(dist, 'theory.html'));
+    const html = readFileSync(join(dist, 'theory.html'), 'utf8');
+    const steps = derivation();
+    expect(steps.length).toBeGreaterThan(5);
+    for (const step of steps) {
+      expect(text, step.id).toContain(step.statement.replace(/\s+/g, ' ').trim());
+      expect(text, step.id).toContain(`id ${step.id}`);
+      if (step.value !== undefined) expect(text, step.id).toContain(step.value.toPrecision(15));
+    }
+    // Every step's formula is a display formula, besides the page's own nine.
+    expect((html.match(/<mjx-container[^>]*display="true"/g) ?? []).length).toBeGreaterThanOrEqual(
+      steps.length + 9,
+    );
+  });
+
+  it('has no raw TeX delimiters left in any page', () => {
+    const pages = htmlFiles(dist);
+    expect(pages.length).toBeGreaterThan(10);
+    for (const page of pages) expect(pageText(page), page).not.toMatch(/\$\$|\\frac\{|\\sqrt\{/);
+  });
+
+  it('includes the generated API reference and a local search index', () => {
+    expect(existsSync(join(dist, 'api', 'index.html'))).toBe(true);
+    const assets = readdirSync(join(dist, 'assets'));
+    expect(
+      assets.some((name) => name.startsWith('chunks') || name.includes('localSearchIndex')),
+    ).toBe(true);
+  });
+
+  it('ships the WebAssembly core as a static asset for the demo', () => {
+    const assets = readdirSync(join(dist, 'assets'));
+    expect(assets.some((name) => name.endsWith('.wasm'))).toBe(true);
+  });
+});
