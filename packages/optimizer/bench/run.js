@@ -1,0 +1,453 @@
+#!/usr/bin/env node
+/**
+ * Accuracy and speed benchmark of @dualphi/optimizer (a benchmark, not a test).
+ *
+ *   npm run bench -w @dualphi/optimizer                 # all parts
+ *   npm run bench -w @dualphi/optimizer -- --parts digits,speed
+ *   node bench/run.js --parts fashion --epochs 2        # quick look, not recorded
+ *
+ * Parts:
+ *   digits   UCI digits, 64-128-10 ReLU, batch 32, 40 epochs, dualProcess() defaults, three seeds
+ *   fashion  Fashion-MNIST (Debian's dataset-fashion-mnist), 784-256-128-10 ReLU, batch 64, 20 epochs
+ *   speed    training throughput (samples/s, one thread) of dualphi against tfjs-layers on
+ *            tfjs-backend-wasm and tfjs-backend-cpu 4.22, same network, batch and optimizer
+ *
+ * Runs over the built package (dist/): build first with
+ * `npx turbo run build --filter=@dualphi/optimizer`. Each part writes bench/results/<part>.json
+ * (unless the run was shortened with --epochs/--seeds/--samples); BENCHMARKS.md is then
+ * regenerated from all recorded parts.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadKernels } from '@dualphi/core-wasm';
+import { createReferenceKernels } from '@dualphi/core-wasm/reference';
+import { dualProcess, golden, idxDataset, loadDigits, parseIdx, train } from '../dist/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const resultsDir = join(here, 'results');
+const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
+
+const { values: args } = parseArgs({
+  options: {
+    parts: { type: 'string', default: 'digits,fashion,speed' },
+    seeds: { type: 'string' },
+    epochs: { type: 'string' },
+    samples: { type: 'string' },
+    kernels: { type: 'string', default: 'wasm' },
+    'no-write': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (args.help) {
+  console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0]);
+  process.exit(0);
+}
+const parts = args.parts.split(',').map((p) => p.trim());
+for (const part of parts) {
+  if (!['digits', 'fashion', 'speed'].includes(part)) {
+    console.error(`unknown part "${part}" (expected digits, fashion, speed)`);
+    process.exit(2);
+  }
+}
+/** A shortened run is printed but not recorded. */
+const shortened = Boolean(args.seeds || args.epochs || args.samples) || args.kernels !== 'wasm';
+const record = !args['no-write'] && !shortened;
+
+const kernels = args.kernels === 'reference' ? createReferenceKernels() : await loadKernels();
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const round = (x, digits = 4) => Number(x.toFixed(digits));
+
+function save(part, result) {
+  const full = {
+    part,
+    date: new Date().toISOString(),
+    machine: machine(),
+    command: commandLine(),
+    ...result,
+  };
+  console.log(JSON.stringify(full, null, 2));
+  if (!record) {
+    console.log(`(not recorded: ${args['no-write'] ? '--no-write' : 'a shortened run'})`);
+    return;
+  }
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, `${part}.json`), `${JSON.stringify(full, null, 2)}\n`);
+}
+
+function machine() {
+  const cpu = cpus();
+  return {
+    cpu: cpu[0]?.model ?? 'unknown',
+    logicalCores: cpu.length,
+    memoryGiB: round(totalmem() / 2 ** 30, 1),
+    os: `${platform()} ${release()}`,
+    node: process.version,
+    kernels: kernels.name,
+  };
+}
+
+function commandLine() {
+  return `node bench/run.js ${process.argv.slice(2).join(' ')}`.trim();
+}
+
+function loadFashion() {
+  const files = [
+    'train-images-idx3-ubyte.gz',
+    'train-labels-idx1-ubyte.gz',
+    't10k-images-idx3-ubyte.gz',
+    't10k-labels-idx1-ubyte.gz',
+  ].map((f) => join(FASHION_DIR, f));
+  const missing = files.filter((f) => !existsSync(f));
+  if (missing.length) {
+    throw new Error(
+      `Fashion-MNIST not found (${missing.join(', ')}): apt-get install dataset-fashion-mnist`,
+    );
+  }
+  const [trainImages, trainLabels, testImages, testLabels] = files.map(
+    (f) => new Uint8Array(readFileSync(f)),
+  );
+  return {
+    train: { ...idxDataset(trainImages, trainLabels), name: 'fashion-mnist/train' },
+    test: { ...idxDataset(testImages, testLabels), name: 'fashion-mnist/test' },
+  };
+}
+
+/** A subset of the first `count` samples (for throughput runs that need not see everything). */
+function head(dataset, count) {
+  const n = Math.min(count, dataset.count);
+  return {
+    ...dataset,
+    count: n,
+    features: dataset.features.subarray(0, n * dataset.featureCount),
+    labels: dataset.labels.subarray(0, n),
+  };
+}
+
+async function accuracyRun(name, data, hidden, batchSize, epochs, seed) {
+  const started = performance.now();
+  const result = await train({
+    data,
+    hidden,
+    batchSize,
+    epochs,
+    seed,
+    kernels,
+    optimizer: dualProcess(),
+    onEpoch: (m) =>
+      process.stderr.write(
+        `  ${name} seed ${seed} epoch ${m.epoch}/${epochs}: test accuracy ${m.testAccuracy.toFixed(4)}, test loss ${m.testLoss.toFixed(4)}, ${Math.round(m.samplesPerSecond)} samples/s\n`,
+      ),
+  });
+  const seconds = (performance.now() - started) / 1000;
+  result.model.dispose();
+  const last = result.final;
+  return {
+    seed,
+    testAccuracy: round(last.testAccuracy),
+    testLoss: round(last.testLoss),
+    bestEpochAccuracy: round(Math.max(...result.epochs.map((m) => m.testAccuracy))),
+    balanceAngleLastEpoch: round(result.epochs[result.epochs.length - 1].balanceAngle),
+    seconds: round(seconds, 1),
+  };
+}
+
+async function digitsPart() {
+  const data = loadDigits();
+  const seeds = args.seeds ? args.seeds.split(',').map(Number) : [0, 1, 2];
+  const epochs = args.epochs ? Number(args.epochs) : 40;
+  const runs = [];
+  for (const seed of seeds) runs.push(await accuracyRun('digits', data, [128], 32, epochs, seed));
+  save('digits', {
+    setup: {
+      data: `UCI digits, ${data.train.count} train / ${data.test.count} test`,
+      network: '64-128-10 ReLU',
+      batchSize: 32,
+      epochs,
+      optimizer: `dualProcess() (η = ${golden.learningRate}, α = ${golden.momentum})`,
+    },
+    target: 'test accuracy ≥ 0.965 for each seed',
+    runs,
+    met: runs.every((r) => r.testAccuracy >= 0.965),
+  });
+}
+
+async function fashionPart() {
+  const data = loadFashion();
+  const seeds = args.seeds ? args.seeds.split(',').map(Number) : [0];
+  const epochs = args.epochs ? Number(args.epochs) : 20;
+  const runs = [];
+  for (const seed of seeds)
+    runs.push(await accuracyRun('fashion', data, [256, 128], 64, epochs, seed));
+  save('fashion', {
+    setup: {
+      data: `Fashion-MNIST, ${data.train.count} train / ${data.test.count} test, pixels ÷ 255`,
+      network: '784-256-128-10 ReLU',
+      batchSize: 64,
+      epochs,
+      optimizer: `dualProcess() (η = ${golden.learningRate}, α = ${golden.momentum})`,
+    },
+    target: 'test accuracy ≥ 0.88',
+    runs,
+    met: runs.every((r) => r.testAccuracy >= 0.88),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Throughput: dualphi and tfjs-layers (wasm and cpu backends) side by side in one process.
+
+async function dualphiThroughput(data, hidden, batchSize, epochs) {
+  const rates = [];
+  const result = await train({
+    data: { train: data, test: head(data, 64) },
+    hidden,
+    batchSize,
+    epochs: epochs + 1,
+    kernels,
+    optimizer: dualProcess(),
+    onEpoch: (m) => rates.push(m.samplesPerSecond),
+  });
+  result.model.dispose();
+  return rates.slice(1); // the first epoch is the warm-up
+}
+
+async function tfjsThroughput(tf, tfl, backend, data, hidden, batchSize, epochs) {
+  const ok = await tf.setBackend(backend);
+  if (!ok) throw new Error(`tf.setBackend('${backend}') returned false`);
+  await tf.ready();
+  const model = tfl.sequential();
+  hidden.forEach((units, i) =>
+    model.add(
+      tfl.layers.dense({
+        units,
+        activation: 'relu',
+        kernelInitializer: 'glorotUniform',
+        ...(i === 0 ? { inputShape: [data.featureCount] } : {}),
+      }),
+    ),
+  );
+  model.add(
+    tfl.layers.dense({
+      units: data.classCount,
+      activation: 'softmax',
+      kernelInitializer: 'glorotUniform',
+    }),
+  );
+  // tf.train.momentum (v ← αv + g, w ← w − ηv) with constant η follows the same trajectory as
+  // the papers' delta form (theory.md §4).
+  const optimizer = tf.train.momentum(golden.learningRate, golden.momentum);
+  model.compile({ optimizer, loss: 'categoricalCrossentropy' });
+  const x = tf.tensor2d(data.features, [data.count, data.featureCount]);
+  const y = tf.oneHot(tf.tensor1d(data.labels, 'int32'), data.classCount);
+  const rates = [];
+  let started = 0;
+  await model.fit(x, y, {
+    batchSize,
+    epochs: epochs + 1,
+    shuffle: true,
+    verbose: 0,
+    callbacks: {
+      onEpochBegin: async () => {
+        started = performance.now();
+      },
+      onEpochEnd: async () => {
+        rates.push(data.count / ((performance.now() - started) / 1000));
+      },
+    },
+  });
+  tf.dispose([x, y]);
+  model.dispose();
+  optimizer.dispose();
+  return rates.slice(1);
+}
+
+const summary = (rates) => ({
+  median: Math.round(median(rates)),
+  min: Math.round(Math.min(...rates)),
+  max: Math.round(Math.max(...rates)),
+  epochs: rates.length,
+});
+
+async function speedPart() {
+  const tf = await import('@tensorflow/tfjs-core');
+  const tfl = await import('@tensorflow/tfjs-layers');
+  await import('@tensorflow/tfjs-backend-cpu');
+  await import('@tensorflow/tfjs-backend-wasm');
+  tf.env().set('PROD', true);
+
+  const epochs = args.epochs ? Number(args.epochs) : 5;
+  const digits = loadDigits().train;
+  const workloads = [
+    {
+      name: 'digits',
+      data: digits,
+      hidden: [128],
+      batchSize: 32,
+      network: '64-128-10 ReLU',
+      samples: { dualphi: digits.count, wasm: digits.count, cpu: digits.count },
+    },
+  ];
+  let fashionNote;
+  try {
+    const fashion = loadFashion().train;
+    const n = args.samples ? Number(args.samples) : 12_800;
+    workloads.push({
+      name: 'fashion',
+      data: fashion,
+      hidden: [256, 128],
+      batchSize: 64,
+      network: '784-256-128-10 ReLU',
+      // tfjs-backend-cpu is slow: time it on fewer samples per epoch (samples/s is what counts).
+      samples: { dualphi: n, wasm: n, cpu: Math.min(n, 1_920) },
+    });
+  } catch (error) {
+    fashionNote = String(error.message);
+    console.error(`speed: skipping Fashion-MNIST: ${fashionNote}`);
+  }
+
+  const rows = [];
+  for (const w of workloads) {
+    process.stderr.write(`speed: ${w.name} dualphi (${kernels.name})\n`);
+    const dualphi = summary(
+      await dualphiThroughput(head(w.data, w.samples.dualphi), w.hidden, w.batchSize, epochs),
+    );
+    process.stderr.write(`speed: ${w.name} tfjs wasm\n`);
+    const wasm = summary(
+      await tfjsThroughput(
+        tf,
+        tfl,
+        'wasm',
+        head(w.data, w.samples.wasm),
+        w.hidden,
+        w.batchSize,
+        epochs,
+      ),
+    );
+    process.stderr.write(`speed: ${w.name} tfjs cpu\n`);
+    const cpu = summary(
+      await tfjsThroughput(
+        tf,
+        tfl,
+        'cpu',
+        head(w.data, w.samples.cpu),
+        w.hidden,
+        w.batchSize,
+        Math.min(epochs, 3),
+      ),
+    );
+    rows.push({
+      workload: w.name,
+      network: w.network,
+      batchSize: w.batchSize,
+      samplesPerEpoch: w.samples,
+      dualphi,
+      tfjsWasm: wasm,
+      tfjsCpu: cpu,
+      ratioWasm: round(dualphi.median / wasm.median, 2),
+      ratioCpu: round(dualphi.median / cpu.median, 2),
+    });
+  }
+  save('speed', {
+    setup: {
+      optimizer: `dualphi: dualProcess() (telemetry on); tfjs: tf.train.momentum(${golden.learningRate}, ${golden.momentum}) — the same trajectory`,
+      measure: `training samples/s per epoch over ${epochs} epochs after one warm-up epoch (tfjs-backend-cpu: up to 3), one thread; tfjs through model.fit with shuffle`,
+      tfjs: `@tensorflow/tfjs-core ${tf.version_core}, tfjs-layers ${tfl.version_layers}`,
+      ...(fashionNote ? { note: fashionNote } : {}),
+    },
+    target: 'dualphi ≥ 8× tfjs-backend-wasm',
+    rows,
+    met: rows.every((r) => r.ratioWasm >= 8),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// BENCHMARKS.md from the recorded parts.
+
+function renderMarkdown() {
+  const results = {};
+  if (existsSync(resultsDir)) {
+    for (const file of readdirSync(resultsDir).filter((f) => f.endsWith('.json'))) {
+      const r = JSON.parse(readFileSync(join(resultsDir, file), 'utf8'));
+      results[r.part] = r;
+    }
+  }
+  const lines = [
+    '# Benchmarks of @dualphi/optimizer',
+    '',
+    'Generated by `bench/run.js` from `bench/results/*.json` (each part records its own command, machine and date).',
+    'Re-run with `npx turbo run build --filter=@dualphi/optimizer && npm run bench -w @dualphi/optimizer` (or `-- --parts digits`).',
+    'Figures measured on shared machines while other work runs are noisy; ratios measured side by side in one process are more trustworthy than absolute figures.',
+    '',
+  ];
+  const meta = (r) => [
+    `Command: \`${r.command}\` — ${r.date.slice(0, 16).replace('T', ' ')} UTC — ${r.machine.cpu}, ${r.machine.logicalCores} logical cores, ${r.machine.os}, Node ${r.machine.node}, kernels \`${r.machine.kernels}\`.`,
+    '',
+  ];
+  const yes = (met) => (met ? '**met**' : '**not met**');
+  if (results.digits) {
+    const r = results.digits;
+    lines.push('## Digits accuracy', '', ...meta(r));
+    lines.push(
+      `${r.setup.data}; ${r.setup.network}; batch ${r.setup.batchSize}; ${r.setup.epochs} epochs; ${r.setup.optimizer}.`,
+      '',
+    );
+    lines.push(
+      '| seed | test accuracy | test loss (nats) | best epoch accuracy | seconds |',
+      '|---|---|---|---|---|',
+    );
+    for (const run of r.runs)
+      lines.push(
+        `| ${run.seed} | ${run.testAccuracy.toFixed(4)} | ${run.testLoss.toFixed(4)} | ${run.bestEpochAccuracy.toFixed(4)} | ${run.seconds} |`,
+      );
+    lines.push('', `Target: ${r.target} — ${yes(r.met)}.`, '');
+  }
+  if (results.fashion) {
+    const r = results.fashion;
+    lines.push('## Fashion-MNIST accuracy', '', ...meta(r));
+    lines.push(
+      `${r.setup.data}; ${r.setup.network}; batch ${r.setup.batchSize}; ${r.setup.epochs} epochs; ${r.setup.optimizer}.`,
+      '',
+    );
+    lines.push(
+      '| seed | test accuracy | test loss (nats) | best epoch accuracy | seconds |',
+      '|---|---|---|---|---|',
+    );
+    for (const run of r.runs)
+      lines.push(
+        `| ${run.seed} | ${run.testAccuracy.toFixed(4)} | ${run.testLoss.toFixed(4)} | ${run.bestEpochAccuracy.toFixed(4)} | ${run.seconds} |`,
+      );
+    lines.push('', `Target: ${r.target} — ${yes(r.met)}.`, '');
+  }
+  if (results.speed) {
+    const r = results.speed;
+    const cell = (s) =>
+      `${s.median.toLocaleString('en-US')} (${s.min.toLocaleString('en-US')}–${s.max.toLocaleString('en-US')})`;
+    lines.push('## Training throughput', '', ...meta(r));
+    lines.push(`${r.setup.measure}. Optimizer: ${r.setup.optimizer}. ${r.setup.tfjs}.`, '');
+    lines.push(
+      '| workload | batch | dualphi samples/s, median (min–max) | tfjs-backend-wasm | tfjs-backend-cpu | × wasm | × cpu |',
+      '|---|---|---|---|---|---|---|',
+    );
+    for (const row of r.rows) {
+      lines.push(
+        `| ${row.workload}, ${row.network} | ${row.batchSize} | ${cell(row.dualphi)} | ${cell(row.tfjsWasm)} | ${cell(row.tfjsCpu)} | ${row.ratioWasm} | ${row.ratioCpu} |`,
+      );
+    }
+    lines.push('', `Target: ${r.target} — ${yes(r.met)}.`, '');
+    if (r.setup.note) lines.push(`Note: ${r.setup.note}`, '');
+  }
+  writeFileSync(join(here, '..', 'BENCHMARKS.md'), `${lines.join('\n')}\n`);
+}
+
+for (const part of parts) {
+  if (part === 'digits') await digitsPart();
+  if (part === 'fashion') await fashionPart();
+  if (part === 'speed') await speedPart();
+}
+if (record) renderMarkdown();
