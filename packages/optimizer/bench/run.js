@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadKernels } from '@dualphi/core-wasm';
 import { createReferenceKernels } from '@dualphi/core-wasm/reference';
-import { dualProcess, golden, idxDataset, loadDigits, parseIdx, train } from '../dist/index.js';
+import { dualProcess, golden, idxDataset, loadDigits, train } from '../dist/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(here, 'results');
@@ -222,7 +222,7 @@ async function tfjsThroughput(tf, tfl, backend, data, hidden, batchSize, epochs)
   if (!ok) throw new Error(`tf.setBackend('${backend}') returned false`);
   await tf.ready();
   const model = tfl.sequential();
-  hidden.forEach((units, i) =>
+  for (const [i, units] of hidden.entries()) {
     model.add(
       tfl.layers.dense({
         units,
@@ -230,8 +230,8 @@ async function tfjsThroughput(tf, tfl, backend, data, hidden, batchSize, epochs)
         kernelInitializer: 'glorotUniform',
         ...(i === 0 ? { inputShape: [data.featureCount] } : {}),
       }),
-    ),
-  );
+    );
+  }
   model.add(
     tfl.layers.dense({
       units: data.classCount,
