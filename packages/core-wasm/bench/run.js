@@ -1,0 +1,335 @@
+/**
+ * Benchmarks of @dualphi/core-wasm side by side with tfjs-backend-wasm and
+ * tfjs-backend-cpu 4.22 in the same process: gemm (plain and transposed MLP products),
+ * fused softmax cross-entropy forward + backward, and the heavy-ball update.
+ *
+ *   npm run bench -w @dualphi/core-wasm            (after building the package)
+ *   node --expose-gc bench/run.js --quick           (fewer, smaller cases)
+ *   node --expose-gc bench/run.js --no-write        (print only)
+ *
+ * Writes BENCHMARKS.md beside package.json unless --no-write.
+ */
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+// tfjs-core alone registers no gradients in Node; tfjs-layers registers them all
+// (shared/notes/tfjs.md), which valueAndGrad of softmaxCrossEntropy needs.
+import '@tensorflow/tfjs-layers';
+import { loadKernels } from '../dist/index.js';
+import { measure } from './timing.js';
+
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const write = !args.has('--no-write');
+
+tf.env().set('PROD', true);
+
+/** Runs `body` with tfjs switched to `backend`; throws if the backend does not load. */
+async function onBackend(backend, body) {
+  const ok = await tf.setBackend(backend);
+  if (!ok) throw new Error(`tf.setBackend('${backend}') returned false`);
+  await tf.ready();
+  return body();
+}
+
+function random(length, seed) {
+  const out = new Float32Array(length);
+  let state = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = state / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/** "12.3 (11.9–12.6)" in units of work per second. */
+function rate(timing, work, scale) {
+  const f = (ms) => {
+    const value = work / (ms / 1000) / scale;
+    return value >= 100 ? value.toFixed(0) : value.toPrecision(3);
+  };
+  return `${f(timing.median)} (${f(timing.max)}–${f(timing.min)})`;
+}
+
+function ratio(ours, theirs) {
+  if (!ours || !theirs) return 'n/a';
+  return `${(theirs.median / ours.median).toFixed(2)}×`;
+}
+
+/** Runs one measurement, turning a not-yet-implemented kernel into a note instead of a crash. */
+function attempt(label, run, options) {
+  try {
+    run();
+    return measure(run, options);
+  } catch (error) {
+    console.warn(`  ${label}: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+const kernels = await loadKernels();
+const sections = [];
+
+// ---------------------------------------------------------------------------------------
+// GEMM
+// ---------------------------------------------------------------------------------------
+const gemmCases = [
+  ...(quick ? [64, 256] : [64, 256, 512, 1024]).map((s) => ({
+    name: `${s}×${s} · ${s}×${s}`,
+    m: s,
+    n: s,
+    k: s,
+    transA: false,
+    transB: false,
+  })),
+  // The MLP 784-256 layer at batch 128: X (128×784), W (784×256), dY (128×256).
+  { name: 'forward X·W: 128×784 · 784×256', m: 128, n: 256, k: 784, transA: false, transB: false },
+  { name: 'dW = Xᵀ·dY: 784×128 · 128×256', m: 784, n: 256, k: 128, transA: true, transB: false },
+  { name: 'dX = dY·Wᵀ: 128×256 · 256×784', m: 128, n: 784, k: 256, transA: false, transB: true },
+  { name: '(X·W)ᵀ = Wᵀ·Xᵀ: 256×784 · 784×128', m: 256, n: 128, k: 784, transA: true, transB: true },
+];
+
+{
+  const rows = [];
+  for (const c of gemmCases) {
+    const flops = 2 * c.m * c.n * c.k;
+    const aShape = c.transA ? [c.k, c.m] : [c.m, c.k];
+    const bShape = c.transB ? [c.n, c.k] : [c.k, c.n];
+    const aData = random(c.m * c.k, 1);
+    const bData = random(c.k * c.n, 2);
+    const a = kernels.allocFrom(aData);
+    const b = kernels.allocFrom(bData);
+    const out = kernels.alloc(c.m * c.n);
+    const ours = attempt('dualphi gemm', () =>
+      kernels.gemm(a, b, out, { m: c.m, n: c.n, k: c.k, transA: c.transA, transB: c.transB }),
+    );
+    a.free();
+    b.free();
+    out.free();
+    const tfjs = {};
+    for (const backend of ['wasm', 'cpu']) {
+      tfjs[backend] = await onBackend(backend, () => {
+        const ta = tf.tensor2d(aData, aShape);
+        const tb = tf.tensor2d(bData, bShape);
+        // The cpu backend runs 1024³ at about 1 GFLOP/s: fewer, longer samples.
+        const options = backend === 'cpu' ? { minSampleMs: 1, warmupMs: 1 } : undefined;
+        const timing = attempt(
+          `tfjs-${backend} matMul`,
+          () => tf.matMul(ta, tb, c.transA, c.transB).dispose(),
+          options,
+        );
+        ta.dispose();
+        tb.dispose();
+        return timing;
+      });
+    }
+    const row = [
+      c.name,
+      ours ? rate(ours, flops, 1e9) : 'n/a',
+      tfjs.wasm ? rate(tfjs.wasm, flops, 1e9) : 'n/a',
+      ratio(ours, tfjs.wasm),
+      tfjs.cpu ? rate(tfjs.cpu, flops, 1e9) : 'n/a',
+      ratio(ours, tfjs.cpu),
+    ];
+    console.log(row.join(' | '));
+    rows.push(row);
+  }
+  sections.push({
+    title: 'GEMM, C = A·B (GFLOP/s)',
+    header: [
+      'product',
+      'dualphi wasm-simd',
+      'tfjs-backend-wasm',
+      'ratio',
+      'tfjs-backend-cpu',
+      'ratio',
+    ],
+    rows,
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Fused softmax cross-entropy, forward + backward
+// ---------------------------------------------------------------------------------------
+{
+  const rows = [];
+  for (const [batch, classes] of [
+    [1024, 1000],
+    [128, 10],
+  ]) {
+    const logitsData = random(batch * classes, 3).map((x) => 4 * x);
+    const labels = Int32Array.from({ length: batch }, (_, i) => (i * 7919) % classes);
+    const logits = kernels.allocFrom(logitsData);
+    const gradient = kernels.alloc(batch * classes);
+    const ours = attempt('dualphi softmaxCrossEntropy', () =>
+      kernels.softmaxCrossEntropy(logits, { labels }, batch, classes, { gradient }),
+    );
+    logits.free();
+    gradient.free();
+    const tfjs = {};
+    for (const backend of ['wasm', 'cpu']) {
+      tfjs[backend] = await onBackend(backend, () => {
+        const x = tf.tensor2d(logitsData, [batch, classes]);
+        const onehot = tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), classes), 'float32');
+        const lossAndGrad = tf.valueAndGrad((z) => tf.losses.softmaxCrossEntropy(onehot, z));
+        const timing = attempt(`tfjs-${backend} valueAndGrad(softmaxCrossEntropy)`, () => {
+          const { value, grad } = lossAndGrad(x);
+          value.dataSync();
+          value.dispose();
+          grad.dispose();
+        });
+        x.dispose();
+        onehot.dispose();
+        return timing;
+      });
+    }
+    const row = [
+      `${batch}×${classes}, class-index labels`,
+      ours ? rate(ours, batch * classes, 1e6) : 'n/a',
+      tfjs.wasm ? rate(tfjs.wasm, batch * classes, 1e6) : 'n/a',
+      ratio(ours, tfjs.wasm),
+      tfjs.cpu ? rate(tfjs.cpu, batch * classes, 1e6) : 'n/a',
+      ratio(ours, tfjs.cpu),
+    ];
+    console.log(row.join(' | '));
+    rows.push(row);
+  }
+  sections.push({
+    title: 'Softmax cross-entropy, loss + gradient (Melem/s of logits)',
+    header: [
+      'batch × classes',
+      'dualphi wasm-simd',
+      'tfjs-backend-wasm valueAndGrad',
+      'ratio',
+      'tfjs-backend-cpu valueAndGrad',
+      'ratio',
+    ],
+    rows,
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Heavy-ball update: Δw ← α·Δw − η·g; w ← w + Δw
+// ---------------------------------------------------------------------------------------
+{
+  const rows = [];
+  const learningRate = 0.01;
+  const momentum = 0.618;
+  for (const n of quick ? [200_000] : [200_000, 16_000_000]) {
+    const gData = random(n, 4);
+    const weights = kernels.allocFrom(random(n, 5));
+    const delta = kernels.alloc(n);
+    const gradient = kernels.allocFrom(gData);
+    const ours = attempt('dualphi heavyBall', () =>
+      kernels.heavyBall(weights, delta, gradient, n, { learningRate, momentum }),
+    );
+    weights.free();
+    delta.free();
+    gradient.free();
+    // Plain JavaScript over Float32Arrays: what the update costs without a kernel.
+    const w = random(n, 5);
+    const d = new Float32Array(n);
+    const js = attempt('plain JavaScript', () => {
+      for (let i = 0; i < n; i++) {
+        const step = momentum * d[i] - learningRate * gData[i];
+        d[i] = step;
+        w[i] += step;
+      }
+    });
+    const tfjs = {};
+    for (const backend of ['wasm', 'cpu']) {
+      tfjs[backend] = await onBackend(backend, () => {
+        const wv = tf.variable(tf.tensor1d(random(n, 5)));
+        const dv = tf.variable(tf.zeros([n]));
+        const g = tf.tensor1d(gData);
+        const alpha = tf.scalar(momentum);
+        const eta = tf.scalar(learningRate);
+        const timing = attempt(`tfjs-${backend} ops`, () => {
+          tf.tidy(() => {
+            dv.assign(tf.sub(tf.mul(alpha, dv), tf.mul(eta, g)));
+            wv.assign(tf.add(wv, dv));
+          });
+        });
+        for (const t of [wv, dv, g, alpha, eta]) t.dispose();
+        return timing;
+      });
+    }
+    const row = [
+      n.toLocaleString('en-US'),
+      ours ? rate(ours, n, 1e9) : 'n/a',
+      js ? rate(js, n, 1e9) : 'n/a',
+      ratio(ours, js),
+      tfjs.wasm ? rate(tfjs.wasm, n, 1e9) : 'n/a',
+      ratio(ours, tfjs.wasm),
+      tfjs.cpu ? rate(tfjs.cpu, n, 1e9) : 'n/a',
+      ratio(ours, tfjs.cpu),
+    ];
+    console.log(row.join(' | '));
+    rows.push(row);
+  }
+  sections.push({
+    title: 'Heavy-ball update (Gelem/s of parameters)',
+    header: [
+      'parameters',
+      'dualphi wasm-simd',
+      'plain JavaScript',
+      'ratio',
+      'tfjs-backend-wasm ops',
+      'ratio',
+      'tfjs-backend-cpu ops',
+      'ratio',
+    ],
+    rows,
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------
+function table({ title, header, rows }) {
+  const line = (cells) => `| ${cells.join(' | ')} |`;
+  return [
+    `### ${title}`,
+    '',
+    line(header),
+    line(header.map(() => '---')),
+    ...rows.map(line),
+    '',
+  ].join('\n');
+}
+
+const cpus = os.cpus();
+const machine = `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} logical CPUs, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.platform()} ${os.release()}`;
+const load = os
+  .loadavg()
+  .map((x) => x.toFixed(2))
+  .join(', ');
+const report = [
+  '<!-- Generated by bench/run.js; the analysis below the tables is maintained by hand in bench/notes.md. -->',
+  '# Benchmarks of @dualphi/core-wasm',
+  '',
+  `- Command: \`npm run bench -w @dualphi/core-wasm\` (= \`node --expose-gc bench/run.js${quick ? ' --quick' : ''}\`) after \`npx turbo run build --filter=@dualphi/core-wasm\``,
+  `- Date: ${new Date().toISOString()}`,
+  `- Machine: ${machine}`,
+  `- Node ${process.version} (V8 ${process.versions.v8}); @tensorflow/tfjs-core ${tf.version_core}, single thread everywhere`,
+  `- Load average at the end of the run: ${load} (other work on a shared machine makes figures noisy; compare ratios measured side by side)`,
+  "- Each figure: median (min–max) over 7 samples after warm-up, as a rate (higher is better); ratio = dualphi speed ÷ the other side's speed.",
+  '',
+  ...sections.map(table),
+].join('\n');
+
+const notesUrl = new URL('./notes.md', import.meta.url);
+let notes = '';
+try {
+  const { readFile } = await import('node:fs/promises');
+  notes = await readFile(notesUrl, 'utf8');
+} catch {
+  notes = '';
+}
+console.log(`\n${report}`);
+if (write) {
+  await writeFile(new URL('../BENCHMARKS.md', import.meta.url), `${report}\n${notes}`);
+  console.log('wrote BENCHMARKS.md');
+}
