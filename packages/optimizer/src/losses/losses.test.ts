@@ -1,3 +1,4 @@
+import { type Kernels, loadKernels } from '@dualphi/core-wasm';
 import { createReferenceKernels } from '@dualphi/core-wasm/reference';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +11,11 @@ import {
   softmaxCrossEntropy,
 } from './index.js';
 
-const kernels = createReferenceKernels();
+/** The TypeScript reference kernels and the wasm SIMD kernels. */
+const kernelSets: [string, Kernels][] = [
+  ['reference', createReferenceKernels()],
+  ['wasm-simd', await loadKernels()],
+];
 
 /** f64 softmax of one row, for an independent check. */
 function softmax(row: number[]): number[] {
@@ -55,7 +60,7 @@ const probabilityRows = (rows: number, classes: number) =>
 
 const shapes = fc.tuple(fc.constantFrom(1, 2, 3, 5, 8, 9, 33), fc.constantFrom(1, 2, 3, 7, 10, 31));
 
-describe('softmaxCrossEntropy (theory.md §1)', () => {
+describe.each(kernelSets)('softmaxCrossEntropy on %s kernels (theory.md §1)', (_, kernels) => {
   it('CE = H + KL to 1e-6 relative on random logits and soft targets', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -251,72 +256,80 @@ describe('softmaxCrossEntropy (theory.md §1)', () => {
   });
 
   it('frees every buffer it allocates', async () => {
-    const own = createReferenceKernels();
+    const before = kernels.allocatedBytes();
     await softmaxCrossEntropy(
       [1, 2, 3, 4],
       { probabilities: [0.1, 0.9, 0.5, 0.5] },
-      { classes: 2, kernels: own },
+      { classes: 2, kernels },
     );
-    await crossEntropy([0.1, 0.9], [0.5, 0.5], { classes: 2, kernels: own });
-    expect(own.allocatedBytes()).toBe(0);
+    await crossEntropy([0.1, 0.9], [0.5, 0.5], { classes: 2, kernels });
+    await klDivergence([0.1, 0.9], [0.5, 0.5], { classes: 2, kernels });
+    expect(kernels.allocatedBytes()).toBe(before);
   });
 });
 
-describe('entropy, crossEntropy, klDivergence over probability rows (theory.md §1)', () => {
-  it('H(p, q) = H(p) + KL(p‖q) to 1e-6 relative, per row and in the mean', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        shapes.chain(([rows, classes]) =>
-          fc.tuple(
-            fc.constant(classes),
-            probabilityRows(rows, classes),
-            probabilityRows(rows, classes),
+describe.each(kernelSets)(
+  'entropy, crossEntropy, klDivergence on %s kernels (theory.md §1)',
+  (_, kernels) => {
+    it('H(p, q) = H(p) + KL(p‖q) to 1e-6 relative, per row and in the mean', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          shapes.chain(([rows, classes]) =>
+            fc.tuple(
+              fc.constant(classes),
+              probabilityRows(rows, classes),
+              probabilityRows(rows, classes),
+            ),
           ),
+          async ([classes, p, q]) => {
+            const h = await entropy(p, { classes, kernels });
+            const ce = await crossEntropy(p, q, { classes, kernels });
+            const kl = await klDivergence(p, q, { classes, kernels });
+            expect(relative(h.mean + kl.mean, ce.mean)).toBeLessThan(1e-6);
+            for (let r = 0; r < h.perRow.length; r++) {
+              // Per-row values are stored in f32 by the kernels: f32 tolerance.
+              expect(Math.abs(h.perRow[r] + kl.perRow[r] - ce.perRow[r])).toBeLessThan(
+                1e-6 * Math.max(1, ce.perRow[r]),
+              );
+            }
+            expect(kl.mean).toBeGreaterThanOrEqual(-1e-7);
+          },
         ),
-        async ([classes, p, q]) => {
-          const h = await entropy(p, { classes, kernels });
-          const ce = await crossEntropy(p, q, { classes, kernels });
-          const kl = await klDivergence(p, q, { classes, kernels });
-          expect(relative(h.mean + kl.mean, ce.mean)).toBeLessThan(1e-6);
-          for (let r = 0; r < h.perRow.length; r++) {
-            // Per-row values are stored in f32 by the kernels: f32 tolerance.
-            expect(Math.abs(h.perRow[r] + kl.perRow[r] - ce.perRow[r])).toBeLessThan(
-              1e-6 * Math.max(1, ce.perRow[r]),
-            );
-          }
-          expect(kl.mean).toBeGreaterThanOrEqual(-1e-7);
-        },
-      ),
-      { numRuns: 60 },
-    );
-  });
+        { numRuns: 60 },
+      );
+    });
 
-  it('known values: uniform rows, one-hot rows, bits, and KL = ∞ where p > 0 = q', async () => {
-    const uniform = await entropy([0.25, 0.25, 0.25, 0.25], { classes: 4, unit: 'bits', kernels });
-    expect(uniform.mean).toBeCloseTo(2, 6);
-    const oneHot = await entropy([0, 1, 0, 1, 0, 0], { classes: 3, kernels });
-    expect(oneHot.mean).toBe(0);
-    expect(Array.from(oneHot.perRow)).toEqual([0, 0]);
-    const same = await klDivergence([0.2, 0.8], [0.2, 0.8], { classes: 2, kernels });
-    expect(same.mean).toBeCloseTo(0, 7);
-    const infinite = await klDivergence([0.5, 0.5], [1, 0], { classes: 2, kernels });
-    expect(infinite.mean).toBe(Number.POSITIVE_INFINITY);
-    const zeroP = await klDivergence([1, 0], [0.5, 0.5], { classes: 2, kernels });
-    expect(zeroP.mean).toBeCloseTo(Math.LN2, 6);
-  });
+    it('known values: uniform rows, one-hot rows, bits, and KL = ∞ where p > 0 = q', async () => {
+      const uniform = await entropy([0.25, 0.25, 0.25, 0.25], {
+        classes: 4,
+        unit: 'bits',
+        kernels,
+      });
+      expect(uniform.mean).toBeCloseTo(2, 6);
+      const oneHot = await entropy([0, 1, 0, 1, 0, 0], { classes: 3, kernels });
+      expect(oneHot.mean).toBe(0);
+      expect(Array.from(oneHot.perRow)).toEqual([0, 0]);
+      const same = await klDivergence([0.2, 0.8], [0.2, 0.8], { classes: 2, kernels });
+      expect(same.mean).toBeCloseTo(0, 7);
+      const infinite = await klDivergence([0.5, 0.5], [1, 0], { classes: 2, kernels });
+      expect(infinite.mean).toBe(Number.POSITIVE_INFINITY);
+      const zeroP = await klDivergence([1, 0], [0.5, 0.5], { classes: 2, kernels });
+      expect(zeroP.mean).toBeCloseTo(Math.LN2, 6);
+    });
 
-  it('names the row of p or q that is not a distribution', async () => {
-    await expect(entropy([0.5, 0.5, 0.2, 0.2], { classes: 2, kernels })).rejects.toThrow(
-      'entropy: "p" row 1 is not a probability distribution: it sums to 0.4',
-    );
-    await expect(klDivergence([0.5, 0.5], [0.5, -0.5], { classes: 2, kernels })).rejects.toThrow(
-      'klDivergence: "q" row 0 is not a probability distribution: column 1 is negative (-0.5)',
-    );
-    await expect(crossEntropy([0.5, 0.5], [1], { classes: 2, kernels })).rejects.toThrow(
-      'crossEntropy: "q" has 1 values but "p" has 2',
-    );
-    await expect(entropy([1], { classes: 1, unit: 'hartleys' as never, kernels })).rejects.toThrow(
-      `"unit" must be 'nats' or 'bits'`,
-    );
-  });
-});
+    it('names the row of p or q that is not a distribution', async () => {
+      await expect(entropy([0.5, 0.5, 0.2, 0.2], { classes: 2, kernels })).rejects.toThrow(
+        'entropy: "p" row 1 is not a probability distribution: it sums to 0.4',
+      );
+      await expect(klDivergence([0.5, 0.5], [0.5, -0.5], { classes: 2, kernels })).rejects.toThrow(
+        'klDivergence: "q" row 0 is not a probability distribution: column 1 is negative (-0.5)',
+      );
+      await expect(crossEntropy([0.5, 0.5], [1], { classes: 2, kernels })).rejects.toThrow(
+        'crossEntropy: "q" has 1 values but "p" has 2',
+      );
+      await expect(
+        entropy([1], { classes: 1, unit: 'hartleys' as never, kernels }),
+      ).rejects.toThrow(`"unit" must be 'nats' or 'bits'`);
+    });
+  },
+);

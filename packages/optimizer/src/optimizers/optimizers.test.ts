@@ -1,4 +1,4 @@
-import type { F32Buffer, Kernels } from '@dualphi/core-wasm';
+import { type F32Buffer, type Kernels, loadKernels } from '@dualphi/core-wasm';
 import { createReferenceKernels } from '@dualphi/core-wasm/reference';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -41,7 +41,12 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
   }
 }
 
-const kernelSets: [string, () => Kernels][] = [['reference', () => createReferenceKernels()]];
+/** The TypeScript reference kernels (a fresh set each time) and one shared wasm SIMD instance. */
+const wasm = await loadKernels();
+const kernelSets: [string, () => Kernels][] = [
+  ['reference', () => createReferenceKernels()],
+  ['wasm-simd', () => wasm],
+];
 
 /** Every optimizer with non-default settings, so each hyper-parameter is exercised. */
 const optimizers: [string, () => Optimizer][] = [
@@ -150,6 +155,8 @@ describe.each(kernelSets)('optimizers on %s kernels', (_, makeKernels) => {
               expectClose(slot.view, arrayState.slots.get(key) as Float64Array, 1e-5);
             }
             expect(state.step).toBe(steps);
+            for (const p of parameters) p.value.free();
+            disposeOptimizerState(state);
           },
         ),
         { numRuns: 25 },
