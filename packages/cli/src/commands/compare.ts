@@ -1,0 +1,221 @@
+/**
+ * `dualphi compare`: the same network, data and seed trained with several optimizers, one
+ * after the other; a table of the results and, with `--out`, overlaid curves in the report.
+ */
+import { join } from 'node:path';
+import { type TrainResult, train } from '@dualphi/optimizer';
+import { resolveData } from '../data/resolve.js';
+import { CliError, ExitCode, errorMessage } from '../errors.js';
+import { writeFileAtomic } from '../files/atomic.js';
+import { epochRecord, metricsCsv } from '../files/metrics.js';
+import { runFiles } from '../files/run-directory.js';
+import { chooseOptimizer, describeOptimizer } from '../optimizers/choose.js';
+import type { DataOptions, ModelOptions, OptimizerName } from '../options/common.js';
+import type { CommandContext } from '../program.js';
+import { writeReport } from '../report/html.js';
+import {
+  formatAngle,
+  formatNats,
+  formatPercent,
+  formatRate,
+  formatSeconds,
+} from '../terminal/format.js';
+import { handleInterrupts } from '../terminal/interrupt.js';
+import { TrainingProgress } from '../terminal/progress.js';
+import { renderTable } from '../terminal/table.js';
+
+/** Options of `compare`. */
+export interface CompareCommandOptions extends DataOptions, ModelOptions {
+  optimizers: OptimizerName[];
+  out?: string;
+}
+
+/** One optimizer's run in the `compare --json` document. */
+export interface CompareRun {
+  optimizer: OptimizerName;
+  /** The hyper-parameters in short, e.g. "η=0.01587 α=0.874". */
+  settings: string;
+  hyperParameters: Record<string, number | boolean>;
+  epochs: ReturnType<typeof epochRecord>[];
+  final: TrainResult['final'];
+  bestTestAccuracy: number;
+  bestEpoch: number;
+  seconds: number;
+}
+
+/** The `compare --json` document (and `comparison.json`). */
+export interface CompareDocument {
+  config: Omit<TrainResult['config'], 'optimizer'> & { source: { data: string } };
+  runs: CompareRun[];
+  aborted: boolean;
+}
+
+function meanFinite(values: readonly number[]): number {
+  const finite = values.filter((value) => Number.isFinite(value));
+  return finite.length === 0 ? Number.NaN : finite.reduce((a, b) => a + b, 0) / finite.length;
+}
+
+function compareRun(name: OptimizerName, settings: string, result: TrainResult): CompareRun {
+  let best = 0;
+  result.epochs.forEach((epoch, index) => {
+    if (epoch.testAccuracy > result.epochs[best].testAccuracy) best = index;
+  });
+  return {
+    optimizer: name,
+    settings,
+    hyperParameters: { ...result.config.optimizer.hyperParameters },
+    epochs: result.epochs.map((epoch) => epochRecord(epoch)),
+    final: result.final,
+    bestTestAccuracy: result.epochs[best]?.testAccuracy ?? Number.NaN,
+    bestEpoch: result.epochs[best]?.epoch ?? 0,
+    seconds: result.epochs.reduce((sum, epoch) => sum + epoch.seconds, 0),
+  };
+}
+
+function jsonNumbers(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? null : value;
+}
+
+/** Runs `compare`. */
+export async function compareCommand(
+  options: CompareCommandOptions,
+  context: CommandContext,
+): Promise<void> {
+  const { output, env } = context;
+  const data = await resolveData(options, env, options.seed);
+  const optimizers = options.optimizers.map((name) => ({ name, optimizer: chooseOptimizer(name) }));
+  output.message(
+    output.errorColors.dim(
+      `Comparing ${optimizers.map(({ name, optimizer }) => `${name} (${describeOptimizer(optimizer)})`).join(', ')} ` +
+        `on ${data.name}: hidden ${options.hidden.join(',') || 'none'}, ${options.activation}, ` +
+        `${options.epochs} epochs, batch ${options.batch}, seed ${options.seed}.`,
+    ),
+  );
+
+  const runs: CompareRun[] = [];
+  let config: TrainResult['config'] | undefined;
+  let aborted = false;
+  const width = Math.max(...optimizers.map(({ name }) => name.length));
+  for (const { name, optimizer } of optimizers) {
+    const progress = new TrainingProgress(output, options.epochs, name.padEnd(width));
+    const interrupt = handleInterrupts(output, () => progress.stop());
+    let result: TrainResult;
+    try {
+      result = await train({
+        data: data.split,
+        optimizer,
+        hidden: options.hidden,
+        activation: options.activation,
+        epochs: options.epochs,
+        batchSize: options.batch,
+        seed: options.seed,
+        labelSmoothing: options.labelSmoothing,
+        signal: interrupt.signal,
+        onBatch: (event) => progress.batch(event),
+        onEpoch: (metrics) => progress.epoch(metrics),
+      });
+    } catch (error) {
+      progress.stop();
+      // One optimizer diverging is a result of the comparison, not the end of it.
+      output.message(output.errorColors.red(`${name}: ${errorMessage(error)}`));
+      if (!(error instanceof Error && error.name === 'TrainingDivergedError')) {
+        throw new CliError(`${name}: ${errorMessage(error)}`);
+      }
+      continue;
+    } finally {
+      interrupt.dispose();
+    }
+    config = result.config;
+    result.model.dispose();
+    if (result.aborted) {
+      aborted = true;
+      break;
+    }
+    runs.push(compareRun(name, describeOptimizer(optimizer), result));
+  }
+
+  if (!config) throw new CliError('no optimizer finished a run');
+  const { optimizer: _unused, ...sharedConfig } = config;
+  const document: CompareDocument = {
+    config: { ...sharedConfig, source: { data: options.data } },
+    runs,
+    aborted,
+  };
+
+  const c = output.colors;
+  const rows = runs.map((run) => [
+    run.optimizer,
+    run.settings,
+    formatPercent(run.final.testAccuracy),
+    `${formatPercent(run.bestTestAccuracy)} (${run.bestEpoch})`,
+    formatNats(run.final.testLoss),
+    formatNats(run.epochs.at(-1)?.divergence ?? Number.NaN),
+    formatAngle(meanFinite(run.epochs.map((epoch) => epoch.balanceAngle))),
+    formatRate(run.final.samplesPerSecond),
+    formatSeconds(run.seconds),
+  ]);
+  output.result();
+  output.result(
+    renderTable(
+      [
+        'optimizer',
+        'settings',
+        'test accuracy',
+        'best (epoch)',
+        'test loss',
+        'divergence',
+        'balance',
+        'samples/s',
+        'time',
+      ],
+      rows,
+      c,
+      { alignRight: [2, 3, 4, 5, 6, 7, 8] },
+    ),
+  );
+
+  if (options.out !== undefined && runs.length > 0) {
+    await writeFileAtomic(
+      join(options.out, runFiles.comparisonJson),
+      `${JSON.stringify(document, jsonNumbers, 2)}\n`,
+    );
+    await writeFileAtomic(
+      join(options.out, runFiles.metricsCsv),
+      metricsCsv(
+        runs.map((run) => ({ name: run.optimizer, epochs: run.epochs })),
+        'optimizer',
+      ),
+    );
+    const network = config.network;
+    await writeReport(options.out, {
+      title: `dualphi compare — ${data.name}`,
+      summary:
+        `The same ${[network.inputSize, ...network.hidden, network.outputSize].join('-')} network (${network.activation}), ` +
+        `data and seed ${config.seed}, trained for ${options.epochs} epoch(s) at batch ${config.batchSize} with each optimizer.` +
+        (aborted ? ' Interrupted: only the finished runs are shown.' : ''),
+      tables: [
+        {
+          caption: 'Result',
+          head: [
+            'optimizer',
+            'settings',
+            'test accuracy',
+            'best (epoch)',
+            'test loss',
+            'divergence',
+            'balance',
+            'samples/s',
+            'time',
+          ],
+          rows,
+        },
+      ],
+      runs: runs.map((run) => ({ name: run.optimizer, epochs: run.epochs })),
+    });
+    output.message(
+      `Wrote ${[runFiles.comparisonJson, runFiles.metricsCsv, runFiles.report, '*.svg'].join(', ')} to ${options.out}`,
+    );
+  }
+  output.document(document);
+  if (aborted) throw new CliError('comparison interrupted', ExitCode.interrupted);
+}

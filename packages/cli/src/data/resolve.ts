@@ -1,0 +1,405 @@
+/**
+ * Turns `--data` (and `--label`, `--test`, `--test-split`) into a training and a test set.
+ *
+ * - `digits`: the UCI handwritten digits embedded in `@dualphi/optimizer` (fixed split).
+ * - `fashion-mnist`: the IDX files in `$DUALPHI_DATA/fashion-mnist`, `$DUALPHI_DATA` or
+ *   `/usr/share/datasets/fashion-mnist` (Debian's `dataset-fashion-mnist`).
+ * - a directory: IDX files (gzip or raw) named like MNIST's `train-images-idx3-ubyte[.gz]`.
+ * - a CSV file: `--label COLUMN`, and a test set from `--test FILE.csv` or `--test-split F`.
+ *
+ * File I/O lives here (the optimizer package has no Node built-ins); parsing is the
+ * optimizer package's, whose `DataFormatError`s name the position of a problem.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import {
+  type DataSplit,
+  type Dataset,
+  fitScaler,
+  idxDataset,
+  loadDigits,
+  parseCsv,
+  parseIdx,
+  trainTestSplit,
+} from '@dualphi/optimizer';
+import { CliError, errorMessage, UsageError } from '../errors.js';
+import type { DataOptions } from '../options/common.js';
+
+/** Where Debian's `dataset-fashion-mnist` puts the files. */
+export const systemFashionMnistDirectory = '/usr/share/datasets/fashion-mnist';
+
+/** Class names of Fashion-MNIST, label order. */
+export const fashionMnistClassNames = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+] as const;
+
+/**
+ * The per-feature standardisation of a CSV data set, x' = (x − offset) · factor, fitted on
+ * the training part. `train --out` keeps it in `scaling.json` so that `evaluate` applies the
+ * same map to new data.
+ */
+export interface CsvScaling {
+  scaling: 'standard';
+  offset: number[];
+  factor: number[];
+}
+
+/** A resolved data source. */
+export interface ResolvedData {
+  /** The training and test sets. */
+  split: DataSplit;
+  /** Set for CSV data: the standardisation applied (see {@link CsvScaling}). */
+  scaling?: CsvScaling;
+  /** A short name for tables and reports: `digits`, `fashion-mnist`, a path. */
+  name: string;
+  /** Where it came from, for messages: "embedded", a directory, files. */
+  origin: string;
+}
+
+/** The four IDX files of a directory, by role. */
+export interface IdxFiles {
+  trainImages: string;
+  trainLabels: string;
+  testImages: string;
+  testLabels: string;
+}
+
+const idxPatterns: Record<keyof IdxFiles, RegExp> = {
+  trainImages: /^train[-_.]images[-_.]idx3[-_.]ubyte(\.gz)?$/i,
+  trainLabels: /^train[-_.]labels[-_.]idx1[-_.]ubyte(\.gz)?$/i,
+  testImages: /^(t10k|test)[-_.]images[-_.]idx3[-_.]ubyte(\.gz)?$/i,
+  testLabels: /^(t10k|test)[-_.]labels[-_.]idx1[-_.]ubyte(\.gz)?$/i,
+};
+
+const idxExpectedNames =
+  'train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (each raw or .gz)';
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function readBytes(path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : errorMessage(error);
+    throw new CliError(`cannot read ${path}: ${reason}`);
+  }
+}
+
+/**
+ * Finds the four IDX files in `directory`, or returns the roles that are missing.
+ */
+export async function findIdxFiles(
+  directory: string,
+): Promise<{ files?: IdxFiles; missing: (keyof IdxFiles)[] }> {
+  const names = await readdir(directory);
+  const found: Partial<IdxFiles> = {};
+  for (const role of Object.keys(idxPatterns) as (keyof IdxFiles)[]) {
+    // Prefer the raw file when both raw and .gz are present (no decompression needed).
+    const matches = names
+      .filter((name) => idxPatterns[role].test(name))
+      .sort((a, b) => a.length - b.length);
+    if (matches.length > 0) found[role] = join(directory, matches[0]);
+  }
+  const missing = (Object.keys(idxPatterns) as (keyof IdxFiles)[]).filter((role) => !found[role]);
+  return missing.length === 0 ? { files: found as IdxFiles, missing } : { missing };
+}
+
+/** The largest label of an IDX label file (to count the classes). */
+function largestLabel(bytes: Uint8Array, path: string): number {
+  let tensor: ReturnType<typeof parseIdx>;
+  try {
+    tensor = parseIdx(bytes, path);
+  } catch (error) {
+    throw new CliError(errorMessage(error));
+  }
+  let largest = 0;
+  for (const label of tensor.data) largest = Math.max(largest, Number(label));
+  return largest;
+}
+
+function withContext(error: unknown, file: string): CliError {
+  return new CliError(`${file}: ${errorMessage(error)}`);
+}
+
+async function loadIdxDirectory(
+  directory: string,
+  name: string,
+  classNames?: readonly string[],
+): Promise<DataSplit> {
+  const { files, missing } = await findIdxFiles(directory);
+  if (!files) {
+    throw new CliError(
+      `${directory} has no IDX file for ${missing.join(', ')}; expected ${idxExpectedNames}`,
+    );
+  }
+  const bytes = {
+    trainImages: await readBytes(files.trainImages),
+    trainLabels: await readBytes(files.trainLabels),
+    testImages: await readBytes(files.testImages),
+    testLabels: await readBytes(files.testLabels),
+  };
+  // A directory of unknown origin may hold any number of classes: count them from the labels
+  // (MNIST-style directories have 10).
+  const classCount =
+    classNames?.length ??
+    Math.max(
+      2,
+      largestLabel(bytes.trainLabels, files.trainLabels) + 1,
+      largestLabel(bytes.testLabels, files.testLabels) + 1,
+    );
+  const load = (
+    images: 'trainImages' | 'testImages',
+    labels: 'trainLabels' | 'testLabels',
+    part: string,
+  ): Dataset => {
+    try {
+      return idxDataset(bytes[images], bytes[labels], {
+        name: `${name} (${part})`,
+        classCount,
+        ...(classNames ? { classNames } : {}),
+      });
+    } catch (error) {
+      // Name the file rather than the parser's argument.
+      throw new CliError(
+        errorMessage(error)
+          .replace('idxDataset images', files[images])
+          .replace('idxDataset labels', files[labels]),
+      );
+    }
+  };
+  const train = load('trainImages', 'trainLabels', 'train');
+  const test = load('testImages', 'testLabels', 'test');
+  if (train.featureCount !== test.featureCount) {
+    throw new CliError(
+      `${directory}: training images have ${train.featureCount} pixels, test images ${test.featureCount}; they must agree`,
+    );
+  }
+  return { train, test };
+}
+
+/** The directories searched for Fashion-MNIST, in order. */
+export function fashionMnistCandidates(
+  env: NodeJS.ProcessEnv,
+  systemDirectory: string = systemFashionMnistDirectory,
+): string[] {
+  const candidates: string[] = [];
+  if (env.DUALPHI_DATA) {
+    candidates.push(join(env.DUALPHI_DATA, 'fashion-mnist'), env.DUALPHI_DATA);
+  }
+  candidates.push(systemDirectory);
+  return candidates;
+}
+
+/**
+ * Loads Fashion-MNIST from the first of {@link fashionMnistCandidates} that holds its files.
+ * @throws CliError saying where it looked and how to install it.
+ */
+export async function loadFashionMnist(
+  env: NodeJS.ProcessEnv,
+  systemDirectory: string = systemFashionMnistDirectory,
+): Promise<ResolvedData> {
+  const candidates = fashionMnistCandidates(env, systemDirectory);
+  for (const directory of candidates) {
+    if (!(await isDirectory(directory))) continue;
+    const { files } = await findIdxFiles(directory);
+    if (!files) continue;
+    const split = await loadIdxDirectory(directory, 'fashion-mnist', fashionMnistClassNames);
+    return { split, name: 'fashion-mnist', origin: directory };
+  }
+  throw new CliError(
+    `Fashion-MNIST not found (looked in ${candidates.join(', ')}). ` +
+      'Install it with `apt-get install dataset-fashion-mnist` (Debian/Ubuntu), or put its four IDX files ' +
+      `(${idxExpectedNames}) in a directory and set DUALPHI_DATA to it.`,
+  );
+}
+
+function csvLabel(label: string): string | number {
+  return /^\d+$/.test(label) ? Number(label) : label;
+}
+
+async function readCsv(path: string, label: string): Promise<Dataset> {
+  const bytes = await readBytes(path);
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  try {
+    return parseCsv(text, { label: csvLabel(label), header: 'auto', name: path });
+  } catch (error) {
+    throw withContext(error, path);
+  }
+}
+
+async function loadCsv(
+  path: string,
+  options: DataOptions,
+  seed: number,
+  wholeFileAsTest: boolean,
+): Promise<DataSplit> {
+  if (options.label === undefined) {
+    throw new UsageError(
+      `--data ${path} is a CSV file: --label COLUMN is required (a header name or a 0-based column index)`,
+    );
+  }
+  if (options.test !== undefined && options.testSplit !== undefined) {
+    throw new UsageError('--test and --test-split exclude each other: give one of them');
+  }
+  const dataset = await readCsv(path, options.label);
+  if (options.test !== undefined) {
+    const test = await readCsv(options.test, options.label);
+    if (test.featureCount !== dataset.featureCount) {
+      throw new CliError(
+        `${options.test} has ${test.featureCount} feature columns, ${path} has ${dataset.featureCount}; they must agree`,
+      );
+    }
+    return alignCsvClasses(dataset, test, path, options.test);
+  }
+  if (wholeFileAsTest && options.testSplit === undefined) return { train: dataset, test: dataset };
+  try {
+    return trainTestSplit(dataset, {
+      testFraction: options.testSplit ?? 0.2,
+      seed,
+      stratified: true,
+    });
+  } catch (error) {
+    throw withContext(error, path);
+  }
+}
+
+/**
+ * Two CSV files parsed separately may name their classes in different orders (or the test
+ * file may lack a class); re-index the test labels by class name so both agree.
+ */
+function alignCsvClasses(
+  train: Dataset,
+  test: Dataset,
+  trainPath: string,
+  testPath: string,
+): DataSplit {
+  if (!train.classNames || !test.classNames) {
+    const classCount = Math.max(train.classCount, test.classCount);
+    return {
+      train: { ...train, classCount },
+      test: { ...test, classCount },
+    };
+  }
+  const index = new Map(train.classNames.map((name, position) => [name, position]));
+  const labels = new Int32Array(test.count);
+  for (let row = 0; row < test.count; row++) {
+    const name = test.classNames[test.labels[row]];
+    const position = index.get(name);
+    if (position === undefined) {
+      throw new CliError(
+        `${testPath}, row ${row + 1}: class "${name}" does not occur in ${trainPath} (classes: ${train.classNames.join(', ')})`,
+      );
+    }
+    labels[row] = position;
+  }
+  return {
+    train,
+    test: { ...test, labels, classCount: train.classCount, classNames: train.classNames },
+  };
+}
+
+/**
+ * CSV columns have no known range, so features are standardised (zero mean, unit variance per
+ * column, fitted on the training part only so the test set does not leak into it).
+ */
+function fitCsvScaling(train: Dataset): CsvScaling {
+  const scaler = fitScaler(train, 'standard');
+  return {
+    scaling: 'standard',
+    offset: Array.from(scaler.offset),
+    factor: Array.from(scaler.factor),
+  };
+}
+
+/** Applies x' = (x − offset) · factor per feature to a copy of the data set. */
+export function applyScaling(dataset: Dataset, scaling: CsvScaling): Dataset {
+  const features = new Float32Array(dataset.features.length);
+  const width = dataset.featureCount;
+  for (let index = 0; index < features.length; index++) {
+    const column = index % width;
+    features[index] = (dataset.features[index] - scaling.offset[column]) * scaling.factor[column];
+  }
+  return { ...dataset, features };
+}
+
+/**
+ * Resolves the data options to a split.
+ *
+ * @param options - `--data`, `--label`, `--test`, `--test-split`.
+ * @param env - for `DUALPHI_DATA`.
+ * @param seed - seeds the CSV test split.
+ * @param purpose - `'evaluate'`: a CSV file without `--test`/`--test-split` is evaluated whole.
+ * @param givenScaling - for CSV data: apply this standardisation (from a trained model's
+ *   directory) instead of fitting one on the training part.
+ * @throws UsageError for flags that do not fit the source; CliError for missing or malformed data.
+ */
+export async function resolveData(
+  options: DataOptions,
+  env: NodeJS.ProcessEnv,
+  seed: number,
+  purpose: 'train' | 'evaluate' = 'train',
+  givenScaling?: CsvScaling,
+): Promise<ResolvedData> {
+  const source = options.data;
+  const csvOnly = (['label', 'test', 'testSplit'] as const).filter(
+    (key) => options[key] !== undefined,
+  );
+  const isCsvPath = /\.(csv|txt)$/i.test(source);
+  if (!isCsvPath && csvOnly.length > 0) {
+    const flags = csvOnly.map((key) => (key === 'testSplit' ? '--test-split' : `--${key}`));
+    throw new UsageError(
+      `${flags.join(', ')} only apply to --data FILE.csv (got --data ${source})`,
+    );
+  }
+  if (source === 'digits') {
+    return { split: loadDigits(), name: 'digits', origin: 'embedded UCI digits' };
+  }
+  if (source === 'fashion-mnist') return loadFashionMnist(env);
+  const path = resolve(source);
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new CliError(
+      `--data ${source}: no such file or directory (allowed: digits, fashion-mnist, a directory of IDX files, or a CSV file)`,
+    );
+  }
+  if (info.isDirectory()) {
+    return { split: await loadIdxDirectory(path, source), name: source, origin: path };
+  }
+  if (!isCsvPath) {
+    throw new UsageError(
+      `--data ${source}: a file must be a CSV file ending in .csv (or a directory of IDX files)`,
+    );
+  }
+  const raw = await loadCsv(path, options, seed, purpose === 'evaluate');
+  const scaling = givenScaling ?? fitCsvScaling(raw.train);
+  if (scaling.offset.length !== raw.train.featureCount) {
+    throw new CliError(
+      `--data ${source} has ${raw.train.featureCount} feature columns; the model's scaling.json has ${scaling.offset.length}`,
+    );
+  }
+  const split = { train: applyScaling(raw.train, scaling), test: applyScaling(raw.test, scaling) };
+  return { split, name: source, origin: path, scaling };
+}

@@ -1,0 +1,48 @@
+/**
+ * Errors the command line turns into an exit status and one line of text.
+ *
+ * Anything else that reaches the top is an unexpected failure: it is still reported as one
+ * line (exit 1), with the stack trace only under `--debug`.
+ */
+
+/** Exit statuses of the `dualphi` command. */
+export const ExitCode = {
+  /** Success. */
+  ok: 0,
+  /** The command ran and failed: bad data, unreadable file, diverged training, … */
+  failure: 1,
+  /** The command line itself is wrong: unknown flag, bad value, missing argument. */
+  usage: 2,
+  /** Interrupted by a second Ctrl-C (128 + SIGINT). */
+  interrupted: 130,
+} as const;
+
+/** A failure the user can act on; its message is shown as is (exit status 1). */
+export class CliError extends Error {
+  /** Exit status the process ends with. */
+  readonly exitCode: number;
+  /**
+   * @param message - what is wrong and, where it helps, what to do about it.
+   * @param exitCode - defaults to {@link ExitCode.failure}.
+   */
+  constructor(message: string, exitCode: number = ExitCode.failure) {
+    super(message);
+    this.name = 'CliError';
+    this.exitCode = exitCode;
+  }
+}
+
+/** A wrong command line found after commander's own parsing (exit status 2). */
+export class UsageError extends CliError {
+  /** @param message - names the flag and the values it allows. */
+  constructor(message: string) {
+    super(message, ExitCode.usage);
+    this.name = 'UsageError';
+  }
+}
+
+/** The message of any thrown value, for the one-line error report. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

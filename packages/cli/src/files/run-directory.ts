@@ -1,0 +1,108 @@
+/**
+ * The layout of a run directory (`--out DIR`) and the reading and writing of its binary
+ * files through the optimizer package's checkpoint format (magic, version, CRC-32).
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type Checkpoint,
+  decodeCheckpoint,
+  decodeSavedModel,
+  encodeCheckpoint,
+  type SavedModel,
+} from '@dualphi/optimizer';
+import type { CsvScaling } from '../data/resolve.js';
+import { CliError, errorMessage } from '../errors.js';
+import { writeFileAtomic } from './atomic.js';
+
+/** File names inside a run directory. */
+export const runFiles = {
+  checkpoint: 'checkpoint.dualphi',
+  model: 'model.dualphi',
+  metricsJson: 'metrics.json',
+  metricsCsv: 'metrics.csv',
+  comparisonJson: 'comparison.json',
+  report: 'report.html',
+  scaling: 'scaling.json',
+} as const;
+
+async function readExisting(path: string, what: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new CliError(`no ${what} at ${path}`);
+    throw new CliError(`cannot read ${path}: ${errorMessage(error)}`);
+  }
+}
+
+/** Writes a training checkpoint into `directory` atomically; returns its path. */
+export async function saveCheckpoint(directory: string, checkpoint: Checkpoint): Promise<string> {
+  const path = join(directory, runFiles.checkpoint);
+  await writeFileAtomic(path, encodeCheckpoint(checkpoint));
+  return path;
+}
+
+/** Reads and validates the checkpoint of a run directory (`--resume DIR`). */
+export async function loadCheckpoint(directory: string): Promise<Checkpoint> {
+  const path = join(directory, runFiles.checkpoint);
+  const bytes = await readExisting(path, 'checkpoint (was the run written with --out?)');
+  try {
+    return decodeCheckpoint(bytes);
+  } catch (error) {
+    throw new CliError(`${path}: ${errorMessage(error)}`);
+  }
+}
+
+/** Reads and validates a saved model: `--model DIR` (its model.dualphi) or a model file. */
+export async function loadSavedModel(
+  location: string,
+): Promise<{ model: SavedModel; path: string }> {
+  let path = location;
+  try {
+    if ((await stat(location)).isDirectory()) path = join(location, runFiles.model);
+  } catch {
+    throw new CliError(`--model ${location}: no such file or directory`);
+  }
+  const bytes = await readExisting(path, 'model');
+  try {
+    return { model: decodeSavedModel(bytes), path };
+  } catch (error) {
+    throw new CliError(`${path}: ${errorMessage(error)}`);
+  }
+}
+
+/** Writes the CSV feature standardisation of a run (`scaling.json`). */
+export async function saveScaling(directory: string, scaling: CsvScaling): Promise<void> {
+  await writeFileAtomic(join(directory, runFiles.scaling), `${JSON.stringify(scaling)}\n`);
+}
+
+/**
+ * Reads `scaling.json` of the directory holding `modelPath`, or undefined when there is none
+ * (the model was not trained on CSV data).
+ */
+export async function loadScaling(directory: string): Promise<CsvScaling | undefined> {
+  const path = join(directory, runFiles.scaling);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const value = JSON.parse(text) as CsvScaling;
+    const valid =
+      value.scaling === 'standard' &&
+      Array.isArray(value.offset) &&
+      Array.isArray(value.factor) &&
+      value.offset.length === value.factor.length &&
+      [...value.offset, ...value.factor].every((x) => typeof x === 'number' && Number.isFinite(x));
+    if (!valid)
+      throw new Error(
+        'expected {"scaling":"standard","offset":[…],"factor":[…]} of finite numbers',
+      );
+    return value;
+  } catch (error) {
+    throw new CliError(`${path}: ${errorMessage(error)}`);
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * `@dualphi/cli`: the `dualphi` command line. The binary (`bin/dualphi.js`) calls
+ * {@link run}; tests and embedding programs can do the same.
+ *
+ * @packageDocumentation
+ */
+
+export { CliError, ExitCode, UsageError } from './errors.js';
+export { writeFileAtomic } from './files/atomic.js';
+export { type CommandContext, createProgram, type RunIo, run } from './program.js';

@@ -1,0 +1,124 @@
+/**
+ * Option groups shared by several commands (data source, network, optimizer), declared once so
+ * that `train`, `compare` and `evaluate` spell and validate them the same way.
+ */
+import { type Command, Option } from 'commander';
+import {
+  hiddenLayers,
+  openUnitInterval,
+  positiveInteger,
+  positiveNumber,
+  seed,
+  unitInterval,
+} from './parsers.js';
+
+/** Names `--optimizer` accepts (see `optimizers/choose.ts` for what each one means). */
+export const optimizerNames = [
+  'golden',
+  'golden-rounded',
+  'momentum',
+  'nesterov',
+  'sgd',
+  'adam',
+  'adamw',
+] as const;
+
+/** One of {@link optimizerNames}. */
+export type OptimizerName = (typeof optimizerNames)[number];
+
+/** The global options every command sees (declared on the program). */
+export interface GlobalOptions {
+  json?: boolean;
+  debug?: boolean;
+  color?: boolean;
+}
+
+/** Options that choose the data (see `data/resolve.ts`). */
+export interface DataOptions {
+  data: string;
+  label?: string;
+  test?: string;
+  testSplit?: number;
+}
+
+/** Options of the network and of the training loop. */
+export interface ModelOptions {
+  hidden: number[];
+  activation: 'relu' | 'tanh';
+  epochs: number;
+  batch: number;
+  seed: number;
+  labelSmoothing: number;
+}
+
+/** `--data`, `--label`, `--test`, `--test-split`. */
+export function addDataOptions(command: Command): Command {
+  return command
+    .option(
+      '--data <source>',
+      'digits (embedded), fashion-mnist, a directory of IDX files, or a CSV file',
+      'digits',
+    )
+    .option('--label <column>', 'CSV only: the label column (header name or 0-based index)')
+    .option('--test <file>', 'CSV only: a separate test CSV file')
+    .addOption(
+      new Option(
+        '--test-split <fraction>',
+        'CSV only: hold out this fraction as the test set (stratified, seeded) when no --test is given',
+      ).argParser(openUnitInterval),
+    );
+}
+
+/** `--hidden`, `--activation`, `--epochs`, `--batch`, `--seed`, `--label-smoothing`. */
+export function addModelOptions(command: Command, defaults: { epochs: number }): Command {
+  return command
+    .addOption(
+      new Option('--hidden <sizes>', 'hidden layer sizes, comma-separated (0 for none)')
+        .argParser(hiddenLayers)
+        .default([128], '128'),
+    )
+    .addOption(
+      new Option('--activation <name>', 'hidden activation')
+        .choices(['relu', 'tanh'])
+        .default('relu'),
+    )
+    .addOption(
+      new Option('--epochs <n>', 'training epochs')
+        .argParser(positiveInteger)
+        .default(defaults.epochs),
+    )
+    .addOption(
+      new Option('--batch <size>', 'mini-batch size').argParser(positiveInteger).default(32),
+    )
+    .addOption(
+      new Option('--seed <n>', 'seed of initialisation, shuffling and splits')
+        .argParser(seed)
+        .default(0),
+    )
+    .addOption(
+      new Option('--label-smoothing <epsilon>', 'label smoothing ε in [0, 1)')
+        .argParser(unitInterval)
+        .default(0),
+    );
+}
+
+/** `--optimizer`, `--lr`, `--momentum`. */
+export function addOptimizerOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--optimizer <name>', 'optimizer (golden: α and η from the theory)')
+        .choices(optimizerNames)
+        .default('golden'),
+    )
+    .addOption(
+      new Option('--lr <rate>', "learning rate, overriding the optimizer's default").argParser(
+        positiveNumber,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--momentum <value>',
+        'momentum in [0, 1) (golden, golden-rounded, momentum, nesterov only)',
+      ).argParser(unitInterval),
+    );
+}

@@ -1,0 +1,91 @@
+/**
+ * Commander argument parsers. Each throws commander's `InvalidArgumentError`, which commander
+ * reports as `option '--flag <value>' argument 'x' is invalid. <reason>` and which the
+ * program turns into exit status 2 (a usage error).
+ */
+import { InvalidArgumentError } from 'commander';
+
+/** An integer ≥ 1 (epochs, batch size, repetitions). */
+export function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!/^\s*\+?\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidArgumentError('Allowed: a whole number ≥ 1.');
+  }
+  return value;
+}
+
+/** An integer ≥ 0 that fits in 32 bits (the seed). */
+export function seed(text: string): number {
+  const value = Number(text);
+  if (!/^\s*\+?\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value > 0xffffffff) {
+    throw new InvalidArgumentError('Allowed: a whole number in [0, 4294967295].');
+  }
+  return value;
+}
+
+function finiteNumber(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) {
+    throw new InvalidArgumentError('Allowed: a finite number.');
+  }
+  return value;
+}
+
+/** A number > 0 (the learning rate). */
+export function positiveNumber(text: string): number {
+  const value = finiteNumber(text);
+  if (!(value > 0)) throw new InvalidArgumentError('Allowed: a number > 0.');
+  return value;
+}
+
+/** A number in [0, 1) (momentum, label smoothing). */
+export function unitInterval(text: string): number {
+  const value = finiteNumber(text);
+  if (!(value >= 0 && value < 1)) throw new InvalidArgumentError('Allowed: a number in [0, 1).');
+  return value;
+}
+
+/** A number in (0, 1) (the test split fraction). */
+export function openUnitInterval(text: string): number {
+  const value = finiteNumber(text);
+  if (!(value > 0 && value < 1)) throw new InvalidArgumentError('Allowed: a number in (0, 1).');
+  return value;
+}
+
+/**
+ * Hidden layer sizes as a comma-separated list of whole numbers ≥ 1, input to output:
+ * `256,128`. `0` or `none` gives no hidden layer (softmax regression).
+ */
+export function hiddenLayers(text: string): number[] {
+  const trimmed = text.trim();
+  if (trimmed === '0' || trimmed.toLowerCase() === 'none') return [];
+  const parts = trimmed.split(',').map((part) => part.trim());
+  const sizes = parts.map((part) => Number(part));
+  if (
+    parts.length === 0 ||
+    parts.some((part) => !/^\d+$/.test(part)) ||
+    sizes.some((size) => !Number.isSafeInteger(size) || size < 1 || size > 65536)
+  ) {
+    throw new InvalidArgumentError(
+      'Allowed: comma-separated layer sizes in [1, 65536], e.g. 128 or 256,128 (0 for none).',
+    );
+  }
+  return sizes;
+}
+
+/** A comma-separated list drawn from `allowed` (the optimizers of `compare`). */
+export function choiceList(allowed: readonly string[]): (text: string) => string[] {
+  return (text: string) => {
+    const items = text
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+    const unknown = items.filter((item) => !allowed.includes(item));
+    if (items.length === 0 || unknown.length > 0) {
+      throw new InvalidArgumentError(
+        `${unknown.length > 0 ? `Unknown: ${unknown.join(', ')}. ` : ''}Allowed: a comma-separated list of ${allowed.join(', ')}.`,
+      );
+    }
+    return [...new Set(items)];
+  };
+}

@@ -1,0 +1,236 @@
+/**
+ * The commander program: global options, the five commands, help with examples, and the
+ * mapping of every outcome to an exit status (0 ok, 1 failure, 2 usage error).
+ *
+ * Each command's implementation is imported only when it runs, so `dualphi constants` does
+ * not pay for loading Vega or the kernels.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { CliError, ExitCode, errorMessage } from './errors.js';
+import {
+  addDataOptions,
+  addModelOptions,
+  addOptimizerOptions,
+  type GlobalOptions,
+  optimizerNames,
+} from './options/common.js';
+import { choiceList, positiveInteger } from './options/parsers.js';
+import { Output, type TextStream } from './terminal/output.js';
+
+/** Streams and environment of one run (the process's own by default; tests may pass others). */
+export interface RunIo {
+  stdout?: TextStream;
+  stderr?: TextStream;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** What an action receives besides its own options. */
+export interface CommandContext {
+  /** Output channels configured from the global options. */
+  output: Output;
+  /** The merged global options. */
+  globals: GlobalOptions;
+  /** The environment (for `DUALPHI_DATA`). */
+  env: NodeJS.ProcessEnv;
+}
+
+function packageVersion(): string {
+  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+const programExamples = `
+Examples:
+  $ dualphi train                                  train on the embedded digits, golden α and η
+  $ dualphi train --epochs 20 --out runs/golden    also write metrics, model and report.html
+  $ dualphi compare --optimizers golden,adam       same network and seed, two optimizers
+  $ dualphi constants --explain                    φ, α and η and how they are derived
+  $ dualphi train --json | jq .final               machine-readable result on stdout
+
+Exit status: 0 success, 1 failure, 2 usage error, 130 interrupted.
+Environment: NO_COLOR (no colours), DUALPHI_DATA (where fashion-mnist is looked for).`;
+
+const trainExamples = `
+Examples:
+  $ dualphi train
+  $ dualphi train --hidden 256,128 --epochs 20 --out runs/digits
+  $ dualphi train --data fashion-mnist --hidden 256,128 --batch 64 --epochs 10
+  $ dualphi train --data ./mnist-idx/ --optimizer adam --lr 3e-4
+  $ dualphi train --data iris.csv --label species --test-split 0.2
+  $ dualphi train --resume runs/digits --epochs 30      continue a run (after Ctrl-C, too)`;
+
+const compareExamples = `
+Examples:
+  $ dualphi compare
+  $ dualphi compare --optimizers golden,golden-rounded,momentum,adam --epochs 20 --out runs/cmp
+  $ dualphi compare --data fashion-mnist --hidden 256,128 --batch 64 --json`;
+
+const evaluateExamples = `
+Examples:
+  $ dualphi evaluate --model runs/digits
+  $ dualphi evaluate --model runs/fashion --data fashion-mnist --json`;
+
+const benchExamples = `
+Examples:
+  $ dualphi bench              quick run (a few seconds per row)
+  $ dualphi bench --full       longer runs, steadier figures`;
+
+/**
+ * Builds the program. Actions set `context.exitCode` through thrown {@link CliError}s; the
+ * caller ({@link run}) maps every outcome to an exit status.
+ */
+export function createProgram(io: RunIo = {}): Command {
+  const env = io.env ?? process.env;
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+
+  const program = new Command('dualphi');
+  const contextOf = (command: Command): CommandContext => {
+    const globals = command.optsWithGlobals() as GlobalOptions;
+    const output = new Output({
+      json: globals.json === true,
+      noColor: globals.color === false,
+      stdout,
+      stderr,
+      env,
+    });
+    return { output, globals, env };
+  };
+
+  program
+    .description(
+      'Train, compare and explain neural networks with the golden-ratio learning rate and momentum of the dual process model of cross-entropy.',
+    )
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .option('--json', 'print one JSON document on stdout; progress and messages go to stderr')
+    .option('--debug', 'show stack traces on errors')
+    .option('--no-color', 'no colours (the NO_COLOR environment variable does the same)')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => stdout.write(text),
+      writeErr: (text) => stderr.write(text),
+    })
+    .addHelpText('after', programExamples);
+
+  const train = program
+    .command('train')
+    .description('train a network and report loss, accuracy and the entropy/divergence split');
+  addDataOptions(train);
+  addModelOptions(train, { epochs: 10 });
+  addOptimizerOptions(train);
+  train
+    .option('--out <dir>', 'write metrics.json, metrics.csv, checkpoint, model and report.html')
+    .option('--resume <dir>', 'continue from the checkpoint in this directory')
+    .addHelpText('after', trainExamples)
+    .action(async (options, command: Command) => {
+      const { trainCommand } = await import('./commands/train.js');
+      await trainCommand(options, contextOf(command), command);
+    });
+
+  const compare = program
+    .command('compare')
+    .description('train the same network, data and seed with several optimizers');
+  addDataOptions(compare);
+  addModelOptions(compare, { epochs: 10 });
+  compare
+    .addOption(
+      new Option('--optimizers <names>', `comma-separated: ${optimizerNames.join(', ')}`)
+        .argParser(choiceList(optimizerNames))
+        .default(['golden', 'momentum', 'adam'], 'golden,momentum,adam'),
+    )
+    .option(
+      '--out <dir>',
+      'write comparison.json, metrics.csv and report.html with overlaid curves',
+    )
+    .addHelpText('after', compareExamples)
+    .action(async (options, command: Command) => {
+      const { compareCommand } = await import('./commands/compare.js');
+      await compareCommand(options, contextOf(command));
+    });
+
+  program
+    .command('constants')
+    .description('φ, the golden momentum α and learning rate η, exact and rounded')
+    .option('--explain', 'show the derivation step by step')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ dualphi constants\n  $ dualphi constants --explain\n  $ dualphi constants --json',
+    )
+    .action(async (options, command: Command) => {
+      const { constantsCommand } = await import('./commands/constants.js');
+      constantsCommand(options, contextOf(command));
+    });
+
+  const evaluate = program
+    .command('evaluate')
+    .description('accuracy, loss and its split, and the confusion matrix of a trained model')
+    .requiredOption(
+      '--model <dir>',
+      'a directory written by train --out (or a model.dualphi file)',
+    );
+  addDataOptions(evaluate);
+  evaluate.addHelpText('after', evaluateExamples).action(async (options, command: Command) => {
+    const { evaluateCommand } = await import('./commands/evaluate.js');
+    await evaluateCommand(options, contextOf(command), command);
+  });
+
+  program
+    .command('bench')
+    .description('time the core kernels and a training step against tfjs-backend-wasm and -cpu')
+    .option('--quick', 'short runs (the default)')
+    .option('--full', 'longer runs and larger sizes for steadier figures')
+    .addOption(
+      new Option(
+        '--repeat <n>',
+        'timed repetitions per measurement (overrides --quick/--full)',
+      ).argParser(positiveInteger),
+    )
+    .addHelpText('after', benchExamples)
+    .action(async (options, command: Command) => {
+      const { benchCommand } = await import('./commands/bench.js');
+      await benchCommand(options, contextOf(command));
+    });
+
+  return program;
+}
+
+/** Commander codes that are not failures. */
+const successCodes = new Set(['commander.helpDisplayed', 'commander.version', 'commander.help']);
+
+/**
+ * Runs the command line and resolves to the exit status; never throws and never calls
+ * `process.exit` (the second Ctrl-C of `train` is the one exception).
+ *
+ * @param argv - the arguments after the executable and script, e.g. `['train', '--json']`.
+ */
+export async function run(argv: readonly string[], io: RunIo = {}): Promise<number> {
+  const stderr = io.stderr ?? process.stderr;
+  const env = io.env ?? process.env;
+  // Known before parsing, so even an error inside parsing honours them.
+  const debug = argv.includes('--debug');
+  const program = createProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its message (and the help hint) to stderr.
+      return successCodes.has(error.code) ? ExitCode.ok : ExitCode.usage;
+    }
+    const output = new Output({
+      json: false,
+      noColor: argv.includes('--no-color'),
+      stdout: io.stdout,
+      stderr,
+      env,
+    });
+    if (debug && error instanceof Error && error.stack) {
+      stderr.write(`${error.stack}\n`);
+    }
+    output.error(errorMessage(error));
+    return error instanceof CliError ? error.exitCode : ExitCode.failure;
+  }
+}

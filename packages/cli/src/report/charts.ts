@@ -1,0 +1,233 @@
+/**
+ * The report's charts as Vega-Lite specifications, rendered to SVG in Node by Vega's headless
+ * View (no browser, no canvas needed). One run or several (`compare`): with several, every
+ * chart overlays the runs, coloured by run.
+ */
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+/** The per-epoch figures a chart uses (a subset of the optimizer package's `EpochMetrics`). */
+export interface ChartEpoch {
+  epoch: number;
+  trainLoss: number;
+  testLoss: number;
+  testAccuracy: number;
+  divergence: number;
+  entropy: number;
+  predictionEntropy: number;
+  balanceAngle: number;
+}
+
+/** One training run: its label (the optimizer in `compare`) and its epochs. */
+export interface ChartRun {
+  name: string;
+  epochs: readonly ChartEpoch[];
+}
+
+/** A rendered chart: file-name stem, title, the Vega-Lite spec and its SVG. */
+export interface RenderedChart {
+  id: string;
+  title: string;
+  description: string;
+  spec: TopLevelSpec;
+  svg: string;
+}
+
+interface LongRow {
+  run: string;
+  epoch: number;
+  series: string;
+  value: number;
+}
+
+const width = 460;
+const height = 260;
+
+function longRows(
+  runs: readonly ChartRun[],
+  series: Record<string, (e: ChartEpoch) => number>,
+): LongRow[] {
+  const rows: LongRow[] = [];
+  for (const run of runs) {
+    for (const epoch of run.epochs) {
+      for (const [name, pick] of Object.entries(series)) {
+        const value = pick(epoch);
+        // Vega-Lite drops nulls from lines; NaN (no telemetry) and ±∞ must not reach it.
+        if (Number.isFinite(value))
+          rows.push({ run: run.name, epoch: epoch.epoch, series: name, value });
+      }
+    }
+  }
+  return rows;
+}
+
+function lineSpec(
+  title: string,
+  rows: LongRow[],
+  yTitle: string,
+  multiRun: boolean,
+  options: { yFormat?: string; rule?: { value: number; label: string }; yZero?: boolean } = {},
+): TopLevelSpec {
+  const seriesCount = new Set(rows.map((row) => row.series)).size;
+  const color = multiRun
+    ? { field: 'run', type: 'nominal' as const, title: 'optimizer' }
+    : { field: 'series', type: 'nominal' as const, title: null };
+  const encoding = {
+    x: { field: 'epoch', type: 'quantitative' as const, title: 'epoch', axis: { tickMinStep: 1 } },
+    y: {
+      field: 'value',
+      type: 'quantitative' as const,
+      title: yTitle,
+      scale: { zero: options.yZero ?? false },
+      ...(options.yFormat ? { axis: { format: options.yFormat } } : {}),
+    },
+    color,
+    ...(multiRun && seriesCount > 1
+      ? { strokeDash: { field: 'series', type: 'nominal' as const, title: null } }
+      : {}),
+    detail: { field: 'run', type: 'nominal' as const },
+  };
+  const line = {
+    mark: { type: 'line' as const, point: rows.length <= 120, strokeWidth: 2 },
+    encoding,
+  };
+  const layers: unknown[] = [line];
+  if (options.rule) {
+    layers.push({
+      data: { values: [{ value: options.rule.value, label: options.rule.label }] },
+      mark: { type: 'rule', strokeDash: [4, 4], color: '#888' },
+      encoding: { y: { field: 'value', type: 'quantitative' } },
+    });
+    layers.push({
+      data: { values: [{ value: options.rule.value, label: options.rule.label }] },
+      mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#666', x: 0 },
+      encoding: { y: { field: 'value', type: 'quantitative' }, text: { field: 'label' } },
+    });
+  }
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    width,
+    height,
+    data: { values: rows },
+    layer: layers,
+  } as TopLevelSpec;
+}
+
+/** Divergence against the prediction's entropy, one connected path per run in epoch order. */
+function divergenceEntropySpec(runs: readonly ChartRun[], multiRun: boolean): TopLevelSpec {
+  const values = runs.flatMap((run) =>
+    run.epochs
+      .filter((e) => Number.isFinite(e.divergence) && Number.isFinite(e.predictionEntropy))
+      .map((e) => ({
+        run: run.name,
+        epoch: e.epoch,
+        divergence: e.divergence,
+        predictionEntropy: e.predictionEntropy,
+        entropy: e.entropy,
+      })),
+  );
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Divergence against entropy (test set, per epoch)',
+    width,
+    height,
+    data: { values },
+    mark: { type: 'line', point: true, strokeWidth: 2 },
+    encoding: {
+      x: {
+        field: 'predictionEntropy',
+        type: 'quantitative',
+        title: 'prediction entropy H(q) (nats)',
+        scale: { zero: false },
+      },
+      y: {
+        field: 'divergence',
+        type: 'quantitative',
+        title: 'KL(p‖q) (nats)',
+        scale: { zero: false },
+      },
+      order: { field: 'epoch', type: 'quantitative' },
+      ...(multiRun ? { color: { field: 'run', type: 'nominal', title: 'optimizer' } } : {}),
+      tooltip: [
+        { field: 'run', type: 'nominal' },
+        { field: 'epoch', type: 'quantitative' },
+        { field: 'divergence', type: 'quantitative', format: '.4f' },
+        { field: 'entropy', type: 'quantitative', format: '.4f', title: 'H(p)' },
+        { field: 'predictionEntropy', type: 'quantitative', format: '.4f', title: 'H(q)' },
+      ],
+    },
+  } as TopLevelSpec;
+}
+
+/** The Vega-Lite specifications of the report, without rendering them. */
+export function chartSpecs(runs: readonly ChartRun[]): Omit<RenderedChart, 'svg'>[] {
+  const multiRun = runs.length > 1;
+  const radiansToDegrees = 180 / Math.PI;
+  return [
+    {
+      id: 'loss',
+      title: 'Loss',
+      description:
+        'Mean cross-entropy H(p, q) in nats per epoch: on the training mini-batches as they were trained, and on the test set after the epoch.',
+      spec: lineSpec(
+        'Cross-entropy loss per epoch',
+        longRows(runs, { train: (e) => e.trainLoss, test: (e) => e.testLoss }),
+        'cross-entropy (nats)',
+        multiRun,
+      ),
+    },
+    {
+      id: 'accuracy',
+      title: 'Accuracy',
+      description: 'Fraction of the test set classified correctly after each epoch.',
+      spec: lineSpec(
+        'Test accuracy per epoch',
+        longRows(runs, { 'test accuracy': (e) => e.testAccuracy }),
+        'test accuracy',
+        multiRun,
+        { yFormat: '.1%' },
+      ),
+    },
+    {
+      id: 'divergence-entropy',
+      title: 'Divergence against entropy',
+      description:
+        'Test cross-entropy splits into H(p) + KL(p‖q) (theory.md §1). With one-hot targets H(p) = 0 and the loss is all divergence; the path shows how the divergence falls as the predictions grow confident (their entropy H(q) falls too — telemetry, not from the papers).',
+      spec: divergenceEntropySpec(runs, multiRun),
+    },
+    {
+      id: 'balance',
+      title: 'Process balance',
+      description:
+        "Mean angle θ = atan2(‖M‖, ‖G‖) between the momentum term M = α·Δw(t − 1) and the gradient term G = −η·g over each epoch's steps; 45° is where the two processes are equal (theory.md §5 — this project's interpretation, it changes no update). Optimizers without this telemetry have no line.",
+      spec: lineSpec(
+        'Process-balance angle per epoch',
+        longRows(runs, { 'balance angle': (e) => e.balanceAngle * radiansToDegrees }),
+        'θ (degrees)',
+        multiRun,
+        { rule: { value: 45, label: '45° = balance' } },
+      ),
+    },
+  ];
+}
+
+/** Renders one Vega-Lite spec to an SVG string with a headless Vega view. */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const vegaSpec = compile(spec).spec;
+  const view = new vega.View(vega.parse(vegaSpec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Builds and renders every chart of the report. */
+export async function renderCharts(runs: readonly ChartRun[]): Promise<RenderedChart[]> {
+  const charts: RenderedChart[] = [];
+  for (const chart of chartSpecs(runs)) {
+    charts.push({ ...chart, svg: await renderSvg(chart.spec) });
+  }
+  return charts;
+}

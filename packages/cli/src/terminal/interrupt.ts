@@ -1,0 +1,45 @@
+/**
+ * Ctrl-C during training: the first SIGINT aborts through an AbortSignal so the run can save a
+ * checkpoint and say how to resume; a second SIGINT leaves at once with status 130.
+ */
+import { ExitCode } from '../errors.js';
+import type { Output } from './output.js';
+
+/** A SIGINT handler installed for the duration of one training run. */
+export interface Interrupt {
+  /** Aborted by the first Ctrl-C. */
+  readonly signal: AbortSignal;
+  /** Removes the handler (call in `finally`). */
+  dispose(): void;
+}
+
+/**
+ * Installs the two-stage SIGINT handler.
+ * @param output - where the "stopping…" message goes.
+ * @param beforeExit - called before the immediate exit (e.g. to stop a progress bar).
+ */
+export function handleInterrupts(output: Output, beforeExit?: () => void): Interrupt {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (!controller.signal.aborted) {
+      beforeExit?.();
+      output.message(
+        output.errorColors.yellow(
+          'Interrupted: stopping after this batch and saving a checkpoint (Ctrl-C again to quit at once).',
+        ),
+      );
+      controller.abort(new Error('interrupted by SIGINT'));
+      return;
+    }
+    beforeExit?.();
+    output.message(output.errorColors.red('Interrupted again: quitting without saving.'));
+    process.exit(ExitCode.interrupted);
+  };
+  process.on('SIGINT', onSigint);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSigint);
+    },
+  };
+}

@@ -1,0 +1,245 @@
+/**
+ * `train`, `evaluate` and `compare` through the built binary on the embedded digits: the JSON
+ * document, the files of `--out`, the report's HTML and charts, and Ctrl-C + `--resume`.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeSavedModel } from '@dualphi/optimizer';
+import { parse } from 'parse5';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, runCli } from './run-cli.js';
+
+let scratch: string;
+let outDirectory: string;
+let trained: CliResult;
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'dualphi-cli-train-'));
+  outDirectory = join(scratch, 'run');
+  trained = await runCli(['train', '--json', '--epochs', '2', '--out', outDirectory]);
+}, 120_000);
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+/** Parse errors of an HTML document by the WHATWG parsing algorithm (none for valid syntax). */
+function htmlParseErrors(html: string): string[] {
+  const errors: string[] = [];
+  parse(html, { onParseError: (error) => errors.push(`${error.code} at line ${error.startLine}`) });
+  return errors;
+}
+
+describe('train --json --out', () => {
+  it('prints one JSON document with the documented shape on stdout', () => {
+    expect(trained.code, trained.stderr).toBe(0);
+    const document = JSON.parse(trained.stdout);
+    expect(Object.keys(document)).toEqual(expect.arrayContaining(['config', 'epochs', 'final']));
+    expect(document.epochs).toHaveLength(2);
+    const golden = (Math.SQRT2 / ((1 + Math.sqrt(5)) / 2)) as number;
+    expect(document.config.optimizer.name).toBe('dualProcess');
+    expect(document.config.optimizer.hyperParameters.momentum).toBeCloseTo(golden, 12);
+    expect(document.config.optimizer.hyperParameters.learningRate).toBeCloseTo(
+      (1 - golden) ** 2,
+      12,
+    );
+    expect(document.config.network).toMatchObject({ inputSize: 64, hidden: [128], outputSize: 10 });
+    for (const [index, epoch] of document.epochs.entries()) {
+      expect(epoch.epoch).toBe(index + 1);
+      for (const key of [
+        'trainLoss',
+        'testLoss',
+        'testAccuracy',
+        'divergence',
+        'entropy',
+        'predictionEntropy',
+        'balanceAngle',
+        'seconds',
+      ]) {
+        expect(Number.isFinite(epoch[key]), key).toBe(true);
+      }
+      // Cross-entropy = entropy + divergence (theory.md §1); one-hot targets: entropy 0.
+      expect(epoch.entropy).toBe(0);
+      expect(epoch.divergence).toBeCloseTo(epoch.testLoss, 6);
+      expect(epoch.balanceAngle).toBeGreaterThan(0);
+      expect(epoch.balanceAngle).toBeLessThan(Math.PI / 2);
+    }
+    expect(document.final.testAccuracy).toBe(document.epochs[1].testAccuracy);
+    expect(document.final.testAccuracy).toBeGreaterThan(0.85);
+    expect(document.final.samplesPerSecond).toBeGreaterThan(0);
+    // Progress and messages went to stderr, not into the document.
+    expect(trained.stderr).toContain('epoch 1/2');
+  });
+
+  it('writes metrics, checkpoint, model and the report into --out', async () => {
+    const files = await readdir(outDirectory);
+    for (const name of [
+      'metrics.json',
+      'metrics.csv',
+      'checkpoint.dualphi',
+      'model.dualphi',
+      'report.html',
+      'loss.svg',
+      'accuracy.svg',
+      'divergence-entropy.svg',
+      'balance.svg',
+    ]) {
+      expect(files).toContain(name);
+    }
+    expect(files.filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    const metrics = JSON.parse(await readFile(join(outDirectory, 'metrics.json'), 'utf8'));
+    expect(metrics).toEqual(JSON.parse(trained.stdout));
+    const csv = (await readFile(join(outDirectory, 'metrics.csv'), 'utf8')).trim().split('\n');
+    expect(csv).toHaveLength(3);
+    expect(csv[0].split(',')).toEqual(
+      expect.arrayContaining(['epoch', 'trainLoss', 'testAccuracy', 'balanceAngle']),
+    );
+    const model = decodeSavedModel(
+      new Uint8Array(await readFile(join(outDirectory, 'model.dualphi'))),
+    );
+    expect(model.network.hidden).toEqual([128]);
+    expect(Object.keys(model.weights)).toContain('dense0/weights');
+  });
+
+  it('report.html is valid, self-contained HTML with its four SVG charts', async () => {
+    const html = await readFile(join(outDirectory, 'report.html'), 'utf8');
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(htmlParseErrors(html)).toEqual([]);
+    expect(html.match(/<svg[\s>]/g)?.length).toBe(4);
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<link/i);
+    // No reference that needs the network (the SVG namespace URIs are names, not fetches).
+    expect(html).not.toMatch(/(src|href)=["']https?:/i);
+    for (const title of [
+      'Cross-entropy loss per epoch',
+      'Test accuracy per epoch',
+      'Divergence against entropy',
+      'Process-balance angle per epoch',
+    ]) {
+      expect(html).toContain(title);
+    }
+    const svg = await readFile(join(outDirectory, 'balance.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('45° = balance');
+  });
+
+  it('evaluate --model reproduces the final test accuracy with the confusion matrix', async () => {
+    const result = await runCli(['evaluate', '--json', '--model', outDirectory]);
+    expect(result.code, result.stderr).toBe(0);
+    const evaluation = JSON.parse(result.stdout);
+    const final = JSON.parse(trained.stdout).final;
+    expect(evaluation.accuracy).toBeCloseTo(final.testAccuracy, 12);
+    expect(evaluation.crossEntropy).toBeCloseTo(final.testLoss, 5);
+    expect(evaluation.crossEntropy).toBeCloseTo(evaluation.entropy + evaluation.divergence, 6);
+    const total = evaluation.confusion.flat().reduce((a: number, b: number) => a + b, 0);
+    expect(total).toBe(evaluation.data.count);
+    const diagonal = evaluation.confusion.reduce(
+      (sum: number, row: number[], k: number) => sum + row[k],
+      0,
+    );
+    expect(diagonal / total).toBeCloseTo(evaluation.accuracy, 12);
+  });
+});
+
+describe('train on a pipe', () => {
+  it('prints plain lines per epoch and ends with the test accuracy', async () => {
+    const result = await runCli([
+      'train',
+      '--epochs',
+      '1',
+      '--hidden',
+      '32',
+      '--optimizer',
+      'adam',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(
+      /^epoch 1\/1: train loss \d+\.\d{4}, test loss \d+\.\d{4}, accuracy \d+\.\d{2}%/m,
+    );
+    expect(result.stdout.trim().split('\n').at(-1)).toMatch(/^Test accuracy \d+\.\d{2}%/);
+    expect(result.stdout).not.toContain('\u001b[');
+  });
+});
+
+describe('Ctrl-C and --resume', () => {
+  it('the first SIGINT saves a checkpoint from which --resume reaches the uninterrupted weights', async () => {
+    const args = ['--epochs', '4', '--hidden', '256', '--batch', '16'];
+    const interrupted = join(scratch, 'interrupted');
+    const straight = join(scratch, 'straight');
+    let sent = false;
+    const first = await runCli(['train', ...args, '--out', interrupted], {
+      onOutput: (child, _text, all) => {
+        // Interrupt during the second epoch (after the first epoch's line).
+        if (!sent && /epoch 1\/4:/.test(all)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(sent).toBe(true);
+    expect(first.code, first.stderr).toBe(130);
+    expect(first.stderr).toContain('Checkpoint saved to');
+    expect(first.stderr).toContain(`dualphi train --resume ${interrupted}`);
+    expect(existsSync(join(interrupted, 'checkpoint.dualphi'))).toBe(true);
+    expect(existsSync(join(interrupted, 'model.dualphi'))).toBe(false);
+
+    const resumed = await runCli(['train', '--resume', interrupted, '--json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const uninterrupted = await runCli(['train', ...args, '--out', straight, '--json']);
+    expect(uninterrupted.code, uninterrupted.stderr).toBe(0);
+
+    const a = decodeSavedModel(new Uint8Array(await readFile(join(interrupted, 'model.dualphi'))));
+    const b = decodeSavedModel(new Uint8Array(await readFile(join(straight, 'model.dualphi'))));
+    expect(Object.keys(a.weights).sort()).toEqual(Object.keys(b.weights).sort());
+    for (const name of Object.keys(b.weights)) {
+      expect(
+        Buffer.from(a.weights[name].buffer).equals(Buffer.from(b.weights[name].buffer)),
+        name,
+      ).toBe(true);
+    }
+    const resumedEpochs = JSON.parse(resumed.stdout).epochs;
+    const straightEpochs = JSON.parse(uninterrupted.stdout).epochs;
+    expect(resumedEpochs.map((e: { testLoss: number }) => e.testLoss)).toEqual(
+      straightEpochs.map((e: { testLoss: number }) => e.testLoss),
+    );
+  }, 180_000);
+
+  it('--resume refuses flags that would change the run', async () => {
+    const result = await runCli(['train', '--resume', join(scratch, 'run'), '--hidden', '64']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--hidden');
+  });
+});
+
+describe('compare', () => {
+  it('trains each optimizer on the same network and overlays them in the report', async () => {
+    const out = join(scratch, 'compare');
+    const result = await runCli([
+      'compare',
+      '--json',
+      '--optimizers',
+      'golden,sgd',
+      '--epochs',
+      '1',
+      '--hidden',
+      '32',
+      '--out',
+      out,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout);
+    expect(document.runs.map((run: { optimizer: string }) => run.optimizer)).toEqual([
+      'golden',
+      'sgd',
+    ]);
+    for (const run of document.runs) expect(run.epochs).toHaveLength(1);
+    const html = await readFile(join(out, 'report.html'), 'utf8');
+    expect(htmlParseErrors(html)).toEqual([]);
+    expect(html).toContain('golden');
+    expect(html).toContain('sgd');
+    const csv = (await readFile(join(out, 'metrics.csv'), 'utf8')).trim().split('\n');
+    expect(csv[0].startsWith('optimizer,epoch')).toBe(true);
+    expect(csv).toHaveLength(3);
+  }, 120_000);
+});
