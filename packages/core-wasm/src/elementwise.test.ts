@@ -1,0 +1,182 @@
+/**
+ * The wasm activations, bias kernels and reductions against the reference, over random
+ * shapes including the edge sizes of the issue in every dimension. Every output buffer has
+ * a guard tail the kernel must not touch. Tolerances are stated per kernel.
+ */
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  contents,
+  dimension,
+  expectClose,
+  expectGuardIntact,
+  guarded,
+  ulpDistance,
+  uniform,
+} from './kernels.test-helpers.js';
+import { loadKernels } from './loader.js';
+import { createReferenceKernels } from './reference/index.js';
+import type { Kernels } from './types.js';
+import type { WasmKernels } from './wasm-kernels.js';
+
+/** Stated bound of tanhVector against Math.tanh rounded to f32 (assembly/math.ts). */
+const TANH_MAX_ULP = 1;
+const u = 2 ** -24;
+
+let wasm: WasmKernels;
+const reference: Kernels = createReferenceKernels();
+const runs = { numRuns: 60 };
+
+beforeAll(async () => {
+  wasm = await loadKernels();
+});
+
+/** Runs `call` on both kernel sets with copies of `inputs`; returns each set's outputs. */
+function both(
+  inputs: Float32Array[],
+  call: (k: Kernels, buffers: ReturnType<Kernels['alloc']>[]) => void,
+): [Float32Array[], Float32Array[]] {
+  const results: Float32Array[][] = [];
+  for (const kernels of [wasm, reference]) {
+    const buffers = inputs.map((data) => guarded(kernels, data));
+    call(kernels, buffers);
+    buffers.forEach((buffer, i) => {
+      expectGuardIntact(buffer, inputs[i].length, `${kernels.name} argument ${i}`);
+    });
+    results.push(buffers.map((buffer, i) => contents(buffer, inputs[i].length)));
+    for (const buffer of buffers) buffer.free();
+  }
+  return [results[0], results[1]];
+}
+
+describe('activations (wasm against reference)', () => {
+  it('relu and reluBackward match exactly, in place too', () => {
+    fc.assert(
+      fc.property(dimension(2000), fc.integer(), (n, seed) => {
+        const x = uniform(n, seed, -3, 3);
+        if (n > 2) x[1] = 0;
+        const gradOut = uniform(n, seed + 1);
+        const [w, r] = both([x, gradOut, new Float32Array(n)], (k, [xb, gb, out]) => {
+          k.relu(xb, out, n);
+          k.reluBackward(xb, gb, gb, n); // gradIn may be gradOut
+        });
+        expect(Array.from(w[2])).toEqual(Array.from(r[2]));
+        expect(Array.from(w[1])).toEqual(Array.from(r[1]));
+      }),
+      runs,
+    );
+  });
+
+  it(`tanh is within ${TANH_MAX_ULP} ulp of Math.tanh; tanhBackward within 3·2⁻²⁴·|gradOut|`, () => {
+    fc.assert(
+      fc.property(dimension(2000), fc.integer(), fc.constantFrom(0.1, 1, 4, 12), (n, seed, s) => {
+        const x = uniform(n, seed, -s, s);
+        const gradOut = uniform(n, seed + 1);
+        const [w, r] = both([x, new Float32Array(n), gradOut], (k, [xb, y, gb]) => {
+          k.tanh(xb, y, n);
+          k.tanhBackward(y, gb, gb, n);
+        });
+        for (let i = 0; i < n; i++) {
+          const distance = ulpDistance(w[1][i], Math.fround(Math.tanh(x[i])));
+          expect(distance, `tanh(${x[i]})`).toBeLessThanOrEqual(TANH_MAX_ULP);
+        }
+        // The backward kernels run on each set's own y, which differ by ≤ 2 ulp: compare
+        // through the reference formula on the wasm y.
+        const expected = Float32Array.from(gradOut, (g, i) => g * (1 - w[1][i] * w[1][i]));
+        expectClose(w[2], expected, n, (i) => 3 * u * Math.abs(gradOut[i]), 'tanhBackward');
+        expectClose(
+          r[2],
+          expected,
+          n,
+          (i) => 3 * u * Math.abs(gradOut[i]),
+          'reference tanhBackward',
+        );
+      }),
+      runs,
+    );
+  });
+
+  it(`tanh stays within ${TANH_MAX_ULP} ulp over every 2000th f32 in ±[1e-30, 20]`, () => {
+    const f = new Float32Array(1);
+    const bits = new Int32Array(f.buffer);
+    const values: number[] = [];
+    f[0] = 1e-30;
+    const start = bits[0];
+    f[0] = 20;
+    for (let b = start; b <= bits[0]; b += 2000) {
+      const value = new Float32Array(new Int32Array([b]).buffer)[0];
+      values.push(value, -value);
+    }
+    const x = Float32Array.from(values);
+    const xb = wasm.allocFrom(x);
+    wasm.tanh(xb, xb, x.length);
+    let worst = 0;
+    for (let i = 0; i < x.length; i++) {
+      worst = Math.max(worst, ulpDistance(xb.view[i], Math.fround(Math.tanh(x[i]))));
+    }
+    xb.free();
+    expect(worst).toBeLessThanOrEqual(TANH_MAX_ULP);
+  });
+});
+
+describe('bias kernels (wasm against reference)', () => {
+  it('biasAdd matches exactly; columnSums within 2·rows·2⁻²⁴·Σ|x|', () => {
+    fc.assert(
+      fc.property(dimension(), dimension(), fc.integer(), fc.boolean(), (rows, cols, seed, acc) => {
+        const x = uniform(rows * cols, seed);
+        const bias = uniform(cols, seed + 1);
+        const sums = uniform(cols, seed + 2);
+        const [w, r] = both([x, bias, sums], (k, [xb, bb, sb]) => {
+          k.biasAdd(xb, bb, rows, cols);
+          k.columnSums(xb, sb, rows, cols, { accumulate: acc });
+        });
+        expect(Array.from(w[0])).toEqual(Array.from(r[0]));
+        const magnitude = new Float64Array(cols);
+        for (let i = 0; i < rows * cols; i++) magnitude[i % cols] += Math.abs(r[0][i]);
+        for (let c = 0; c < cols; c++) if (acc) magnitude[c] += Math.abs(sums[c]);
+        expectClose(w[2], r[2], cols, (c) => 2 * (rows + 1) * u * magnitude[c], 'columnSums');
+      }),
+      runs,
+    );
+  });
+});
+
+describe('reductions (wasm against reference)', () => {
+  it('dot and sumOfSquares agree to 1e-12 relative (both exact products summed in f64)', () => {
+    fc.assert(
+      fc.property(dimension(5000), fc.integer(), (n, seed) => {
+        const a = wasm.allocFrom(uniform(n, seed, -10, 10));
+        const b = wasm.allocFrom(uniform(n, seed + 1, -10, 10));
+        const ra = reference.allocFrom(a.view);
+        const rb = reference.allocFrom(b.view);
+        const scale = reference.sumOfSquares(ra, n) + reference.sumOfSquares(rb, n);
+        expect(Math.abs(wasm.dot(a, b, n) - reference.dot(ra, rb, n))).toBeLessThanOrEqual(
+          1e-12 * scale,
+        );
+        expect(wasm.sumOfSquares(a, n)).toBeCloseTo(reference.sumOfSquares(ra, n), 8);
+        for (const buffer of [a, b, ra, rb]) buffer.free();
+      }),
+      runs,
+    );
+  });
+
+  it('argmaxRows picks the same first largest index, ties included', () => {
+    fc.assert(
+      fc.property(dimension(), dimension(), fc.integer(), (rows, cols, seed) => {
+        // Few distinct values so that ties are common.
+        const x = Float32Array.from(uniform(rows * cols, seed, 0, 4), Math.floor);
+        const wOut = new Int32Array(rows + 3).fill(-7);
+        const rOut = new Int32Array(rows + 3).fill(-7);
+        const wx = wasm.allocFrom(x);
+        const rx = reference.allocFrom(x);
+        wasm.argmaxRows(wx, rows, cols, wOut);
+        reference.argmaxRows(rx, rows, cols, rOut);
+        expect(Array.from(wOut)).toEqual(Array.from(rOut));
+        expect(Array.from(wOut.subarray(rows))).toEqual([-7, -7, -7]);
+        wx.free();
+        rx.free();
+      }),
+      runs,
+    );
+  });
+});

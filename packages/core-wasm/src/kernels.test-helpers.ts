@@ -1,0 +1,96 @@
+/**
+ * Helpers for the tests that hold the wasm kernels to the reference (not part of the build).
+ */
+import fc from 'fast-check';
+import { expect } from 'vitest';
+import { EDGE_SIZES } from './memory.test-helpers.js';
+import type { F32Buffer, Kernels } from './types.js';
+
+/** Elements after each buffer's stated length, filled with a sentinel no kernel may change. */
+export const GUARD = 11;
+const SENTINEL = -12345.5;
+
+/** A buffer of `data.length + GUARD` elements: `data`, then the sentinel. */
+export function guarded(kernels: Kernels, data: ArrayLike<number>): F32Buffer {
+  const buffer = kernels.alloc(data.length + GUARD);
+  buffer.view.set(data);
+  buffer.view.fill(SENTINEL, data.length);
+  return buffer;
+}
+
+/** The guard elements after `length` are untouched. */
+export function expectGuardIntact(buffer: F32Buffer, length: number, name: string): void {
+  const tail = Array.from(buffer.view.subarray(length, length + GUARD));
+  expect(tail, `${name}: written past its ${length} elements`).toEqual(tail.map(() => SENTINEL));
+}
+
+/** The first `length` elements of a buffer, copied. */
+export function contents(buffer: F32Buffer, length: number): Float32Array {
+  return buffer.view.slice(0, length);
+}
+
+/** A size for one dimension: one of the edge sizes of the issue, or any size up to `max`. */
+export function dimension(max = 300): fc.Arbitrary<number> {
+  return fc.oneof(fc.constantFrom(...EDGE_SIZES), fc.integer({ min: 1, max }));
+}
+
+/** Deterministic values in [lo, hi) from a seed (32-bit LCG). */
+export function uniform(length: number, seed: number, lo = -1, hi = 1): Float32Array {
+  const out = new Float32Array(length);
+  let state = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = lo + ((hi - lo) * state) / 2 ** 32;
+  }
+  return out;
+}
+
+/** Rows of probability distributions (each sums to 1 up to f32 rounding), with some exact zeros. */
+export function distributions(rows: number, cols: number, seed: number, zeros = 0.2): Float32Array {
+  const raw = uniform(rows * cols, seed, 0, 1);
+  const drop = uniform(rows * cols, seed + 7, 0, 1);
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let c = 0; c < cols; c++) {
+      const i = r * cols + c;
+      const value = drop[i] < zeros && c > 0 ? 0 : raw[i] ** 3 + 1e-6;
+      out[i] = value;
+      sum += value;
+    }
+    for (let c = 0; c < cols; c++) out[r * cols + c] /= sum;
+  }
+  return out;
+}
+
+/** Asserts |actual[i] − expected[i]| ≤ tolerance(i) for the first `length` elements. */
+export function expectClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  length: number,
+  tolerance: (i: number) => number,
+  what: string,
+): void {
+  for (let i = 0; i < length; i++) {
+    const error = Math.abs(actual[i] - expected[i]);
+    if (!(error <= tolerance(i))) {
+      expect.fail(
+        `${what}[${i}]: got ${actual[i]}, reference ${expected[i]}, |error| ${error} > ${tolerance(i)}`,
+      );
+    }
+  }
+}
+
+/** Distance in units in the last place between two f32 values (adjacent floats are 1 apart). */
+export function ulpDistance(a: number, b: number): number {
+  const order = (x: number) => {
+    scratch[0] = x;
+    const bits = scratchBits[0];
+    return bits < 0 ? -(bits & 0x7fffffff) : bits;
+  };
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
+  if (a === b) return 0;
+  return Math.abs(order(a) - order(b));
+}
+const scratch = new Float32Array(1);
+const scratchBits = new Int32Array(scratch.buffer);

@@ -1,0 +1,315 @@
+/**
+ * The wasm fused softmax cross-entropy and the entropy / cross-entropy / KL kernels against
+ * the reference, over random shapes including the edge sizes in every dimension, and the
+ * special cases of the issue: one-hot rows, zeros in p, logits of ±1e4, a single class,
+ * soft labels, and the identity H(p, q) = H(p) + KL(p‖q) (theory.md §1).
+ */
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  contents,
+  dimension,
+  distributions,
+  expectClose,
+  expectGuardIntact,
+  guarded,
+  uniform,
+} from './kernels.test-helpers.js';
+import { loadKernels } from './loader.js';
+import { createReferenceKernels } from './reference/index.js';
+import type { F32Buffer, Kernels, SoftmaxCrossEntropyResult } from './types.js';
+import type { WasmKernels } from './wasm-kernels.js';
+
+const u = 2 ** -24;
+let wasm: WasmKernels;
+const reference = createReferenceKernels();
+const runs = { numRuns: 60 };
+
+beforeAll(async () => {
+  wasm = await loadKernels();
+});
+
+interface Case {
+  rows: number;
+  classes: number;
+  logits: Float32Array;
+  labels?: Int32Array;
+  probabilities?: Float32Array;
+  /** Write the gradient over the logits (the in-place form training uses). */
+  inPlace: boolean;
+}
+
+interface Outcome {
+  result: SoftmaxCrossEntropyResult;
+  gradient: Float32Array;
+  q: Float32Array;
+}
+
+/** Runs one case on a kernel set with guarded buffers. */
+function run(kernels: Kernels, c: Case): Outcome {
+  const count = c.rows * c.classes;
+  const logits = guarded(kernels, c.logits);
+  const gradient = c.inPlace ? logits : guarded(kernels, new Float32Array(count));
+  const q = guarded(kernels, new Float32Array(count));
+  const p = c.probabilities === undefined ? undefined : guarded(kernels, c.probabilities);
+  const targets = p === undefined ? { labels: c.labels as Int32Array } : { probabilities: p };
+  const result = kernels.softmaxCrossEntropy(logits, targets, c.rows, c.classes, {
+    gradient,
+    probabilities: q,
+  });
+  const buffers: [string, F32Buffer | undefined][] = [
+    ['logits', logits],
+    ['gradient', gradient],
+    ['probabilities', q],
+    ['targets', p],
+  ];
+  for (const [name, buffer] of buffers) {
+    if (buffer !== undefined) expectGuardIntact(buffer, count, `${kernels.name} ${name}`);
+  }
+  const outcome = { result, gradient: contents(gradient, count), q: contents(q, count) };
+  for (const [, buffer] of buffers) buffer?.free();
+  return outcome;
+}
+
+/**
+ * Tolerances of the wasm softmax cross-entropy against the reference (f64 throughout):
+ * row sums are kept in four f32 lanes, a relative error of up to (classes/4)·2⁻²⁴ in
+ * Σ e (the standard bound for a sum of positive terms), so the four means may differ by
+ * (classes/4 + 16)·2⁻²⁴·(1 + mean logit spread). q and the gradient: t = z − max is
+ * rounded to f32 (absolute error ≤ |t|·2⁻²⁴, a relative error of q of the same size), then
+ * exp (≤ 1 ulp), the f32 row sum and one division: relative (|t| + classes/4 + 8)·2⁻²⁴,
+ * plus 1e-30 absolute for underflowed q.
+ */
+function expectMatches(c: Case): void {
+  const w = run(wasm, c);
+  const r = run(reference, c);
+  let spread = 0;
+  const shift = new Float64Array(c.rows * c.classes);
+  for (let row = 0; row < c.rows; row++) {
+    const slice = c.logits.subarray(row * c.classes, (row + 1) * c.classes);
+    const max = Math.max(...slice);
+    spread += max - Math.min(...slice);
+    slice.forEach((z, k) => {
+      shift[row * c.classes + k] = max - z;
+    });
+  }
+  const lanes = c.classes / 4;
+  const scale = (lanes + 16) * u * (1 + spread / c.rows);
+  for (const key of ['crossEntropy', 'entropy', 'divergence', 'predictionEntropy'] as const) {
+    const error = Math.abs(w.result[key] - r.result[key]);
+    expect(error, `${key}: wasm ${w.result[key]}, reference ${r.result[key]}`).toBeLessThanOrEqual(
+      scale,
+    );
+  }
+  const count = c.rows * c.classes;
+  const qTolerance = (i: number) => (shift[i] + lanes + 8) * u * r.q[i] + 1e-30;
+  expectClose(w.q, r.q, count, qTolerance, 'probabilities');
+  const p = (i: number) =>
+    c.probabilities !== undefined
+      ? c.probabilities[i]
+      : Number(c.labels?.[Math.floor(i / c.classes)] === i % c.classes);
+  expectClose(
+    w.gradient,
+    r.gradient,
+    count,
+    (i) => (qTolerance(i) + 8 * u * p(i)) / c.rows,
+    'gradient',
+  );
+}
+
+function labelsFor(rows: number, classes: number, seed: number): Int32Array {
+  return Int32Array.from(uniform(rows, seed, 0, classes), (x) =>
+    Math.min(classes - 1, Math.floor(x)),
+  );
+}
+
+describe('softmaxCrossEntropy (wasm against reference)', () => {
+  it('matches with class-index labels over random shapes', () => {
+    fc.assert(
+      fc.property(
+        dimension(),
+        dimension(1100),
+        fc.integer(),
+        fc.constantFrom(1, 5, 30),
+        fc.boolean(),
+        (rows, classes, seed, spread, inPlace) => {
+          const logits = uniform(rows * classes, seed, -spread, spread);
+          expectMatches({ rows, classes, logits, labels: labelsFor(rows, classes, seed), inPlace });
+        },
+      ),
+      runs,
+    );
+  });
+
+  it('matches with soft labels (probability rows with zeros)', () => {
+    fc.assert(
+      fc.property(
+        dimension(),
+        dimension(1100),
+        fc.integer(),
+        fc.constantFrom(1, 5, 30),
+        fc.boolean(),
+        (rows, classes, seed, spread, inPlace) => {
+          const logits = uniform(rows * classes, seed, -spread, spread);
+          const probabilities = distributions(rows, classes, seed + 3);
+          expectMatches({ rows, classes, logits, probabilities, inPlace });
+        },
+      ),
+      runs,
+    );
+  });
+
+  it('gives the same as class labels when the probability rows are one-hot', () => {
+    const rows = 33;
+    const classes = 9;
+    const logits = uniform(rows * classes, 5, -4, 4);
+    const labels = labelsFor(rows, classes, 6);
+    const oneHot = new Float32Array(rows * classes);
+    labels.forEach((label, row) => {
+      oneHot[row * classes + label] = 1;
+    });
+    const byLabels = run(wasm, { rows, classes, logits, labels, inPlace: false });
+    const byRows = run(wasm, { rows, classes, logits, probabilities: oneHot, inPlace: false });
+    expect(byRows.result.entropy).toBe(0);
+    expect(byRows.result.crossEntropy).toBeCloseTo(byLabels.result.crossEntropy, 6);
+    expect(byRows.result.divergence).toBeCloseTo(byLabels.result.crossEntropy, 6);
+    expectClose(byRows.gradient, byLabels.gradient, rows * classes, () => 1e-8, 'gradient');
+    expectMatches({ rows, classes, logits, probabilities: oneHot, inPlace: true });
+  });
+
+  it('stays finite and exact for logits of ±1e4', () => {
+    const logits = Float32Array.of(1e4, -1e4, 0, 3, -1e4, 1e4, 1e4, 2, 7, 1e4, -1e4, 5);
+    const c = { rows: 3, classes: 4, logits, labels: Int32Array.of(1, 0, 3), inPlace: false };
+    const w = run(wasm, c);
+    // Row 1 has two maxima of 1e4, so its loss carries log 2.
+    expect(w.result.crossEntropy).toBeCloseTo((2e4 + (2e4 + Math.LN2) + (1e4 - 5)) / 3, 3);
+    expect(Number.isFinite(w.result.predictionEntropy)).toBe(true);
+    expect(w.gradient.every(Number.isFinite)).toBe(true);
+    expectMatches(c);
+    // Two equal maxima of 1e4: q = ½ each.
+    expect(w.q[4 + 1]).toBeCloseTo(0.5, 6);
+    expectMatches({ ...c, probabilities: distributions(3, 4, 9), labels: undefined });
+  });
+
+  it('handles a single class: loss 0, gradient 0', () => {
+    for (const rows of [1, 2, 3, 5, 7, 8, 9, 31, 33, 127]) {
+      const logits = uniform(rows, rows, -50, 50);
+      const c = { rows, classes: 1, logits, labels: new Int32Array(rows), inPlace: false };
+      const w = run(wasm, c);
+      expect(w.result).toEqual({
+        crossEntropy: 0,
+        entropy: 0,
+        divergence: 0,
+        predictionEntropy: 0,
+      });
+      expect(w.gradient.every((g) => g === 0)).toBe(true);
+      expect(w.q.every((q) => q === 1)).toBe(true);
+    }
+  });
+
+  it('splits its loss like the separate kernels: KL(p‖q) from klDivergence on its own q', () => {
+    fc.assert(
+      fc.property(dimension(64), dimension(300), fc.integer(), (rows, classes, seed) => {
+        const logits = wasm.allocFrom(uniform(rows * classes, seed, -3, 3));
+        const p = wasm.allocFrom(distributions(rows, classes, seed + 1));
+        const q = wasm.alloc(rows * classes);
+        const fused = wasm.softmaxCrossEntropy(logits, { probabilities: p }, rows, classes, {
+          probabilities: q,
+        });
+        const divergence = wasm.klDivergence(p, q, rows, classes);
+        const entropy = wasm.entropy(p, rows, classes);
+        expect(fused.divergence).toBeCloseTo(divergence, 5);
+        expect(fused.entropy).toBeCloseTo(entropy, 5);
+        for (const buffer of [logits, p, q]) buffer.free();
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
+
+describe('entropy, crossEntropy, klDivergence (wasm against reference)', () => {
+  /**
+   * Tolerance per row: each term costs ≤ 1 ulp in log plus roundings of the product and
+   * difference, summed in f64: 4·2⁻²⁴·Σ p·(|log p| + |log q|); the mean gets the mean of
+   * those; per-row outputs are rounded to f32 (one more ulp).
+   */
+  it('match over random shapes, with zeros in p, per-row outputs included', () => {
+    fc.assert(
+      fc.property(dimension(), dimension(1100), fc.integer(), (rows, cols, seed) => {
+        const pData = distributions(rows, cols, seed, 0.3);
+        const qData = distributions(rows, cols, seed + 1, 0);
+        const magnitude = new Float64Array(rows);
+        for (let i = 0; i < rows * cols; i++) {
+          if (pData[i] > 0) {
+            const row = Math.floor(i / cols);
+            magnitude[row] +=
+              pData[i] * (Math.abs(Math.log(pData[i])) + Math.abs(Math.log(qData[i])));
+          }
+        }
+        const meanMagnitude = magnitude.reduce((a, b) => a + b, 0) / rows;
+        for (const kernel of ['entropy', 'crossEntropy', 'klDivergence'] as const) {
+          const values: number[] = [];
+          const perRow: Float32Array[] = [];
+          for (const kernels of [wasm, reference] as Kernels[]) {
+            const p = guarded(kernels, pData);
+            const q = guarded(kernels, qData);
+            const out = guarded(kernels, new Float32Array(rows));
+            values.push(
+              kernel === 'entropy'
+                ? kernels.entropy(p, rows, cols, out)
+                : kernels[kernel](p, q, rows, cols, out),
+            );
+            expectGuardIntact(out, rows, `${kernels.name} ${kernel} out`);
+            perRow.push(contents(out, rows));
+            for (const buffer of [p, q, out]) buffer.free();
+          }
+          expect(Math.abs(values[0] - values[1]), kernel).toBeLessThanOrEqual(
+            4 * u * meanMagnitude + 1e-300,
+          );
+          expectClose(
+            perRow[0],
+            perRow[1],
+            rows,
+            (r) => 4 * u * magnitude[r] + u * Math.abs(perRow[1][r]) + 1e-30,
+            `${kernel} per row`,
+          );
+        }
+      }),
+      runs,
+    );
+  });
+
+  it('obey H(p, q) = H(p) + KL(p‖q) to 1e-6 relative, computed by separate kernels', () => {
+    fc.assert(
+      fc.property(dimension(), dimension(1100), fc.integer(), (rows, cols, seed) => {
+        const p = wasm.allocFrom(distributions(rows, cols, seed, 0.3));
+        const q = wasm.allocFrom(distributions(rows, cols, seed + 1, 0));
+        const crossEntropy = wasm.crossEntropy(p, q, rows, cols);
+        const split = wasm.entropy(p, rows, cols) + wasm.klDivergence(p, q, rows, cols);
+        expect(Math.abs(crossEntropy - split)).toBeLessThanOrEqual(1e-6 * crossEntropy);
+        p.free();
+        q.free();
+      }),
+      runs,
+    );
+  });
+
+  it('follow the conventions: 0·log 0 = 0, +∞ where p > 0 = q, 0 for one-hot entropy', () => {
+    for (const kernels of [wasm, reference] as Kernels[]) {
+      // Nine columns: the zeros sit in the vector body and in the scalar tail.
+      const p = kernels.allocFrom([0, 0.5, 0, 0, 0.25, 0, 0, 0, 0.25, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
+      const qSafe = kernels.allocFrom([
+        0, 0.5, 0, 0, 0.25, 0, 0, 0, 0.25, 0, 0, 0, 1, 0, 0, 0, 0, 0,
+      ]);
+      const qZero = kernels.allocFrom([0.5, 0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
+      const out = kernels.alloc(2);
+      expect(kernels.klDivergence(p, qSafe, 2, 9, out), kernels.name).toBe(0);
+      expect(kernels.entropy(p, 2, 9, out)).toBeCloseTo((1.5 * Math.log(2)) / 2, 6);
+      expect(out.view[1]).toBe(0);
+      expect(kernels.klDivergence(p, qZero, 2, 9, out)).toBe(Number.POSITIVE_INFINITY);
+      expect(out.view[0]).toBe(Number.POSITIVE_INFINITY);
+      expect(out.view[1]).toBe(0);
+      expect(kernels.crossEntropy(p, qZero, 2, 9)).toBe(Number.POSITIVE_INFINITY);
+    }
+  });
+});
