@@ -7,11 +7,29 @@ import { inflateSync } from 'fflate';
 import { fromBase64 } from './bytes.js';
 import { DIGITS_DEFLATED_BASE64, DIGITS_ROW_BYTES, DIGITS_ROWS } from './digits-embedded.js';
 import { type ScalingOption, scaleSplit } from './scaling.js';
-import { trainTestSplit } from './split.js';
+import { type TrainTestSplitOptions, trainTestSplit } from './split.js';
 import type { DataSplit, Dataset } from './types.js';
 
+/** Where a data set comes from and under which licence. */
+export interface DataAttribution {
+  /** Title of the data set. */
+  readonly title: string;
+  /** Its creators. */
+  readonly authors: string;
+  /** Where it is published. */
+  readonly publisher: string;
+  /** Year of publication. */
+  readonly year: number;
+  /** Digital object identifier. */
+  readonly doi: string;
+  /** Licence name. */
+  readonly license: string;
+  /** Licence text. */
+  readonly licenseUrl: string;
+}
+
 /** Source and licence of the embedded digits, for docs and the CLI. */
-export const digitsAttribution = Object.freeze({
+export const digitsAttribution: DataAttribution = Object.freeze({
   title: 'Optical Recognition of Handwritten Digits',
   authors: 'E. Alpaydin and C. Kaynak',
   publisher: 'UCI Machine Learning Repository',
@@ -22,7 +40,11 @@ export const digitsAttribution = Object.freeze({
 });
 
 /** The fixed split of {@link loadDigits}: 20 % of each class held out, seed 0. */
-export const DIGITS_SPLIT = Object.freeze({ testFraction: 0.2, seed: 0, stratified: true });
+export const DIGITS_SPLIT: Readonly<Required<TrainTestSplitOptions>> = Object.freeze({
+  testFraction: 0.2,
+  seed: 0,
+  stratified: true,
+});
 
 let cached: Uint8Array | undefined;
 

@@ -7,18 +7,18 @@ import { maybeGunzip } from './bytes.js';
 import { type ScalingOption, scaleDataset } from './scaling.js';
 import { DataFormatError, type Dataset } from './types.js';
 
+/** The IDX value type named by the third byte of the magic number. */
+export type IdxDataType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
+
 /** IDX value types by their dtype byte. */
-const DTYPES = {
+const DTYPES: Readonly<Record<number, { name: IdxDataType; size: number }>> = {
   8: { name: 'uint8', size: 1 },
   9: { name: 'int8', size: 1 },
   11: { name: 'int16', size: 2 },
   12: { name: 'int32', size: 4 },
   13: { name: 'float32', size: 4 },
   14: { name: 'float64', size: 8 },
-} as const;
-
-/** The IDX value type. */
-export type IdxDataType = (typeof DTYPES)[keyof typeof DTYPES]['name'];
+};
 
 /** A parsed IDX tensor. */
 export interface IdxTensor {
@@ -51,7 +51,7 @@ export function parseIdx(bytes: Uint8Array, what = 'parseIdx'): IdxTensor {
       'byte 0',
     );
   }
-  const dtype = DTYPES[raw[2] as keyof typeof DTYPES];
+  const dtype = DTYPES[raw[2]];
   if (!dtype) {
     throw new DataFormatError(
       `${what}: unknown IDX data type 0x${raw[2].toString(16).padStart(2, '0')} (known: 08, 09, 0b, 0c, 0d, 0e)`,

@@ -1,6 +1,7 @@
 export { isGzip, maybeGunzip } from './bytes.js';
 export { type CsvOptions, parseCsv } from './csv.js';
 export {
+  type DataAttribution,
   DIGITS_SPLIT,
   digitsAttribution,
   type LoadDigitsOptions,

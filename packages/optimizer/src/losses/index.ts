@@ -8,7 +8,9 @@ export {
 export { smoothLabels, smoothProbabilities } from './smoothing.js';
 export {
   type CrossEntropySplit,
+  type LabelTargets,
   type LossTargets,
+  type ProbabilityTargets,
   type SoftmaxCrossEntropyOptions,
   softmaxCrossEntropy,
 } from './softmax-cross-entropy.js';

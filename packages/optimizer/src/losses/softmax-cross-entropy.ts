@@ -17,9 +17,19 @@ import {
 } from './validate.js';
 
 /** Targets: a class index per row, or a probability row per row (soft labels). */
-export type LossTargets =
-  | { labels: Int32Array | readonly number[] }
-  | { probabilities: NumericRows };
+export type LossTargets = LabelTargets | ProbabilityTargets;
+
+/** One class index per row, each an integer in [0, classes). */
+export interface LabelTargets {
+  /** The class indices. */
+  labels: Int32Array | readonly number[];
+}
+
+/** One probability row per row of logits (soft labels), rows × classes, row-major. */
+export interface ProbabilityTargets {
+  /** The target distributions; each row must sum to 1 within the tolerance. */
+  probabilities: NumericRows;
+}
 
 /** Options of {@link softmaxCrossEntropy}. */
 export interface SoftmaxCrossEntropyOptions {
