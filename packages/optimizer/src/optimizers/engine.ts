@@ -77,6 +77,10 @@ function checkUniqueNames(optimizer: string, names: readonly string[]): void {
   }
 }
 
+function isFreed(buffer: object): boolean {
+  return (buffer as { freed?: boolean }).freed === true;
+}
+
 /**
  * Checks gradients and slots against the parameters before anything is changed, so a bad
  * call leaves parameters and state as they were.
@@ -95,6 +99,11 @@ function checkUpdate<S extends { length: number }>(
   }
   return parameters.map((parameter, index) => {
     const gradient = gradients[index];
+    if (isFreed(parameter.value) || isFreed(gradient)) {
+      throw new TypeError(
+        `${optimizer}: the ${isFreed(parameter.value) ? 'value' : 'gradient'} of parameter "${parameter.name}" has been freed`,
+      );
+    }
     if (gradient.length !== parameter.value.length) {
       throw new RangeError(
         `${optimizer}: gradient ${index} has ${gradient.length} values but parameter "${parameter.name}" has ${parameter.value.length}`,
@@ -103,9 +112,9 @@ function checkUpdate<S extends { length: number }>(
     return slotNames.map((slotName) => {
       const key = slotKey(parameter.name, slotName);
       const slot = slots.get(key);
-      if (!slot) {
+      if (!slot || isFreed(slot)) {
         throw new RangeError(
-          `${optimizer}: the state has no slot "${key}"; was it created by init() for these parameters?`,
+          `${optimizer}: the state has no${slot ? ' live' : ''} slot "${key}"; was it created by init() for these parameters (and not disposed)?`,
         );
       }
       if (slot.length !== parameter.value.length) {

@@ -55,6 +55,11 @@ const optimizers: [string, () => Optimizer][] = [
   ['sgd', () => sgd({ learningRate: 0.05 })],
   ['momentum', () => momentum({ learningRate: 0.02, momentum: 0.9 })],
   ['momentum nesterov', () => momentum({ learningRate: 0.02, momentum: 0.8, nesterov: true })],
+  ['momentum telemetry', () => momentum({ learningRate: 0.02, momentum: 0.9, telemetry: true })],
+  [
+    'momentum nesterov telemetry',
+    () => momentum({ learningRate: 0.02, momentum: 0.8, nesterov: true, telemetry: true }),
+  ],
   ['adam', () => adam({ learningRate: 0.01, beta1: 0.8, beta2: 0.99, epsilon: 1e-6 })],
   ['adamw', () => adamw({ learningRate: 0.01, weightDecay: 0.1 })],
 ];
@@ -327,6 +332,66 @@ describe.each(kernelSets)('optimizers on %s kernels', (_, makeKernels) => {
     });
   });
 
+  describe('momentum telemetry in the delta-form reading (theory.md §5)', () => {
+    it('equals dualProcess telemetry with the same constant η and α (f64 exactly, kernels in f32)', () => {
+      const dual = dualProcess({ learningRate: 0.03, momentum: 0.874 });
+      const heavy = momentum({ learningRate: 0.03, momentum: 0.874, telemetry: true });
+      const kernels = makeKernels();
+      const random = mulberry32(11);
+      const p = [{ name: 'w', value: new Float64Array(9) }];
+      const q = [{ name: 'w', value: new Float64Array(9) }];
+      const kp = [{ name: 'w', value: kernels.alloc(9) }];
+      const kq = [{ name: 'w', value: kernels.alloc(9) }];
+      const [sp, sq] = [dual.initArrays(p), heavy.initArrays(q)];
+      const [ksp, ksq] = [dual.init(kernels, kp), heavy.init(kernels, kq)];
+      for (let step = 0; step < 12; step++) {
+        const g = Array.from({ length: 9 }, () => Math.fround(random() * 2 - 1));
+        const a = dual.updateArrays(p, [g], sp)?.overall;
+        const b = heavy.updateArrays(q, [g], sq)?.overall;
+        expect(b?.gradientNorm).toBeCloseTo(a?.gradientNorm ?? Number.NaN, 12);
+        expect(b?.momentumNorm).toBeCloseTo(a?.momentumNorm ?? Number.NaN, 12);
+        expect(b?.cosine).toBeCloseTo(a?.cosine ?? Number.NaN, 10);
+        const gradient = kernels.allocFrom(g);
+        const c = dual.update(kernels, kp, [gradient], ksp)?.overall;
+        const d = heavy.update(kernels, kq, [gradient], ksq)?.overall;
+        expect(d?.angle).toBeCloseTo(c?.angle ?? Number.NaN, 5);
+        expect(d?.cosine).toBeCloseTo(c?.cosine ?? Number.NaN, 5);
+        gradient.free();
+      }
+    });
+
+    it('G + M is the step actually taken, with and without Nesterov (f64)', () => {
+      for (const nesterov of [false, true]) {
+        const optimizer = momentum({ learningRate: 0.1, momentum: 0.7, nesterov, telemetry: true });
+        const w = new Float64Array(4);
+        const parameters = [{ name: 'w', value: w }];
+        const state = optimizer.initArrays(parameters);
+        const random = mulberry32(nesterov ? 1 : 2);
+        for (let step = 0; step < 6; step++) {
+          const before = Float64Array.from(w);
+          const terms = optimizer.updateArrays(
+            parameters,
+            [[1, -2, 3, -4].map((x) => x * random())],
+            state,
+          )?.overall;
+          if (!terms) throw new Error('telemetry expected');
+          const stepSquared = w.reduce((sum, x, i) => sum + (x - before[i]) ** 2, 0);
+          const { gradientNorm: g, momentumNorm: m, cosine } = terms;
+          expect(g * g + m * m + 2 * g * m * cosine).toBeCloseTo(stepSquared, 12);
+        }
+      }
+    });
+
+    it('is off by default', () => {
+      const optimizer = momentum({ learningRate: 0.1, momentum: 0.9 });
+      expect(optimizer.hyperParameters.telemetry).toBe(false);
+      const parameters = [{ name: 'w', value: new Float64Array(1) }];
+      expect(
+        optimizer.updateArrays(parameters, [[1]], optimizer.initArrays(parameters)),
+      ).toBeUndefined();
+    });
+  });
+
   describe('set()', () => {
     it('the value set is the one the next update uses', () => {
       const kernels = makeKernels();
@@ -381,6 +446,11 @@ describe.each(kernelSets)('optimizers on %s kernels', (_, makeKernels) => {
       expect(() =>
         optimizer.update(kernels, renamed, [good, kernels.allocFrom([1])], state),
       ).toThrow('adam: the state has no slot "c/firstMoment"');
+      const freed = kernels.allocFrom([1]);
+      freed.free();
+      expect(() => optimizer.update(kernels, parameters, [good, freed], state)).toThrow(
+        'adam: the gradient of parameter "b" has been freed',
+      );
       expect(Array.from(parameters[0].value.view)).toEqual([1, 2]);
       expect(state.step).toBe(0);
       expect(() => optimizer.init(kernels, [parameters[0], parameters[0]])).toThrow(

@@ -106,7 +106,8 @@ export interface Optimizer {
   init(kernels: Kernels, parameters: readonly ParameterTensor[]): OptimizerState;
   /**
    * One update, in place: parameters and state change, gradients are only read. Returns the
-   * process-balance telemetry for `dualProcess` (when its `telemetry` is on), else undefined.
+   * process-balance telemetry for `dualProcess` and `momentum` when their `telemetry` is on
+   * (the default for `dualProcess`), else undefined.
    *
    * @throws RangeError when gradients and parameters do not match or the state lacks a slot.
    */
@@ -157,6 +158,8 @@ export interface MomentumOptions {
   momentum: number;
   /** Nesterov momentum (needs μ > 0). Default false. */
   nesterov?: boolean;
+  /** Return process-balance telemetry (theory.md §5) in the delta-form reading. Default false. */
+  telemetry?: boolean;
 }
 
 /** Options of `adam()`. */
