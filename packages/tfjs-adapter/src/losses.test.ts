@@ -113,7 +113,7 @@ describe.each(BACKENDS)('losses and metrics on the %s backend', (backend) => {
     const ofKl = Array.from(gradientOf(klDivergence));
     const ofCrossEntropy = Array.from(gradientOf(crossEntropy));
     expect(ofKl.every(Number.isFinite)).toBe(true);
-    ofKl.forEach((g, i) => expect(g).toBeCloseTo(ofCrossEntropy[i], 6));
+    for (const [i, g] of ofKl.entries()) expect(g).toBeCloseTo(ofCrossEntropy[i], 6);
     tf.dispose([yTrue, yPred]);
   });
 });

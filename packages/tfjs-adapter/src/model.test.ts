@@ -120,7 +120,7 @@ describe.each(BACKENDS)('a tfjs-layers model with dualProcess() on the %s backen
 
     const expected = weightsOf(model);
     const actual = weightsOf(restored);
-    expected.forEach((w, i) => expect(Array.from(actual[i])).toEqual(Array.from(w)));
+    for (const [i, w] of expected.entries()) expect(Array.from(actual[i])).toEqual(Array.from(w));
     // A restart without the optimizer state (Δw = 0) would not match.
     const fresh = await tfl.loadLayersModel(tf.io.fromMemory(saved as tf.io.ModelArtifacts));
     fresh.compile({ optimizer: dualProcess(), loss: 'categoricalCrossentropy' });

@@ -11,6 +11,7 @@
 import type { StepTelemetry } from '@dualphi/optimizer';
 import { golden, validateHyperParameters } from '@dualphi/optimizer';
 import * as tf from '@tensorflow/tfjs-core';
+import { type FusedMode, type FusedStepInput, FusedUpdater, validateFusedMode } from './fused.js';
 import { DeltaSlots } from './slots.js';
 import { type ProcessTerms, processTerms, stepTelemetry } from './telemetry.js';
 
@@ -18,12 +19,17 @@ import { type ProcessTerms, processTerms, stepTelemetry } from './telemetry.js';
 const OPTIMIZER = 'dualProcess';
 const ALLOWED_OPTIONS = ['learningRate', 'momentum', 'rounded', 'telemetry'] as const;
 
-/** The raw process sums of the last step, one row [Σg², ΣΔw², Σg·Δw] per variable, and its η, α. */
-interface LastStepSums {
+/**
+ * What the last step left for its telemetry: from the tfjs path the raw sums, one row
+ * [Σg², ΣΔw(t−1)², Σg·Δw(t−1)] per variable, still on the backend (read only when asked);
+ * from the fused path the terms the kernel returned.
+ */
+interface LastStep {
   names: string[];
-  sums: tf.Tensor | number[][];
   eta: number;
   alpha: number;
+  rawSums?: tf.Tensor;
+  terms?: ProcessTerms[];
 }
 
 /** Options of {@link dualProcess} and {@link DualProcessOptimizer}. */
@@ -40,6 +46,14 @@ export interface DualProcessOptimizerOptions {
    * callback switches it on for the duration of `fit`.
    */
   telemetry?: boolean;
+  /**
+   * Run the update through `@dualphi/core-wasm`'s fused SIMD `heavyBall` kernel instead of
+   * tfjs ops. Default `'auto'`: fused on the backends where it measured faster, copies
+   * included (tfjs-backend-cpu; see BENCHMARKS.md), tfjs ops elsewhere. `true`: fused on
+   * every backend (`await optimizer.ready()` first). `false`: tfjs ops only. Both paths give
+   * the same numbers bit for bit.
+   */
+  fused?: FusedMode;
 }
 
 /** The `applyGradients` argument: a map or a list of named gradients (tfjs does not export the type). */
@@ -82,13 +96,9 @@ export class DualProcessOptimizer extends tf.Optimizer {
   /** Whether each step computes the process-balance sums (theory.md §5). */
   telemetry: boolean;
   private readonly slots = new DeltaSlots();
-  /** Raw sums of the last step (one row per variable), kept until read or replaced. */
-  private lastSums: {
-    names: string[];
-    sums: tf.Tensor | number[][];
-    eta: number;
-    alpha: number;
-  } | null = null;
+  private readonly fused: FusedUpdater;
+  /** Telemetry material of the last step, kept until replaced. */
+  private lastStep: LastStep | null = null;
 
   /**
    * @throws OptimizerOptionError (from `@dualphi/optimizer`) for an unknown option or a value
@@ -96,9 +106,10 @@ export class DualProcessOptimizer extends tf.Optimizer {
    */
   constructor(options: DualProcessOptimizerOptions = {}) {
     super();
+    const { fused, ...hyperParameters } = options ?? {};
     const valid = validateHyperParameters(
       OPTIMIZER,
-      (options ?? {}) as Readonly<Record<string, unknown>>,
+      hyperParameters as Readonly<Record<string, unknown>>,
       ALLOWED_OPTIONS,
     );
     const rounded = valid.rounded === true;
@@ -109,6 +120,7 @@ export class DualProcessOptimizer extends tf.Optimizer {
       (valid.learningRate as number | undefined) ??
       (rounded ? golden.roundedLearningRate : golden.learningRate);
     this.telemetry = valid.telemetry === true;
+    this.fused = new FusedUpdater(validateFusedMode(OPTIMIZER, fused ?? 'auto'));
   }
 
   /** η, the learning rate the next update uses. */
@@ -119,6 +131,28 @@ export class DualProcessOptimizer extends tf.Optimizer {
   /** α, the momentum the next update uses. */
   get momentum(): number {
     return this.momentum_;
+  }
+
+  /** The `fused` option this optimizer was made with. */
+  get fusedMode(): FusedMode {
+    return this.fused.mode;
+  }
+
+  /**
+   * How the next update on the current backend runs: `'fused'` (the wasm kernel) or
+   * `'tfjs'` (tfjs ops). With `fused: 'auto'` this may change once the kernels have loaded.
+   */
+  get updatePath(): 'fused' | 'tfjs' {
+    return this.fused.active() ? 'fused' : 'tfjs';
+  }
+
+  /**
+   * Loads the wasm kernels of the fused update (needed before the first step with
+   * `fused: true`; optional with `'auto'`, which otherwise loads them in the background).
+   * Resolves at once with `fused: false`.
+   */
+  ready(): Promise<void> {
+    return this.fused.ready();
   }
 
   /**
@@ -165,33 +199,14 @@ export class DualProcessOptimizer extends tf.Optimizer {
       }
       return { name, variable, gradient, delta: this.slots.deltaFor(variable) };
     });
-    const sums = tf.tidy(() => {
-      const learningRate = tf.scalar(eta);
-      const momentum = tf.scalar(alpha);
-      const rows: tf.Tensor[] = [];
-      for (const { variable, gradient, delta } of pairs) {
-        if (this.telemetry) {
-          // Σg², ΣΔw(t−1)², Σg·Δw(t−1): the two processes G = −η·g and M = α·Δw(t−1)
-          // before they are added (theory.md §5).
-          rows.push(
-            tf.stack([
-              tf.sum(tf.square(gradient)),
-              tf.sum(tf.square(delta)),
-              tf.sum(tf.mul(gradient, delta)),
-            ]),
-          );
-        }
-        // Δw(t) = α·Δw(t − 1) − η·g(t); w(t + 1) = w(t) + Δw(t)   (theory.md §4)
-        const step = tf.sub(tf.mul(momentum, delta), tf.mul(learningRate, gradient));
-        delta.assign(step);
-        variable.assign(tf.add(variable, step));
-      }
-      // keep(): tfjs-layers calls applyGradients inside its own tidy per batch.
-      return rows.length > 0 ? tf.keep(tf.stack(rows)) : undefined;
-    }) as tf.Tensor | undefined;
-    this.replaceLastSums(
-      sums === undefined ? null : { names: pairs.map((p) => p.name), sums, eta, alpha },
-    );
+    const names = pairs.map((p) => p.name);
+    if (this.fused.active()) {
+      const terms = this.fused.step(pairs, eta, alpha, this.telemetry);
+      this.replaceLastStep(terms === undefined ? null : { names, eta, alpha, terms });
+    } else {
+      const rawSums = stepWithOps(pairs, eta, alpha, this.telemetry);
+      this.replaceLastStep(rawSums === undefined ? null : { names, eta, alpha, rawSums });
+    }
     this.incrementIterations();
   }
 
@@ -201,15 +216,24 @@ export class DualProcessOptimizer extends tf.Optimizer {
    * Reads a few numbers from the backend (a synchronous download of 3 values per variable).
    */
   lastStepTelemetry(): StepTelemetry | undefined {
-    const last = this.lastSums;
+    const last = this.lastStep;
     if (last === null) return undefined;
-    const rows = last.sums instanceof tf.Tensor ? (last.sums.arraySync() as number[][]) : last.sums;
+    const rows = last.rawSums?.arraySync() as number[][] | undefined;
     const perTensor = new Map<string, ProcessTerms>();
     last.names.forEach((name, i) => {
-      const [gradientSquares, deltaSquares, gradientDotDelta] = rows[i];
+      if (last.terms !== undefined) {
+        perTensor.set(name, last.terms[i]);
+        return;
+      }
+      const [gradientSquares, deltaSquares, gradientDotDelta] = (rows as number[][])[i];
       perTensor.set(
         name,
-        processTerms({ gradientSquares, deltaSquares, gradientDotDelta }, last.eta, last.alpha),
+        processTerms(
+          { gradientSquares, deltaSquares, gradientDotDelta },
+          // The step ran with f32 η and α (tf.scalar rounds them): scale with the same values.
+          Math.fround(last.eta),
+          Math.fround(last.alpha),
+        ),
       );
     });
     return stepTelemetry(perTensor);
@@ -218,7 +242,8 @@ export class DualProcessOptimizer extends tf.Optimizer {
   /** Releases every tensor and wasm buffer this optimizer created; its state restarts at zero. */
   override dispose(): void {
     this.slots.dispose();
-    this.replaceLastSums(null);
+    this.replaceLastStep(null);
+    this.fused.dispose();
     super.dispose();
   }
 
@@ -244,7 +269,7 @@ export class DualProcessOptimizer extends tf.Optimizer {
     }
     const slots = await this.extractIterations(weightValues);
     this.slots.restore(slots);
-    this.replaceLastSums(null);
+    this.replaceLastStep(null);
   }
 
   /** `{ learningRate, momentum }`: the values in use, so a reload continues with them. */
@@ -260,9 +285,9 @@ export class DualProcessOptimizer extends tf.Optimizer {
     return new cls({ learningRate: config.learningRate, momentum: config.momentum });
   }
 
-  private replaceLastSums(next: LastStepSums | null): void {
-    if (this.lastSums?.sums instanceof tf.Tensor) this.lastSums.sums.dispose();
-    this.lastSums = next;
+  private replaceLastStep(next: LastStep | null): void {
+    this.lastStep?.rawSums?.dispose();
+    this.lastStep = next;
   }
 }
 
@@ -296,6 +321,41 @@ export function isDualProcessOptimizer(value: unknown): value is DualProcessOpti
     candidate.getClassName() === DualProcessOptimizer.className &&
     typeof candidate.lastStepTelemetry === 'function'
   );
+}
+
+/**
+ * The delta-form step in tfjs ops, on any backend (theory.md §4). With telemetry, also the
+ * raw sums Σg², ΣΔw(t−1)², Σg·Δw(t−1) per variable (kept: tfjs-layers calls applyGradients
+ * inside its own tidy per batch).
+ */
+function stepWithOps(
+  inputs: readonly FusedStepInput[],
+  eta: number,
+  alpha: number,
+  telemetry: boolean,
+): tf.Tensor | undefined {
+  return tf.tidy(() => {
+    const learningRate = tf.scalar(eta);
+    const momentum = tf.scalar(alpha);
+    const rows: tf.Tensor[] = [];
+    for (const { variable, gradient, delta } of inputs) {
+      if (telemetry) {
+        // The two processes G = −η·g and M = α·Δw(t−1) before they are added (theory.md §5).
+        rows.push(
+          tf.stack([
+            tf.sum(tf.square(gradient)),
+            tf.sum(tf.square(delta)),
+            tf.sum(tf.mul(gradient, delta)),
+          ]),
+        );
+      }
+      // Δw(t) = α·Δw(t − 1) − η·g(t); w(t + 1) = w(t) + Δw(t)   (theory.md §4)
+      const step = tf.sub(tf.mul(momentum, delta), tf.mul(learningRate, gradient));
+      delta.assign(step);
+      variable.assign(tf.add(variable, step));
+    }
+    return rows.length > 0 ? tf.keep(tf.stack(rows)) : undefined;
+  }) as tf.Tensor | undefined;
 }
 
 function namedGradients(
