@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync as zlibGunzip } from 'node:zlib';
+import fc from 'fast-check';
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { DIGITS_DEFLATED_BASE64, DIGITS_SHA256 } from './digits-embedded.js';
@@ -306,5 +307,107 @@ describe('embedded UCI digits', () => {
     // Fixed: two calls give the same test set.
     expect(Array.from(loadDigits().test.features)).toEqual(Array.from(test.features));
     expect(loadDigits({ scaling: 'none' }).train.features.some((x) => x === 16)).toBe(true);
+  });
+});
+
+describe('properties over random data', () => {
+  const smallDataset = fc
+    .record({
+      count: fc.integer({ min: 1, max: 9 }),
+      rows: fc.integer({ min: 1, max: 5 }),
+      cols: fc.integer({ min: 1, max: 5 }),
+    })
+    .chain(({ count, rows, cols }) =>
+      fc.record({
+        dims: fc.constant([count, rows, cols]),
+        pixels: fc.uint8Array({ minLength: count * rows * cols, maxLength: count * rows * cols }),
+        labels: fc.uint8Array({ minLength: count, maxLength: count, max: 9 }),
+      }),
+    );
+
+  it('IDX: write → read gives the same images and labels, gzip’d or raw', () => {
+    fc.assert(
+      fc.property(smallDataset, fc.boolean(), ({ dims, pixels, labels: y }, gzip) => {
+        const wrap = (bytes: Uint8Array) => (gzip ? gzipSync(bytes) : bytes);
+        const data = idxDataset(wrap(idx(0x08, dims, pixels)), wrap(idx(0x08, [dims[0]], y)), {
+          scaling: 'none',
+        });
+        expect(data.count).toBe(dims[0]);
+        expect(data.featureCount).toBe(dims[1] * dims[2]);
+        expect(Array.from(data.features)).toEqual(Array.from(pixels));
+        expect(Array.from(data.labels)).toEqual(Array.from(y));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('IDX: every truncation and every appended byte is a DataFormatError, never another crash', () => {
+    fc.assert(
+      fc.property(smallDataset, fc.nat(), ({ dims, pixels }, cut) => {
+        const bytes = idx(0x08, dims, pixels);
+        const truncated = bytes.subarray(0, cut % bytes.length);
+        expect(() => parseIdx(truncated)).toThrow(DataFormatError);
+        const longer = new Uint8Array(bytes.length + 1);
+        longer.set(bytes);
+        expect(() => parseIdx(longer)).toThrow(DataFormatError);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('IDX: random bytes either parse or raise a DataFormatError', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        try {
+          parseIdx(bytes);
+        } catch (error) {
+          expect(error).toBeInstanceOf(DataFormatError);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('CSV: write → read gives the same features and labels, with or without a header', () => {
+    const table = fc
+      .record({ rows: fc.integer({ min: 1, max: 12 }), features: fc.integer({ min: 1, max: 6 }) })
+      .chain(({ rows, features }) =>
+        fc.record({
+          features: fc.constant(features),
+          values: fc.array(
+            fc.float({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }),
+            {
+              minLength: rows * features,
+              maxLength: rows * features,
+            },
+          ),
+          labels: fc.array(fc.integer({ min: 0, max: 4 }), { minLength: rows, maxLength: rows }),
+          labelColumn: fc.integer({ min: 0, max: features }),
+          header: fc.boolean(),
+        }),
+      );
+    fc.assert(
+      fc.property(table, ({ features, values, labels: y, labelColumn, header }) => {
+        const names = Array.from({ length: features + 1 }, (_, j) =>
+          j === labelColumn ? 'class' : `f${j}`,
+        );
+        const lines = y.map((label, r) => {
+          const cells = values.slice(r * features, (r + 1) * features).map(String);
+          cells.splice(labelColumn, 0, String(label));
+          return cells.join(',');
+        });
+        const text = `${header ? `${names.join(',')}\n` : ''}${lines.join('\n')}\n`;
+        const data = parseCsv(
+          text,
+          header ? { label: 'class' } : { label: labelColumn, header: false },
+        );
+        expect(data.count).toBe(y.length);
+        expect(data.featureCount).toBe(features);
+        // String(-0) is "0": compare with negative zero normalised.
+        expect(Array.from(data.features)).toEqual(values.map((v) => Math.fround(v) + 0));
+        expect(Array.from(data.labels)).toEqual(y);
+      }),
+      { numRuns: 100 },
+    );
   });
 });
