@@ -82,6 +82,12 @@ export function parseCsv(text: string, options: CsvOptions): Dataset {
     let j = 0;
     cells.forEach((cell, column) => {
       if (column === labelColumn) {
+        if (cell.trim().length === 0) {
+          throw new DataFormatError(
+            'parseCsv: empty label cell',
+            `line ${number}, column ${column + 1}`,
+          );
+        }
         labelCells.push(cell.trim());
         return;
       }

@@ -189,6 +189,7 @@ describe('parseCsv', () => {
     ['1,2\n', { label: 'z' }, 'the CSV has no header'],
     ['1,2\n', { label: 5 }, '"label" index 5 is outside the 2 columns'],
     ['\n\n', { label: 0 }, 'the text holds no rows'],
+    ['1,2\n3,\n', { label: 1 }, 'parseCsv: empty label cell (at line 2, column 2)'],
   ])('%#: %j is an error naming line and column', (text, options, message) => {
     expect(() => parseCsv(text, options as never)).toThrow(message);
   });
