@@ -65,12 +65,13 @@ function lineSpec(
   title: string,
   rows: LongRow[],
   yTitle: string,
-  multiRun: boolean,
+  runNames: readonly string[],
   options: { yFormat?: string; rule?: { value: number; label: string }; yZero?: boolean } = {},
 ): TopLevelSpec {
+  const multiRun = runNames.length > 1;
   const seriesCount = new Set(rows.map((row) => row.series)).size;
   const color = multiRun
-    ? { field: 'run', type: 'nominal' as const, title: 'optimizer' }
+    ? runColor(runNames)
     : { field: 'series', type: 'nominal' as const, title: null };
   const encoding = {
     x: { field: 'epoch', type: 'quantitative' as const, title: 'epoch', axis: { tickMinStep: 1 } },
@@ -114,8 +115,22 @@ function lineSpec(
   } as TopLevelSpec;
 }
 
+/**
+ * Colour by run with a fixed domain, so an optimizer keeps its colour in every chart even
+ * where another run has no data (no balance telemetry).
+ */
+function runColor(runNames: readonly string[]) {
+  return {
+    field: 'run',
+    type: 'nominal' as const,
+    title: 'optimizer',
+    scale: { domain: [...runNames] },
+  };
+}
+
 /** Divergence against the prediction's entropy, one connected path per run in epoch order. */
-function divergenceEntropySpec(runs: readonly ChartRun[], multiRun: boolean): TopLevelSpec {
+function divergenceEntropySpec(runs: readonly ChartRun[]): TopLevelSpec {
+  const multiRun = runs.length > 1;
   const values = runs.flatMap((run) =>
     run.epochs
       .filter((e) => Number.isFinite(e.divergence) && Number.isFinite(e.predictionEntropy))
@@ -148,7 +163,7 @@ function divergenceEntropySpec(runs: readonly ChartRun[], multiRun: boolean): To
         scale: { zero: false },
       },
       order: { field: 'epoch', type: 'quantitative' },
-      ...(multiRun ? { color: { field: 'run', type: 'nominal', title: 'optimizer' } } : {}),
+      ...(multiRun ? { color: runColor(runs.map((run) => run.name)) } : {}),
       tooltip: [
         { field: 'run', type: 'nominal' },
         { field: 'epoch', type: 'quantitative' },
@@ -162,7 +177,7 @@ function divergenceEntropySpec(runs: readonly ChartRun[], multiRun: boolean): To
 
 /** The Vega-Lite specifications of the report, without rendering them. */
 export function chartSpecs(runs: readonly ChartRun[]): Omit<RenderedChart, 'svg'>[] {
-  const multiRun = runs.length > 1;
+  const runNames = runs.map((run) => run.name);
   const radiansToDegrees = 180 / Math.PI;
   return [
     {
@@ -174,7 +189,7 @@ export function chartSpecs(runs: readonly ChartRun[]): Omit<RenderedChart, 'svg'
         'Cross-entropy loss per epoch',
         longRows(runs, { train: (e) => e.trainLoss, test: (e) => e.testLoss }),
         'cross-entropy (nats)',
-        multiRun,
+        runNames,
       ),
     },
     {
@@ -185,7 +200,7 @@ export function chartSpecs(runs: readonly ChartRun[]): Omit<RenderedChart, 'svg'
         'Test accuracy per epoch',
         longRows(runs, { 'test accuracy': (e) => e.testAccuracy }),
         'test accuracy',
-        multiRun,
+        runNames,
         { yFormat: '.1%' },
       ),
     },
@@ -194,7 +209,7 @@ export function chartSpecs(runs: readonly ChartRun[]): Omit<RenderedChart, 'svg'
       title: 'Divergence against entropy',
       description:
         'Test cross-entropy splits into H(p) + KL(p‖q) (theory.md §1). With one-hot targets H(p) = 0 and the loss is all divergence; the path shows how the divergence falls as the predictions grow confident (their entropy H(q) falls too — telemetry, not from the papers).',
-      spec: divergenceEntropySpec(runs, multiRun),
+      spec: divergenceEntropySpec(runs),
     },
     {
       id: 'balance',
@@ -205,7 +220,7 @@ export function chartSpecs(runs: readonly ChartRun[]): Omit<RenderedChart, 'svg'
         'Process-balance angle per epoch',
         longRows(runs, { 'balance angle': (e) => e.balanceAngle * radiansToDegrees }),
         'θ (degrees)',
-        multiRun,
+        runNames,
         { rule: { value: 45, label: '45° = balance' } },
       ),
     },
