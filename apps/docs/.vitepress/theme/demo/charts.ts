@@ -6,7 +6,8 @@
 import type { Chart, ChartDataset } from 'chart.js';
 import type { BatchMessage, EpochMessage } from './protocol.js';
 
-type Point = { x: number; y: number };
+/** y is null for a gap: the running training loss restarts with every epoch. */
+type Point = { x: number; y: number | null };
 type LineChart = Chart<'line', Point[]>;
 
 /** The canvases to draw into. */
@@ -120,11 +121,17 @@ export function createDemoCharts(ChartClass: typeof Chart, canvases: DemoCanvase
 
   const push = (chart: LineChart, index: number, point: Point) => {
     // NaN (e.g. no balance telemetry for Adam) would break the line: leave it out.
-    if (Number.isFinite(point.y)) chart.data.datasets[index].data.push(point);
+    if (point.y !== null && Number.isFinite(point.y)) chart.data.datasets[index].data.push(point);
   };
+  let lastBatchEpoch = 0;
 
   return {
     addBatch(message) {
+      if (message.epoch !== lastBatchEpoch && lastBatchEpoch !== 0) {
+        // Break the line where the running mean restarts.
+        loss.data.datasets[0].data.push({ x: message.epoch - 1, y: null });
+      }
+      lastBatchEpoch = message.epoch;
       push(loss, 0, { x: message.epoch - 1 + message.batch / message.batches, y: message.loss });
       loss.update('none');
     },
@@ -144,6 +151,7 @@ export function createDemoCharts(ChartClass: typeof Chart, canvases: DemoCanvase
       for (const chart of all) chart.update('none');
     },
     clear() {
+      lastBatchEpoch = 0;
       for (const chart of all) {
         for (const set of chart.data.datasets) set.data = [];
         chart.update('none');

@@ -20,6 +20,12 @@ export interface StartMessage {
   epochs: number;
   /** Seed of initialisation and shuffling. */
   seed: number;
+  /**
+   * Shortest wall-clock time per epoch in milliseconds: the worker pauses between epochs so
+   * that a fast machine's run can still be watched. 0 trains at full speed. Measured
+   * throughput excludes the pauses.
+   */
+  minEpochMs: number;
 }
 
 /** Page → worker: stop the current run between two batches. */

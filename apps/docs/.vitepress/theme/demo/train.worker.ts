@@ -85,6 +85,22 @@ function linkedController(signal: AbortSignal): AbortController {
   return linked;
 }
 
+/** Resolves after `ms` milliseconds, or at once when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((done) => {
+    if (ms <= 0 || signal.aborted) return done();
+    const timer = setTimeout(done, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        done();
+      },
+      { once: true },
+    );
+  });
+}
+
 /** Trains until the run's epochs are done or `signal` aborts. */
 async function run(message: StartMessage, signal: AbortSignal): Promise<void> {
   const { kernels, data, grid, gridCount } = await prepare();
@@ -92,6 +108,7 @@ async function run(message: StartMessage, signal: AbortSignal): Promise<void> {
   const totalEpochs = checkpoint?.config.epochs ?? message.epochs;
   let lastBatchPost = 0;
   while (!signal.aborted && (checkpoint?.epoch ?? 0) < totalEpochs) {
+    const epochStarted = performance.now();
     // One epoch per call: abort right after it so the grid is predicted with its weights.
     const epochEnd = linkedController(signal);
     let finished: EpochMetrics | undefined;
@@ -132,6 +149,7 @@ async function run(message: StartMessage, signal: AbortSignal): Promise<void> {
     } finally {
       result.model.dispose();
     }
+    await pause(message.minEpochMs - (performance.now() - epochStarted), signal);
   }
   scope.postMessage({ type: 'done', aborted: signal.aborted });
 }
