@@ -18,7 +18,7 @@ import '@tensorflow/tfjs-backend-wasm';
 // (shared/notes/tfjs.md), which valueAndGrad of softmaxCrossEntropy needs.
 import '@tensorflow/tfjs-layers';
 import { loadKernels } from '../dist/index.js';
-import { measure } from './timing.js';
+import { measureInterleaved } from './timing.js';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -26,12 +26,18 @@ const write = !args.has('--no-write');
 
 tf.env().set('PROD', true);
 
-/** Runs `body` with tfjs switched to `backend`; throws if the backend does not load. */
-async function onBackend(backend, body) {
+/** Makes `backend` the active tfjs backend; throws if it does not load. */
+async function use(backend) {
+  if (tf.getBackend() === backend) return;
   const ok = await tf.setBackend(backend);
   if (!ok) throw new Error(`tf.setBackend('${backend}') returned false`);
   await tf.ready();
-  return body();
+}
+
+/** Creates tensors (or anything) with `backend` active. */
+async function on(backend, create) {
+  await use(backend);
+  return create();
 }
 
 function random(length, seed) {
@@ -56,17 +62,6 @@ function rate(timing, work, scale) {
 function ratio(ours, theirs) {
   if (!ours || !theirs) return 'n/a';
   return `${(theirs.median / ours.median).toFixed(2)}×`;
-}
-
-/** Runs one measurement, turning a not-yet-implemented kernel into a note instead of a crash. */
-function attempt(label, run, options) {
-  try {
-    run();
-    return measure(run, options);
-  } catch (error) {
-    console.warn(`  ${label}: ${error instanceof Error ? error.message : String(error)}`);
-    return undefined;
-  }
 }
 
 const kernels = await loadKernels();
@@ -102,29 +97,28 @@ const gemmCases = [
     const a = kernels.allocFrom(aData);
     const b = kernels.allocFrom(bData);
     const out = kernels.alloc(c.m * c.n);
-    const ours = attempt('dualphi gemm', () =>
-      kernels.gemm(a, b, out, { m: c.m, n: c.n, k: c.k, transA: c.transA, transB: c.transB }),
-    );
+    const options = { m: c.m, n: c.n, k: c.k, transA: c.transA, transB: c.transB };
+    const tensors = {};
+    for (const backend of ['wasm', 'cpu']) {
+      tensors[backend] = await on(backend, () => [
+        tf.tensor2d(aData, aShape),
+        tf.tensor2d(bData, bShape),
+      ]);
+    }
+    const timings = await measureInterleaved([
+      { name: 'dualphi', run: () => kernels.gemm(a, b, out, options) },
+      ...['wasm', 'cpu'].map((backend) => ({
+        name: backend,
+        before: () => use(backend),
+        run: () =>
+          tf.matMul(tensors[backend][0], tensors[backend][1], c.transA, c.transB).dispose(),
+      })),
+    ]);
     a.free();
     b.free();
     out.free();
-    const tfjs = {};
-    for (const backend of ['wasm', 'cpu']) {
-      tfjs[backend] = await onBackend(backend, () => {
-        const ta = tf.tensor2d(aData, aShape);
-        const tb = tf.tensor2d(bData, bShape);
-        // The cpu backend runs 1024³ at about 1 GFLOP/s: fewer, longer samples.
-        const options = backend === 'cpu' ? { minSampleMs: 1, warmupMs: 1 } : undefined;
-        const timing = attempt(
-          `tfjs-${backend} matMul`,
-          () => tf.matMul(ta, tb, c.transA, c.transB).dispose(),
-          options,
-        );
-        ta.dispose();
-        tb.dispose();
-        return timing;
-      });
-    }
+    for (const backend of ['wasm', 'cpu']) for (const t of tensors[backend]) t.dispose();
+    const { dualphi: ours, ...tfjs } = timings;
     const row = [
       c.name,
       ours ? rate(ours, flops, 1e9) : 'n/a',
@@ -163,28 +157,44 @@ const gemmCases = [
     const labels = Int32Array.from({ length: batch }, (_, i) => (i * 7919) % classes);
     const logits = kernels.allocFrom(logitsData);
     const gradient = kernels.alloc(batch * classes);
-    const ours = attempt('dualphi softmaxCrossEntropy', () =>
-      kernels.softmaxCrossEntropy(logits, { labels }, batch, classes, { gradient }),
-    );
-    logits.free();
-    gradient.free();
-    const tfjs = {};
+    const tensors = {};
     for (const backend of ['wasm', 'cpu']) {
-      tfjs[backend] = await onBackend(backend, () => {
+      tensors[backend] = await on(backend, () => {
         const x = tf.tensor2d(logitsData, [batch, classes]);
-        const onehot = tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), classes), 'float32');
-        const lossAndGrad = tf.valueAndGrad((z) => tf.losses.softmaxCrossEntropy(onehot, z));
-        const timing = attempt(`tfjs-${backend} valueAndGrad(softmaxCrossEntropy)`, () => {
+        const indices = tf.tensor1d(labels, 'int32');
+        const onehot = tf.cast(tf.oneHot(indices, classes), 'float32');
+        indices.dispose();
+        return {
+          x,
+          onehot,
+          lossAndGrad: tf.valueAndGrad((z) => tf.losses.softmaxCrossEntropy(onehot, z)),
+        };
+      });
+    }
+    const timings = await measureInterleaved([
+      {
+        name: 'dualphi',
+        run: () => kernels.softmaxCrossEntropy(logits, { labels }, batch, classes, { gradient }),
+      },
+      ...['wasm', 'cpu'].map((backend) => ({
+        name: backend,
+        before: () => use(backend),
+        run: () => {
+          const { x, lossAndGrad } = tensors[backend];
           const { value, grad } = lossAndGrad(x);
           value.dataSync();
           value.dispose();
           grad.dispose();
-        });
-        x.dispose();
-        onehot.dispose();
-        return timing;
-      });
+        },
+      })),
+    ]);
+    logits.free();
+    gradient.free();
+    for (const backend of ['wasm', 'cpu']) {
+      tensors[backend].x.dispose();
+      tensors[backend].onehot.dispose();
     }
+    const { dualphi: ours, ...tfjs } = timings;
     const row = [
       `${batch}×${classes}, class-index labels`,
       ours ? rate(ours, batch * classes, 1e6) : 'n/a',
@@ -222,40 +232,52 @@ const gemmCases = [
     const weights = kernels.allocFrom(random(n, 5));
     const delta = kernels.alloc(n);
     const gradient = kernels.allocFrom(gData);
-    const ours = attempt('dualphi heavyBall', () =>
-      kernels.heavyBall(weights, delta, gradient, n, { learningRate, momentum }),
-    );
-    weights.free();
-    delta.free();
-    gradient.free();
     // Plain JavaScript over Float32Arrays: what the update costs without a kernel.
     const w = random(n, 5);
     const d = new Float32Array(n);
-    const js = attempt('plain JavaScript', () => {
-      for (let i = 0; i < n; i++) {
-        const step = momentum * d[i] - learningRate * gData[i];
-        d[i] = step;
-        w[i] += step;
-      }
-    });
-    const tfjs = {};
+    const tensors = {};
     for (const backend of ['wasm', 'cpu']) {
-      tfjs[backend] = await onBackend(backend, () => {
-        const wv = tf.variable(tf.tensor1d(random(n, 5)));
-        const dv = tf.variable(tf.zeros([n]));
-        const g = tf.tensor1d(gData);
-        const alpha = tf.scalar(momentum);
-        const eta = tf.scalar(learningRate);
-        const timing = attempt(`tfjs-${backend} ops`, () => {
+      tensors[backend] = await on(backend, () => ({
+        wv: tf.variable(tf.tensor1d(random(n, 5))),
+        dv: tf.variable(tf.zeros([n])),
+        g: tf.tensor1d(gData),
+        alpha: tf.scalar(momentum),
+        eta: tf.scalar(learningRate),
+      }));
+    }
+    const timings = await measureInterleaved([
+      {
+        name: 'dualphi',
+        run: () => kernels.heavyBall(weights, delta, gradient, n, { learningRate, momentum }),
+      },
+      {
+        name: 'js',
+        run: () => {
+          for (let i = 0; i < n; i++) {
+            const step = momentum * d[i] - learningRate * gData[i];
+            d[i] = step;
+            w[i] += step;
+          }
+        },
+      },
+      ...['wasm', 'cpu'].map((backend) => ({
+        name: backend,
+        before: () => use(backend),
+        run: () => {
+          const { wv, dv, g, alpha, eta } = tensors[backend];
           tf.tidy(() => {
             dv.assign(tf.sub(tf.mul(alpha, dv), tf.mul(eta, g)));
             wv.assign(tf.add(wv, dv));
           });
-        });
-        for (const t of [wv, dv, g, alpha, eta]) t.dispose();
-        return timing;
-      });
-    }
+        },
+      })),
+    ]);
+    weights.free();
+    delta.free();
+    gradient.free();
+    for (const backend of ['wasm', 'cpu'])
+      for (const t of Object.values(tensors[backend])) t.dispose();
+    const { dualphi: ours, js, ...tfjs } = timings;
     const row = [
       n.toLocaleString('en-US'),
       ours ? rate(ours, n, 1e9) : 'n/a',
