@@ -58,7 +58,15 @@ Examples:
   $ dualphi train --data fashion-mnist --hidden 256,128 --batch 64 --epochs 10
   $ dualphi train --data ./mnist-idx/ --optimizer adam --lr 3e-4
   $ dualphi train --data iris.csv --label species --test-split 0.2
-  $ dualphi train --resume runs/digits --epochs 30      continue a run (after Ctrl-C, too)`;
+  $ dualphi train --resume runs/digits --epochs 30      continue a run (after Ctrl-C, too)
+
+Optimizers and their settings (--lr and --momentum override them):
+  golden          dual-process update, α = √2/φ ≈ 0.874032, η = (1 − α)² ≈ 0.015868
+  golden-rounded  the same with the papers' rounded 0.874 and 0.016
+  momentum        heavy ball as in tfjs/PyTorch, η = 0.01, μ = 0.9
+  nesterov        Nesterov momentum, η = 0.01, μ = 0.9
+  sgd             plain SGD, η = 0.1
+  adam, adamw     η = 0.001, β₁ = 0.9, β₂ = 0.999 (adamw: weight decay 0.01)`;
 
 const compareExamples = `
 Examples:
@@ -108,6 +116,8 @@ export function createProgram(io: RunIo = {}): Command {
     .option('--debug', 'show stack traces on errors')
     .option('--no-color', 'no colours (the NO_COLOR environment variable does the same)')
     .showHelpAfterError('(add --help for usage)')
+    // Subcommand help also lists --json, --debug and --no-color.
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({
       writeOut: (text) => stdout.write(text),
@@ -119,7 +129,7 @@ export function createProgram(io: RunIo = {}): Command {
     .command('train')
     .description('train a network and report loss, accuracy and the entropy/divergence split');
   addDataOptions(train);
-  addModelOptions(train, { epochs: 10 });
+  addModelOptions(train, { epochs: 20 });
   addOptimizerOptions(train);
   train
     .option('--out <dir>', 'write metrics.json, metrics.csv, checkpoint, model and report.html')
@@ -134,7 +144,7 @@ export function createProgram(io: RunIo = {}): Command {
     .command('compare')
     .description('train the same network, data and seed with several optimizers');
   addDataOptions(compare);
-  addModelOptions(compare, { epochs: 10 });
+  addModelOptions(compare, { epochs: 20 });
   compare
     .addOption(
       new Option('--optimizers <names>', `comma-separated: ${optimizerNames.join(', ')}`)

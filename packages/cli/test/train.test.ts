@@ -162,6 +162,28 @@ describe('train on a pipe', () => {
   });
 });
 
+describe('divergence', () => {
+  it('a diverging run exits 1 naming the step, and keeps the last good state in --out', async () => {
+    const out = join(scratch, 'diverged');
+    const result = await runCli([
+      'train',
+      '--optimizer',
+      'sgd',
+      '--lr',
+      '1e25',
+      '--epochs',
+      '1',
+      '--out',
+      out,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/training diverged at epoch 1, batch \d+ \(step \d+\)/);
+    expect(result.stderr).toContain('Try a smaller learning rate');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(join(out, 'checkpoint.dualphi'))).toBe(true);
+  });
+});
+
 describe('Ctrl-C and --resume', () => {
   it('the first SIGINT saves a checkpoint from which --resume reaches the uninterrupted weights', async () => {
     const args = ['--epochs', '4', '--hidden', '256', '--batch', '16'];

@@ -234,11 +234,11 @@ export async function trainCommand(
   } catch (error) {
     progress.stop();
     if (error instanceof TrainingDivergedError) {
-      const directory = outDirectory ?? defaultInterruptDirectory();
-      await saveCheckpoint(directory, error.lastGood);
-      throw new CliError(
-        `${error.message.replace(/ error\.lastGood holds.*$/, '')} The last good state is saved in ${directory}.`,
-      );
+      const reason = error.message.replace(/;? error\.lastGood holds.*$/, '.');
+      // Keep the last good state only where the user asked for files.
+      if (outDirectory === undefined) throw new CliError(reason);
+      const path = await saveCheckpoint(outDirectory, error.lastGood);
+      throw new CliError(`${reason} The last good state is saved in ${path}.`);
     }
     if (error instanceof RangeError || error instanceof TypeError) {
       // Options or data the training engine rejects (its message names the field).
