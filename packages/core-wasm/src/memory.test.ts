@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadKernels } from './loader.js';
+import { WasmHeap } from './memory.js';
 import { createReferenceKernels } from './reference/kernels.js';
 import type { WasmKernels } from './wasm-kernels.js';
 
@@ -76,6 +77,9 @@ describe('wasm buffers', () => {
     expect(() => kernels.alloc(2.5)).toThrow(RangeError);
     expect(() => kernels.alloc(Number.NaN)).toThrow(/got NaN/);
     expect(() => kernels.allocFrom([])).toThrow(RangeError);
+    // Larger than one TLSF block (2³⁰ bytes); 2³⁰ values would wrap to 0 bytes as an i32.
+    expect(() => kernels.alloc(2 ** 28)).toThrow(/at most 268435455 f32 values per buffer/);
+    expect(() => kernels.alloc(2 ** 30)).toThrow(RangeError);
     expect(() => kernels.allocFrom(3 as never)).toThrow(TypeError);
   });
 
@@ -96,5 +100,17 @@ describe('wasm buffers', () => {
     for (let i = 0; i < 10_000; i++) kernels.alloc(1 + (i % 1000)).free();
     expect(kernels.memoryBytes()).toBe(memory);
     expect(kernels.allocatedBytes()).toBe(allocated);
+  });
+
+  it('turns a failed allocation (memory cannot grow: the allocator traps) into a RangeError', () => {
+    const heap = new WasmHeap({
+      memory: new WebAssembly.Memory({ initial: 1 }),
+      alloc: () => {
+        throw new WebAssembly.RuntimeError('unreachable');
+      },
+      free: () => {},
+    });
+    expect(() => heap.f32(1000)).toThrow(/alloc: cannot allocate 4000 bytes/);
+    expect(heap.allocatedBytes()).toBe(0);
   });
 });

@@ -20,6 +20,13 @@ export interface HeapExports {
 const ALIGNMENT = 16;
 
 /**
+ * The largest block AssemblyScript's TLSF allocator hands out: 2³⁰ bytes less its 4-byte
+ * block header (BLOCK_MAXSIZE), i.e. just under 2²⁸ f32 values per buffer. Checked here,
+ * before the byte count is passed to wasm as an i32 (where 2³² would wrap to 0).
+ */
+export const MAX_BLOCK_BYTES = 2 ** 30 - 4;
+
+/**
  * The allocator of one instance: allocates f32/i32 blocks, tracks live ones, and keeps a
  * reusable scratch block for small per-call data (such as class-index labels).
  */
@@ -46,6 +53,11 @@ export class WasmHeap {
 
   /** Allocates `bytes` bytes (zero-filled); returns the 16-byte-aligned address. */
   allocBytes(bytes: number): number {
+    if (!Number.isInteger(bytes) || bytes < 1 || bytes > MAX_BLOCK_BYTES) {
+      throw new RangeError(
+        `alloc: ${bytes} bytes is not a block size the WebAssembly allocator can give (1 to ${MAX_BLOCK_BYTES} bytes, i.e. at most ${Math.floor(MAX_BLOCK_BYTES / 4)} f32 values per buffer)`,
+      );
+    }
     let ptr: number;
     try {
       ptr = this.#exports.alloc(bytes) >>> 0;
@@ -138,7 +150,10 @@ abstract class WasmBlock<View extends Float32Array | Int32Array> {
     return this.#freed;
   }
 
-  /** A live view, re-created when memory growth has replaced `memory.buffer`. */
+  /**
+   * A live view, re-created when memory growth has replaced `memory.buffer`; a `TypeError`
+   * once freed (the memory may already belong to another buffer).
+   */
   get view(): View {
     if (this.#freed) throw new TypeError('buffer: view of a buffer after free()');
     const buffer = this.#heap.memory.buffer;
