@@ -3,8 +3,7 @@
  * tfjs-layers, which registers the gradients Node needs, plus the cpu and wasm backends).
  */
 
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { type Dataset, loadDigits } from '@dualphi/optimizer';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
@@ -21,7 +20,7 @@ export async function useBackend(name: (typeof BACKENDS)[number]): Promise<void>
   if (!ok || tf.getBackend() !== name) throw new Error(`tf.setBackend('${name}') failed`);
 }
 
-/** Digits data as tensors: features ÷ 16, one-hot labels; every fifth row is a test row. */
+/** Digits data as tensors: features ÷ 16, one-hot float labels. */
 export interface DigitsTensors {
   trainX: tf.Tensor2D;
   trainY: tf.Tensor2D;
@@ -30,33 +29,19 @@ export interface DigitsTensors {
   dispose(): void;
 }
 
-/** The UCI digits (1,797 × 64, /work/shared/data/digits.csv.gz), split 4:1 deterministically. */
+function tensorsOf(dataset: Dataset): [tf.Tensor2D, tf.Tensor2D] {
+  const x = tf.tensor2d(dataset.features, [dataset.count, dataset.featureCount]);
+  const y = tf.tidy(() =>
+    tf.cast(tf.oneHot(tf.tensor1d(dataset.labels, 'int32'), dataset.classCount), 'float32'),
+  ) as tf.Tensor2D;
+  return [x, y];
+}
+
+/** The UCI digits with `@dualphi/optimizer`'s fixed stratified split (1,438 / 359). */
 export function loadDigitsTensors(): DigitsTensors {
-  const path = new URL('../../../../shared/data/digits.csv.gz', import.meta.url);
-  const rows = gunzipSync(readFileSync(path))
-    .toString('utf8')
-    .trim()
-    .split('\n')
-    .map((line) => line.split(',').map(Number));
-  const split = (test: boolean) => {
-    const chosen = rows.filter((_, i) => (i % 5 === 4) === test);
-    const x = tf.tensor2d(
-      chosen.map((r) => r.slice(0, 64).map((v) => v / 16)),
-      [chosen.length, 64],
-    );
-    const y = tf.oneHot(
-      tf.tensor1d(
-        chosen.map((r) => r[64]),
-        'int32',
-      ),
-      10,
-    ) as tf.Tensor2D;
-    return [x, tf.cast(y, 'float32') as tf.Tensor2D, y] as const;
-  };
-  const [trainX, trainY, trainOneHot] = split(false);
-  const [testX, testY, testOneHot] = split(true);
-  trainOneHot.dispose();
-  testOneHot.dispose();
+  const split = loadDigits();
+  const [trainX, trainY] = tensorsOf(split.train);
+  const [testX, testY] = tensorsOf(split.test);
   return {
     trainX,
     trainY,
