@@ -19,7 +19,7 @@ import {
 } from './index.js';
 
 /** An IDX file: magic 00 00 <type> <rank>, big-endian u32 dimensions, payload. */
-function idx(type: number, dimensions: number[], payload: Uint8Array): Uint8Array {
+function idx(type: number, dimensions: readonly number[], payload: Uint8Array): Uint8Array {
   const header = new Uint8Array(4 + 4 * dimensions.length);
   const view = new DataView(header.buffer);
   header.set([0, 0, type, dimensions.length]);

@@ -392,6 +392,20 @@ describe.each(kernelSets)('optimizers on %s kernels', (_, makeKernels) => {
     });
   });
 
+  it('sgd: w ← w − η·g, on the kernels and in f64', () => {
+    const kernels = makeKernels();
+    const optimizer = sgd({ learningRate: 0.5 });
+    const parameters = [{ name: 'w', value: kernels.allocFrom([1, -2, 0.25]) }];
+    const state = optimizer.init(kernels, parameters);
+    optimizer.update(kernels, parameters, [kernels.allocFrom([2, 1, -0.5])], state);
+    optimizer.update(kernels, parameters, [kernels.allocFrom([2, 1, -0.5])], state);
+    expect(Array.from(parameters[0].value.view)).toEqual([-1, -3, 0.75]);
+    const arrays = [{ name: 'w', value: Float64Array.from([1, -2, 0.25]) }];
+    const arrayState = optimizer.initArrays(arrays);
+    optimizer.updateArrays(arrays, [[2, 1, -0.5]], arrayState);
+    expect(Array.from(arrays[0].value)).toEqual([0, -2.5, 0.5]);
+  });
+
   describe('set()', () => {
     it('the value set is the one the next update uses', () => {
       const kernels = makeKernels();

@@ -35,11 +35,6 @@ export function heavyBallReference(
   return { gradientNormSquared, momentumNormSquared, dot };
 }
 
-/** Plain gradient descent: w ← w − η·g. */
-export function sgdReference(weights: Float64Array, gradient: Numbers, learningRate: number): void {
-  for (let i = 0; i < weights.length; i++) weights[i] -= learningRate * gradient[i];
-}
-
 /**
  * tfjs / PyTorch momentum: v ← μ·v + g; w ← w − η·v, or with Nesterov w ← w − η·(g + μ·v).
  */

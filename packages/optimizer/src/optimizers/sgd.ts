@@ -1,24 +1,26 @@
 /**
- * Plain stochastic gradient descent, w ← w − η·g: a baseline.
+ * Plain stochastic gradient descent, w ← w − η·g: a baseline. It is the delta form of
+ * theory.md §4 with α = 0, and runs on the same fused heavy-ball kernel (the kernels have no
+ * separate axpy), so its one slot `delta` holds the last step Δw = −η·g.
  */
 import { createOptimizer, type UpdateRule } from './engine.js';
 import { numberOf, readOptions } from './options.js';
-import { sgdReference } from './reference.js';
+import { heavyBallReference } from './reference.js';
 import type { Optimizer, SgdOptions } from './types.js';
 
-/** w ← w − η·g; no slots. One pass over the views (the kernels have no axpy; this is O(n)). */
+/** w ← w − η·g, as the delta form with α = 0; one slot `delta` (the last step). */
 const sgdRule: UpdateRule = {
-  slotNames: [],
+  slotNames: ['delta'],
   telemetry: () => false,
-  kernelStep(_kernels, weights, gradient, _slots, hyperParameters) {
-    const learningRate = numberOf(hyperParameters, 'learningRate');
-    const w = weights.view;
-    const g = gradient.view;
-    for (let i = 0; i < weights.length; i++) w[i] -= learningRate * g[i];
+  kernelStep(kernels, weights, gradient, [delta], hyperParameters) {
+    kernels.heavyBall(weights, delta, gradient, weights.length, {
+      learningRate: numberOf(hyperParameters, 'learningRate'),
+      momentum: 0,
+    });
     return undefined;
   },
-  referenceStep(weights, gradient, _slots, hyperParameters) {
-    sgdReference(weights, gradient, numberOf(hyperParameters, 'learningRate'));
+  referenceStep(weights, gradient, [delta], hyperParameters) {
+    heavyBallReference(weights, delta, gradient, numberOf(hyperParameters, 'learningRate'), 0);
     return undefined;
   },
 };
