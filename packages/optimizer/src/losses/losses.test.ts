@@ -156,6 +156,21 @@ describe.each(kernelSets)('softmaxCrossEntropy on %s kernels (theory.md §1)', (
     expect(soft.entropy).toBeCloseTo(Math.LN2, 6);
   });
 
+  it('stays finite and split for extreme logits (±1e4)', async () => {
+    const split = await softmaxCrossEntropy(
+      [1e4, -1e4],
+      { probabilities: [0.5, 0.5] },
+      {
+        classes: 2,
+        kernels,
+      },
+    );
+    // log q = (−2e4, 0) stably, so H(p, q) = 0.5 · 2e4 = 1e4 and H(p) = ln 2.
+    expect(split.crossEntropy).toBeCloseTo(1e4, 0);
+    expect(split.entropy).toBeCloseTo(Math.LN2, 5);
+    expect(relative(split.entropy + split.divergence, split.crossEntropy)).toBeLessThan(1e-6);
+  });
+
   it('bits = nats / ln 2', async () => {
     const args = [[0.3, -0.2, 1.7], { probabilities: [0.2, 0.3, 0.5] }] as const;
     const nats = await softmaxCrossEntropy(...args, { classes: 3, kernels });
@@ -333,3 +348,12 @@ describe.each(kernelSets)(
     });
   },
 );
+
+describe('without a kernels option', () => {
+  it('computes on the shared wasm kernels (getDefaultKernels)', async () => {
+    const split = await softmaxCrossEntropy([0, 0], { labels: [1] }, { classes: 2 });
+    expect(split.crossEntropy).toBeCloseTo(Math.LN2, 6);
+    const h = await entropy([0.5, 0.5], { classes: 2, unit: 'bits' });
+    expect(h.mean).toBeCloseTo(1, 6);
+  });
+});
