@@ -1,0 +1,113 @@
+/**
+ * The package as a browser sees it: headless Chromium imports the built `dist/index.js`
+ * over HTTP and calls `loadKernels()` with no options, so the default `wasmUrl` is fetched
+ * relative to the module and instantiated by streaming. This also proves the main entry
+ * has no static Node built-in import (the browser could not resolve one).
+ *
+ * Needs the build (`npx turbo run build --filter=@dualphi/core-wasm`; the turbo test task
+ * depends on it) and Debian's Chromium (`apt-get install -y chromium`, as .ci/run does).
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CHROMIUM_PATH = process.env.DUALPHI_CHROMIUM ?? '/usr/bin/chromium';
+const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.html': 'text/html',
+};
+
+const PAGE = `<!doctype html><script type="module">
+import { loadKernels } from '/dist/index.js';
+const kernels = await loadKernels();
+const a = kernels.allocFrom([1, 2, 3, 4, 5, 6]); // 2×3
+const b = kernels.allocFrom([7, 8, 9, 10, 11, 12]); // 3×2
+const c = kernels.alloc(4);
+kernels.gemm(a, b, c, { m: 2, n: 2, k: 3 });
+let error = '';
+try { kernels.gemm(a, b, c, { m: 3, n: 2, k: 3 }); } catch (e) { error = e.name + ': ' + e.message; }
+window.result = { name: kernels.name, product: Array.from(c.view), error };
+</script>`;
+
+describe('in a browser (headless Chromium)', () => {
+  let server: Server;
+  let browser: Browser;
+  let origin: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM_PATH)) {
+      throw new Error(
+        `Chromium not found at ${CHROMIUM_PATH}: install it with \`apt-get install -y chromium\` or set DUALPHI_CHROMIUM.`,
+      );
+    }
+    if (!existsSync(join(PACKAGE_ROOT, 'dist/index.js'))) {
+      throw new Error(
+        'dist/index.js is missing: run `npx turbo run build --filter=@dualphi/core-wasm` first.',
+      );
+    }
+    server = createServer(async (request, response) => {
+      const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
+      if (path === '/') {
+        response.writeHead(200, { 'content-type': TYPES['.html'] }).end(PAGE);
+        return;
+      }
+      if (!path.startsWith('/dist/') && !path.startsWith('/build/')) {
+        response.writeHead(404).end();
+        return;
+      }
+      try {
+        const body = await readFile(join(PACKAGE_ROOT, path));
+        response.writeHead(200, {
+          'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+        });
+        response.end(body);
+      } catch {
+        response.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it('loads the module by fetching wasmUrl and multiplies', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${origin}/`);
+    await page
+      .waitForFunction(() => 'result' in window || false, undefined, { timeout: 20_000 })
+      .catch(() => {
+        throw new Error(`the page did not finish: ${errors.join('; ') || 'no error reported'}`);
+      });
+    const result = await page.evaluate(() => (window as unknown as { result: unknown }).result);
+    expect(errors).toEqual([]);
+    expect(result).toEqual({
+      name: 'wasm-simd',
+      product: [58, 64, 139, 154],
+      error: 'RangeError: gemm: argument "a" holds 6 values but m·k = 9 are needed',
+    });
+  });
+});
