@@ -73,10 +73,18 @@ function shellQuote(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 
+/** `digits` or `fashion-mnist` when a data set name ("digits (train)") is one of them. */
+function builtInSource(name: string | undefined): string | undefined {
+  const base = name?.replace(/ \((train|test)\)$/, '');
+  return base === 'digits' || base === 'fashion-mnist' ? base : undefined;
+}
+
 /** The command line that continues a saved run. */
 function resumeCommand(directory: string, options: TrainCommandOptions): string {
   const parts = ['dualphi', 'train', '--resume', shellQuote(directory)];
-  if (options.data !== 'digits') parts.push('--data', shellQuote(options.data));
+  if (options.data !== 'digits' && options.data !== 'fashion-mnist') {
+    parts.push('--data', shellQuote(options.data));
+  }
   if (options.label !== undefined) parts.push('--label', shellQuote(options.label));
   if (options.test !== undefined) parts.push('--test', shellQuote(options.test));
   if (options.testSplit !== undefined) parts.push('--test-split', String(options.testSplit));
@@ -183,6 +191,11 @@ export async function trainCommand(
     }
   }
   const outDirectory = options.out ?? options.resume;
+  if (resume && !explicitlyGiven(command, 'data')) {
+    // The built-in data sets are recognised from the checkpoint; paths must be given again.
+    const known = builtInSource(resume.config.data.train.name);
+    if (known) options.data = known;
+  }
   const data = await resolveData(options, env, resume?.config.seed ?? options.seed);
 
   const trainOptions: TrainOptions = { data: data.split };
@@ -216,7 +229,7 @@ export async function trainCommand(
     output.message(
       output.errorColors.dim(
         `Resuming ${options.resume} at epoch ${resume.epoch + 1}${resume.batch > 0 ? `, batch ${resume.batch + 1}` : ''} ` +
-          `with ${resume.config.optimizer.name}.`,
+          `with ${optimizerLabel(resume.config.optimizer)}.`,
       ),
     );
   }
