@@ -103,9 +103,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (resume) validateCheckpointForData(resume, data, settings.epochs);
   const kernels = await resolveKernels(options.kernels);
 
-  const train = data.train;
-  const featureCount = train.featureCount;
-  const classCount = train.classCount;
+  const trainSet = data.train;
+  const featureCount = trainSet.featureCount;
+  const classCount = trainSet.classCount;
   const optimizer: Optimizer =
     options.optimizer ?? (resume ? optimizerFromConfig(resume.config.optimizer) : dualProcess());
   if (resume && optimizer.name !== resume.config.optimizer.name) {
@@ -125,7 +125,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     batchSize: settings.batchSize,
     seed: settings.seed,
     labelSmoothing: settings.labelSmoothing,
-    data: { train: summarize(train), test: summarize(data.test) },
+    data: { train: summarize(trainSet), test: summarize(data.test) },
   });
 
   const model = createMlp({ ...config().network, seed: settings.seed, kernels });
@@ -149,7 +149,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (scratch) owned.push(scratch);
     const labels = new Int32Array(batchSize);
     const predicted = new Int32Array(batchSize);
-    const batches = Math.ceil(train.count / batchSize);
+    const batches = Math.ceil(trainSet.count / batchSize);
     const history: EpochMetrics[] = resume ? resume.history.map((m) => ({ ...m })) : [];
 
     const cursor: Cursor = resume
@@ -196,7 +196,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           : (resume as Checkpoint);
       const randomBefore = cursor.random.clone();
       const order =
-        cursor.batch > 0 ? (cursor.order as Uint32Array) : cursor.random.permutation(train.count);
+        cursor.batch > 0
+          ? (cursor.order as Uint32Array)
+          : cursor.random.permutation(trainSet.count);
       const progress = cursor.batch > 0 ? (cursor.progress as EpochProgress) : emptyProgress();
       const epoch = cursor.epoch + 1;
 
@@ -217,16 +219,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         }
         const started = now();
         const first = b * batchSize;
-        const rows = Math.min(batchSize, train.count - first);
+        const rows = Math.min(batchSize, trainSet.count - first);
         // Gather the batch's rows in shuffled order into the kernels' input buffer.
         const inputView = input.view;
         for (let r = 0; r < rows; r++) {
           const sample = order[first + r];
           inputView.set(
-            train.features.subarray(sample * featureCount, (sample + 1) * featureCount),
+            trainSet.features.subarray(sample * featureCount, (sample + 1) * featureCount),
             r * featureCount,
           );
-          labels[r] = train.labels[sample];
+          labels[r] = trainSet.labels[sample];
         }
 
         const logits = model.forward(input, rows);
