@@ -9,6 +9,7 @@
  */
 
 export type { ProcessBalance, StepTelemetry } from '@dualphi/optimizer';
+export { FUSED_BACKENDS, type FusedMode } from './fused.js';
 export { crossEntropy, entropy, klDivergence } from './losses.js';
 export { divergence, predictionEntropy, targetEntropy } from './metrics.js';
 export {
@@ -16,5 +17,6 @@ export {
   type DualProcessOptimizerOptions,
   dualProcess,
   isDualProcessOptimizer,
+  type NamedTensor,
   type VariableGradients,
 } from './optimizer.js';

@@ -282,6 +282,21 @@ describe('dualProcess options', () => {
     expect(optimizer.momentum).toBe(golden.momentum);
   });
 
+  it("differs from tf.train.momentum's two defects that the README names", () => {
+    // tfjs 4.22: setMomentum changes the config only, and dispose() leaks one tensor.
+    const start = tf.memory().numTensors;
+    const w = tf.tidy(() => tf.variable(tf.zeros([1]), true));
+    const g = tf.ones([1]);
+    const theirs = tf.train.momentum(0.1, 0.5);
+    theirs.applyGradients([{ name: w.name, tensor: g }]); // a = 1, w = −0.1
+    theirs.setMomentum(0);
+    theirs.applyGradients([{ name: w.name, tensor: g }]); // still a = 0.5·1 + 1: w = −0.25
+    expect(w.dataSync()[0]).toBeCloseTo(-0.25, 6);
+    theirs.dispose();
+    tf.dispose([w, g]);
+    expect(tf.memory().numTensors).toBe(start + 1);
+  });
+
   it('is registered for tfjs serialization under "DualProcess" and round-trips its config', () => {
     const registered = tf.serialization.SerializationMap.getMap().classNameMap.DualProcess;
     expect(registered?.[0]).toBe(DualProcessOptimizer);
