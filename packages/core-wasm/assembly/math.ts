@@ -170,6 +170,29 @@ export function promoteHigh(v: v128): v128 {
   return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3));
 }
 
+/**
+ * The `count` (0–3) f32 values at `ptr` in the low lanes, `fill` in the others: a row tail
+ * as one vector, without reading past the row.
+ */
+// @ts-expect-error: decorator
+@inline
+export function loadPartial(ptr: usize, count: i32, fill: f32): v128 {
+  let v = f32x4.splat(fill);
+  if (count > 0) v = f32x4.replace_lane(v, 0, load<f32>(ptr));
+  if (count > 1) v = f32x4.replace_lane(v, 1, load<f32>(ptr, 4));
+  if (count > 2) v = f32x4.replace_lane(v, 2, load<f32>(ptr, 8));
+  return v;
+}
+
+/** Stores the low `count` (0–3) lanes of `v` at `ptr`, without writing past them. */
+// @ts-expect-error: decorator
+@inline
+export function storePartial(ptr: usize, v: v128, count: i32): void {
+  if (count > 0) store<f32>(ptr, f32x4.extract_lane(v, 0));
+  if (count > 1) store<f32>(ptr, f32x4.extract_lane(v, 1), 4);
+  if (count > 2) store<f32>(ptr, f32x4.extract_lane(v, 2), 8);
+}
+
 /** Exported for the accuracy tests: e^x over n values from `x` into `out` (either may alias). */
 export function expArray(x: usize, out: usize, n: i32): void {
   let i = 0;

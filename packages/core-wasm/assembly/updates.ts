@@ -10,7 +10,8 @@ import { setResult } from './results';
  * The papers' delta-form heavy ball (theory.md §4):
  *   Δw(t) = −η·g(t) + α·Δw(t − 1),   w(t + 1) = w(t) + Δw(t).
  * With `telemetry` ≠ 0 also writes ‖G‖², ‖M‖² and G·M of G = −η·g and M = α·Δw(t − 1)
- * (theory.md §5, the project's interpretation) into result slots 0, 1, 2, accumulated in f64.
+ * (theory.md §5, the project's interpretation) into result slots 0, 1, 2: products and
+ * partial sums of 16 elements in f32, the sum over n in f64.
  */
 export function heavyBall(
   weights: usize,
@@ -44,23 +45,29 @@ export function heavyBall(
     }
     return;
   }
+  // Products and short partial sums in f32, flushed to f64 every 16 elements: each f32
+  // partial holds 4 products per lane (≤ 3 roundings), and the long sum over n is in f64.
   let gg = f64x2.splat(0);
   let mm = f64x2.splat(0);
   let gm = f64x2.splat(0);
-  for (; i + 4 <= n; i += 4) {
-    const offset = (<usize>i) << 2;
-    const g = f32x4.mul(etaV, v128.load(gradient + offset));
-    const m = f32x4.mul(alphaV, v128.load(delta + offset));
-    const step = f32x4.add(g, m);
-    v128.store(delta + offset, step);
-    v128.store(weights + offset, f32x4.add(v128.load(weights + offset), step));
-    const gLow = f64x2.promote_low_f32x4(g);
-    const gHigh = promoteHigh(g);
-    const mLow = f64x2.promote_low_f32x4(m);
-    const mHigh = promoteHigh(m);
-    gg = f64x2.add(gg, f64x2.add(f64x2.mul(gLow, gLow), f64x2.mul(gHigh, gHigh)));
-    mm = f64x2.add(mm, f64x2.add(f64x2.mul(mLow, mLow), f64x2.mul(mHigh, mHigh)));
-    gm = f64x2.add(gm, f64x2.add(f64x2.mul(gLow, mLow), f64x2.mul(gHigh, mHigh)));
+  for (; i + 16 <= n; i += 16) {
+    let gg4 = f32x4.splat(0);
+    let mm4 = gg4;
+    let gm4 = gg4;
+    for (let j = 0; j < 4; j++) {
+      const offset = (<usize>(i + 4 * j)) << 2;
+      const g = f32x4.mul(etaV, v128.load(gradient + offset));
+      const m = f32x4.mul(alphaV, v128.load(delta + offset));
+      const step = f32x4.add(g, m);
+      v128.store(delta + offset, step);
+      v128.store(weights + offset, f32x4.add(v128.load(weights + offset), step));
+      gg4 = f32x4.add(gg4, f32x4.mul(g, g));
+      mm4 = f32x4.add(mm4, f32x4.mul(m, m));
+      gm4 = f32x4.add(gm4, f32x4.mul(g, m));
+    }
+    gg = f64x2.add(gg, f64x2.add(f64x2.promote_low_f32x4(gg4), promoteHigh(gg4)));
+    mm = f64x2.add(mm, f64x2.add(f64x2.promote_low_f32x4(mm4), promoteHigh(mm4)));
+    gm = f64x2.add(gm, f64x2.add(f64x2.promote_low_f32x4(gm4), promoteHigh(gm4)));
   }
   let ggSum = sumLanesF64(gg);
   let mmSum = sumLanesF64(mm);

@@ -189,6 +189,15 @@ describe('softmaxCrossEntropy (wasm against reference)', () => {
     // Two equal maxima of 1e4: q = ½ each.
     expect(w.q[4 + 1]).toBeCloseTo(0.5, 6);
     expectMatches({ ...c, probabilities: distributions(3, 4, 9), labels: undefined });
+    // Logits far beyond 2²⁴ with a row tail of 3 (classes = 7), in place.
+    const huge = Float32Array.of(1e30, -1e30, 3, 0, -2e30, 1e30, 5, -1e30, 1e30, 1e30, 0, 0, 1, 2);
+    expectMatches({
+      rows: 2,
+      classes: 7,
+      logits: huge,
+      labels: Int32Array.of(2, 1),
+      inPlace: true,
+    });
   });
 
   it('handles a single class: loss 0, gradient 0', () => {

@@ -104,6 +104,8 @@ describe('heavyBall (wasm against reference, theory.md §4–5)', () => {
           }
           const gg = referenceTerms.gradientNormSquared;
           const mm = referenceTerms.momentumNormSquared;
+          // G and M carry ≤ 2 roundings (η or α to f32, the product), the f32 product one
+          // more, the 16-element f32 partial sums ≤ 3: 12·2⁻²⁴ relative to the magnitudes.
           const tiny = 1e-300;
           expect(Math.abs(wasmTerms.gradientNormSquared - gg)).toBeLessThanOrEqual(
             8 * u * gg + tiny,
@@ -112,7 +114,7 @@ describe('heavyBall (wasm against reference, theory.md §4–5)', () => {
             8 * u * mm + tiny,
           );
           expect(Math.abs(wasmTerms.dot - referenceTerms.dot)).toBeLessThanOrEqual(
-            8 * u * Math.sqrt(gg * mm) + tiny,
+            12 * u * Math.sqrt(gg * mm) + tiny,
           );
         },
       ),
