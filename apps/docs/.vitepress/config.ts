@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type DefaultTheme, defineConfig } from 'vitepress';
 import { derivationPlugin } from './derivation.js';
+import { missingIncludePlugin } from './includes.js';
 
 /** The API sidebar TypeDoc writes next to its pages (absent until `typedoc` has run). */
 function apiSidebar(): DefaultTheme.SidebarItem[] {
@@ -56,6 +57,7 @@ export default defineConfig({
     math: true,
     config: (md) => {
       md.use(derivationPlugin);
+      md.use(missingIncludePlugin);
     },
   },
   vite: {

@@ -66,6 +66,22 @@ describe('the built site', () => {
     ).toBe(true);
   });
 
+  it('includes every package BENCHMARKS.md, or says plainly that it is missing', () => {
+    const text = pageText(join(dist, 'benchmarks.html'));
+    for (const name of ['core-wasm', 'optimizer', 'tfjs-adapter']) {
+      const file = fileURLToPath(
+        new URL(`../../../packages/${name}/BENCHMARKS.md`, import.meta.url),
+      );
+      if (existsSync(file)) {
+        const heading = readFileSync(file, 'utf8').match(/^##\s+(.+)$/m)?.[1];
+        expect(heading, `${file} has a second-level heading`).toBeDefined();
+        expect(text, file).toContain((heading ?? '').replace(/[`*_]/g, '').trim());
+      } else {
+        expect(text).toContain(`packages/${name}/BENCHMARKS.md is not in the repository yet`);
+      }
+    }
+  });
+
   it('ships the WebAssembly core as a static asset for the demo', () => {
     const assets = readdirSync(join(dist, 'assets'));
     expect(assets.some((name) => name.endsWith('.wasm'))).toBe(true);
