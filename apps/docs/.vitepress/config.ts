@@ -47,6 +47,7 @@ export default defineConfig({
     'Training neural networks with the dual-process model of cross-entropy and its golden-ratio learning rate and momentum.',
   lang: 'en-GB',
   cleanUrls: true,
+  srcExclude: ['README.md', 'test-output/**'],
   head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   lastUpdated: false,
   // Our pages link with absolute paths and are checked. Relative links come from included

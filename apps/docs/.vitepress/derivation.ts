@@ -7,7 +7,7 @@
  * the formulas to SVG like any other formula on the page.
  */
 import { type DerivationStep, derivation } from '@dualphi/optimizer';
-import type MarkdownIt from 'markdown-it';
+import type { MarkdownRenderer } from 'vitepress';
 
 /** The marker a page writes where the generated derivation goes. */
 export const DERIVATION_MARKER = '<!-- @derivation -->';
@@ -58,7 +58,7 @@ export function derivationMarkdown(steps: readonly DerivationStep[]): string {
 }
 
 /** markdown-it plugin: expands the marker into the generated derivation. */
-export function derivationPlugin(md: MarkdownIt): void {
+export function derivationPlugin(md: MarkdownRenderer): void {
   let generated: string | undefined;
   md.core.ruler.before('normalize', 'dualphi-derivation', (state) => {
     if (!state.src.includes(DERIVATION_MARKER)) return;

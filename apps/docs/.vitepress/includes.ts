@@ -4,7 +4,7 @@
  * markdown-it rule (which runs after VitePress has resolved the includes it could) turns every
  * unresolved include into a visible warning naming the file.
  */
-import type MarkdownIt from 'markdown-it';
+import type { MarkdownRenderer } from 'vitepress';
 
 const UNRESOLVED_INCLUDE = /<!--\s*@include:\s*(.*?)\s*-->/g;
 
@@ -15,7 +15,7 @@ export function missingIncludeNotice(path: string): string {
 }
 
 /** markdown-it plugin: unresolved includes become visible warnings. */
-export function missingIncludePlugin(md: MarkdownIt): void {
+export function missingIncludePlugin(md: MarkdownRenderer): void {
   md.core.ruler.before('normalize', 'dualphi-missing-include', (state) => {
     state.src = state.src.replace(UNRESOLVED_INCLUDE, (_match, path: string) =>
       missingIncludeNotice(path),
