@@ -319,8 +319,15 @@ export class WasmKernels implements Kernels {
     out.set(scratch.view.subarray(0, rows));
   }
 
-  /** The module's f64 result area (re-viewed each time: memory growth detaches old views). */
+  /** The module's f64 result area (viewed anew only after memory growth detached the old view). */
   #results(): Float64Array {
-    return new Float64Array(this.#raw.memory.buffer, this.#raw.resultsPointer(), 8);
+    const buffer = this.#raw.memory.buffer;
+    if (this.#resultsView?.buffer !== buffer) {
+      this.#resultsView = new Float64Array(buffer, this.#raw.resultsPointer(), 8);
+    }
+    return this.#resultsView;
   }
+
+  /** Cached view of the result area, re-created when memory growth replaced the buffer. */
+  #resultsView: Float64Array | undefined;
 }
