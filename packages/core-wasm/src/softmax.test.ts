@@ -200,6 +200,27 @@ describe('softmaxCrossEntropy (wasm against reference)', () => {
     });
   });
 
+  it('returns the right results after the wasm memory has grown', () => {
+    const logits = wasm.allocFrom(uniform(5 * 7, 3, -2, 2));
+    const labels = Int32Array.of(0, 1, 2, 3, 4);
+    const before = wasm.softmaxCrossEntropy(logits, { labels }, 5, 7);
+    const memory = wasm.memoryBytes();
+    const big = wasm.alloc(4_000_000); // 16 MB: the memory must grow, detaching old views
+    expect(wasm.memoryBytes()).toBeGreaterThan(memory);
+    expect(wasm.softmaxCrossEntropy(logits, { labels }, 5, 7)).toEqual(before);
+    const g = wasm.alloc(1_000_000);
+    const w = wasm.alloc(1_000_000);
+    const d = wasm.alloc(1_000_000);
+    g.view.fill(1);
+    const terms = wasm.heavyBall(w, d, g, 1_000_000, {
+      learningRate: 0.5,
+      momentum: 0.5,
+      telemetry: true,
+    });
+    expect(terms?.gradientNormSquared).toBe(250_000);
+    for (const buffer of [logits, big, g, w, d]) buffer.free();
+  });
+
   it('handles a single class: loss 0, gradient 0', () => {
     for (const rows of [1, 2, 3, 5, 7, 8, 9, 31, 33, 127]) {
       const logits = uniform(rows, rows, -50, 50);
