@@ -18,6 +18,7 @@ import '@tensorflow/tfjs-backend-wasm';
 // (shared/notes/tfjs.md), which valueAndGrad of softmaxCrossEntropy needs.
 import '@tensorflow/tfjs-layers';
 import { loadKernels } from '../dist/index.js';
+import { ceilingProbe } from './ceiling.js';
 import { measureInterleaved } from './timing.js';
 
 const args = new Set(process.argv.slice(2));
@@ -66,6 +67,13 @@ function ratio(ours, theirs) {
 
 const kernels = await loadKernels();
 const sections = [];
+
+// The GEMM inner loop over L1-resident panels: the most any 4 × 8 f32x4 kernel can do here.
+const probe = await ceilingProbe();
+for (let i = 0; i < 200; i++) probe();
+const ceilingRuns = Array.from({ length: 21 }, probe).sort((a, b) => a - b);
+const ceiling = ceilingRuns[10];
+console.log(`GEMM inner-loop ceiling: ${ceiling.toFixed(1)} GFLOP/s`);
 
 // ---------------------------------------------------------------------------------------
 // GEMM
@@ -122,6 +130,7 @@ const gemmCases = [
     const row = [
       c.name,
       ours ? rate(ours, flops, 1e9) : 'n/a',
+      ours ? `${((100 * flops) / (ours.median / 1000) / 1e9 / ceiling).toFixed(0)} %` : 'n/a',
       tfjs.wasm ? rate(tfjs.wasm, flops, 1e9) : 'n/a',
       ratio(ours, tfjs.wasm),
       tfjs.cpu ? rate(tfjs.cpu, flops, 1e9) : 'n/a',

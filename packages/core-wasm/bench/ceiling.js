@@ -1,0 +1,95 @@
+/**
+ * An upper bound for GEMM on this machine, measured rather than assumed: the 4 × 8 inner
+ * loop of the micro-kernel (two f32x4 loads of B, four broadcast loads of A, eight
+ * f32x4.mul + f32x4.add per step) run over panels that stay in L1, so no packing, no cache
+ * misses and no edges. Without relaxed SIMD there is no fused multiply-add, so the bound
+ * depends on how many vector ports execute mul and add on this CPU (on the AMD Zen 5 of
+ * performance.md about 71.5 GFLOP/s; Intel cores have fewer such ports). The probe is
+ * compiled from AssemblyScript at bench time so the shipped module carries no bench code.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const DEPTH = 256;
+
+const SOURCE = `
+const A: usize = 16384; // 4 × ${DEPTH} f32, 4 KiB
+const B: usize = 32768; // ${DEPTH} × 8 f32, 8 KiB
+export function innerLoop(repeats: i32): f32 {
+  let c00 = f32x4.splat(0); let c01 = f32x4.splat(0); let c10 = f32x4.splat(0); let c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0); let c21 = f32x4.splat(0); let c30 = f32x4.splat(0); let c31 = f32x4.splat(0);
+  for (let r = 0; r < repeats; r++) {
+    let ap = A;
+    let bp = B;
+    for (let p = 0; p < ${DEPTH}; p++) {
+      const b0 = v128.load(bp);
+      const b1 = v128.load(bp, 16);
+      const a0 = v128.load32_splat(ap);
+      c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+      const a1 = v128.load32_splat(ap, 4);
+      c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+      const a2 = v128.load32_splat(ap, 8);
+      c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+      const a3 = v128.load32_splat(ap, 12);
+      c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+      ap += 16;
+      bp += 32;
+    }
+  }
+  const s = f32x4.add(f32x4.add(f32x4.add(c00, c01), f32x4.add(c10, c11)),
+                      f32x4.add(f32x4.add(c20, c21), f32x4.add(c30, c31)));
+  return f32x4.extract_lane(s, 0);
+}
+`;
+
+/** FLOPs of one pass over the panels: 4 × 8 multiply-adds per step. */
+const FLOPS_PER_REPEAT = 2 * 4 * 8 * DEPTH;
+
+/**
+ * Compiles the probe with the `asc` command line in a child process (compiling in this
+ * process would load Binaryen's own large wasm, whose background tier-up compilations
+ * delay V8's tier-up of the probe), instantiates it, and returns a function that runs it
+ * once and reports GFLOP/s.
+ * @returns {Promise<() => number>}
+ */
+export async function ceilingProbe() {
+  const dir = mkdtempSync(join(tmpdir(), 'dualphi-ceiling-'));
+  let binary;
+  try {
+    writeFileSync(join(dir, 'probe.ts'), SOURCE);
+    const ascBin = createRequire(import.meta.url).resolve('assemblyscript/bin/asc.js');
+    execFileSync(
+      process.execPath,
+      [
+        ascBin,
+        'probe.ts',
+        '-O3',
+        '--runtime',
+        'stub',
+        '--enable',
+        'simd',
+        '--noAssert',
+        '--initialMemory',
+        '1',
+        '-o',
+        'probe.wasm',
+      ],
+      { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    binary = readFileSync(join(dir, 'probe.wasm'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const { instance } = await WebAssembly.instantiate(binary, { env: { abort() {} } });
+  const innerLoop = /** @type {(repeats: number) => number} */ (instance.exports.innerLoop);
+  const repeats = 2000;
+  return () => {
+    const start = performance.now();
+    innerLoop(repeats);
+    const seconds = (performance.now() - start) / 1000;
+    return (repeats * FLOPS_PER_REPEAT) / seconds / 1e9;
+  };
+}
