@@ -342,7 +342,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         samplesPerSecond: trainedSeconds > 0 ? trainedSamples / trainedSeconds : Number.NaN,
       },
       model,
-      checkpoint: () => finalCheckpoint,
+      // A fresh copy per call, so a caller that edits one cannot change the next.
+      checkpoint: () => structuredClone(finalCheckpoint),
       aborted,
     };
     return result;

@@ -156,7 +156,7 @@ export interface TrainResult {
   final: { testAccuracy: number; testLoss: number; samplesPerSecond: number };
   /** The trained network (owns kernel buffers: call `dispose()` when done). */
   model: Mlp;
-  /** A checkpoint of the state where training stopped (resumable exactly). */
+  /** A checkpoint of the state where training stopped (resumable exactly; a new copy per call). */
   checkpoint(): Checkpoint;
   /** True when the `signal` stopped training before `epochs` were done. */
   aborted: boolean;
