@@ -227,6 +227,30 @@ describe('Ctrl-C and --resume', () => {
     );
   }, 180_000);
 
+  it('a second SIGINT quits at once with status 130', async () => {
+    const out = join(scratch, 'twice');
+    let stage = 0;
+    const result = await runCli(
+      ['train', '--epochs', '6', '--hidden', '256', '--batch', '16', '--out', out],
+      {
+        onOutput: (child, _text, all) => {
+          if (stage === 0 && /epoch 1\/6:/.test(all)) {
+            stage = 1;
+            child.kill('SIGINT');
+          } else if (stage === 1 && all.includes('Interrupted:')) {
+            // The first interrupt is being handled (checkpoint, metrics, report): interrupt again.
+            stage = 2;
+            child.kill('SIGINT');
+          }
+        },
+      },
+    );
+    expect(stage).toBe(2);
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain('Interrupted again: quitting without saving.');
+    expect(result.stderr).not.toContain('Resume with:');
+  }, 120_000);
+
   it('--resume refuses flags that would change the run', async () => {
     const result = await runCli(['train', '--resume', join(scratch, 'run'), '--hidden', '64']);
     expect(result.code).toBe(2);

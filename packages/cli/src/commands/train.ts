@@ -241,6 +241,31 @@ export async function trainCommand(
   trainOptions.onBatch = (event) => progress.batch(event);
   trainOptions.onEpoch = (metrics: EpochMetrics) => progress.epoch(metrics);
 
+  // The handler stays until the files are written, so that a second Ctrl-C while a
+  // checkpoint is being saved still quits with a message.
+  try {
+    await runAndSave(trainOptions, progress, { options, context, data, resume, outDirectory });
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+/** What {@link runAndSave} needs from the command. */
+interface RunContext {
+  options: TrainCommandOptions;
+  context: CommandContext;
+  data: Awaited<ReturnType<typeof resolveData>>;
+  resume: Checkpoint | undefined;
+  outDirectory: string | undefined;
+}
+
+/** Trains, then writes and prints the results (or the checkpoint of an interrupted run). */
+async function runAndSave(
+  trainOptions: TrainOptions,
+  progress: TrainingProgress,
+  { options, context, data, resume, outDirectory }: RunContext,
+): Promise<void> {
+  const { output } = context;
   let result: TrainResult;
   try {
     result = await train(trainOptions);
@@ -258,8 +283,6 @@ export async function trainCommand(
       throw new CliError(errorMessage(error));
     }
     throw error;
-  } finally {
-    interrupt.dispose();
   }
 
   const source = {
