@@ -180,6 +180,29 @@ describe('train', () => {
     });
   });
 
+  it('handles softmax regression (no hidden layer), tanh, and a batch larger than the data', async () => {
+    const linear = await train({ ...base(), hidden: [], epochs: 30, batchSize: 8 });
+    expect(linear.model.layers).toHaveLength(1);
+    expect(linear.final.testAccuracy).toBeGreaterThan(0.9);
+    const tanh = await train({
+      ...base(),
+      activation: 'tanh',
+      hidden: [6, 5],
+      epochs: 30,
+      batchSize: 8,
+    });
+    expect(tanh.final.testAccuracy).toBeGreaterThan(0.9);
+    const batches: number[] = [];
+    const whole = await train({
+      ...base(),
+      batchSize: 1000,
+      epochs: 2,
+      onBatch: (e) => batches.push(e.batches),
+    });
+    expect(batches).toEqual([1, 1]);
+    for (const r of [linear, tanh, whole]) r.model.dispose();
+  });
+
   it('validates its options with clear errors', async () => {
     const bad = async (options: Partial<TrainOptions>, message: RegExp) =>
       expect(train({ ...base(), ...options })).rejects.toThrow(message);
