@@ -3,7 +3,7 @@
  * document, the files of `--out`, the report's HTML and charts, and Ctrl-C + `--resume`.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeSavedModel } from '@dualphi/optimizer';
@@ -160,6 +160,65 @@ describe('train on a pipe', () => {
     expect(result.stdout.trim().split('\n').at(-1)).toMatch(/^Test accuracy \d+\.\d{2}%/);
     expect(result.stdout).not.toContain('\u001b[');
   });
+});
+
+describe('CSV data', () => {
+  it('trains with --label/--test, keeps the standardisation, and evaluate applies it', async () => {
+    // Three separable classes with features on very different scales.
+    const row = (i: number) => {
+      const k = i % 3;
+      const jitter = ((i * 7919) % 101) / 101 - 0.5;
+      return `${(100 + 50 * k + 20 * jitter).toFixed(3)},${(0.01 * k + 0.004 * jitter).toFixed(5)},${['a', 'b', 'c'][k]}`;
+    };
+    const trainFile = join(scratch, 'train.csv');
+    const testFile = join(scratch, 'test.csv');
+    await writeFile(
+      trainFile,
+      `big,small,kind\n${Array.from({ length: 90 }, (_, i) => row(i)).join('\n')}\n`,
+    );
+    await writeFile(
+      testFile,
+      `big,small,kind\n${Array.from({ length: 30 }, (_, i) => row(i + 1000)).join('\n')}\n`,
+    );
+    const out = join(scratch, 'csv-run');
+    const trainedCsv = await runCli([
+      'train',
+      '--json',
+      '--data',
+      trainFile,
+      '--label',
+      'kind',
+      '--test',
+      testFile,
+      '--epochs',
+      '30',
+      '--hidden',
+      '16',
+      '--out',
+      out,
+    ]);
+    expect(trainedCsv.code, trainedCsv.stderr).toBe(0);
+    const final = JSON.parse(trainedCsv.stdout).final;
+    expect(final.testAccuracy).toBeGreaterThan(0.9);
+    const scaling = JSON.parse(await readFile(join(out, 'scaling.json'), 'utf8'));
+    expect(scaling.offset).toHaveLength(2);
+    const evaluated = await runCli([
+      'evaluate',
+      '--json',
+      '--model',
+      out,
+      '--data',
+      testFile,
+      '--label',
+      'kind',
+    ]);
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    const evaluation = JSON.parse(evaluated.stdout);
+    expect(evaluation.data.count).toBe(30);
+    expect(evaluation.classNames).toEqual(['a', 'b', 'c']);
+    expect(evaluation.accuracy).toBeCloseTo(final.testAccuracy, 12);
+    expect(evaluation.crossEntropy).toBeCloseTo(final.testLoss, 5);
+  }, 60_000);
 });
 
 describe('divergence', () => {
