@@ -37,7 +37,11 @@ interface Case {
   probabilities?: Float32Array;
   /** Write the gradient over the logits (the in-place form training uses). */
   inPlace: boolean;
+  /** Which outputs to ask for (default both); an output not asked for must stay untouched. */
+  outputs?: 'both' | 'gradient' | 'probabilities' | 'none';
 }
+
+const OUTPUTS = ['both', 'gradient', 'probabilities', 'none'] as const;
 
 interface Outcome {
   result: SoftmaxCrossEntropyResult;
@@ -49,14 +53,22 @@ interface Outcome {
 function run(kernels: Kernels, c: Case): Outcome {
   const count = c.rows * c.classes;
   const logits = guarded(kernels, c.logits);
-  const gradient = c.inPlace ? logits : guarded(kernels, new Float32Array(count));
+  const outputs = c.outputs ?? 'both';
+  const wantGradient = outputs === 'both' || outputs === 'gradient';
+  const wantQ = outputs === 'both' || outputs === 'probabilities';
+  const inPlace = c.inPlace && wantGradient;
+  const gradient = inPlace ? logits : guarded(kernels, new Float32Array(count));
   const q = guarded(kernels, new Float32Array(count));
   const p = c.probabilities === undefined ? undefined : guarded(kernels, c.probabilities);
   const targets = p === undefined ? { labels: c.labels as Int32Array } : { probabilities: p };
-  const result = kernels.softmaxCrossEntropy(logits, targets, c.rows, c.classes, {
-    gradient,
-    probabilities: q,
-  });
+  const requested =
+    outputs === 'none'
+      ? undefined
+      : { gradient: wantGradient ? gradient : undefined, probabilities: wantQ ? q : undefined };
+  const result = kernels.softmaxCrossEntropy(logits, targets, c.rows, c.classes, requested);
+  if (!inPlace) expect(contents(logits, count), 'logits changed').toEqual(c.logits);
+  if (!wantGradient) expect(contents(gradient, count).every((x) => x === 0)).toBe(true);
+  if (!wantQ) expect(contents(q, count).every((x) => x === 0)).toBe(true);
   const buffers: [string, F32Buffer | undefined][] = [
     ['logits', logits],
     ['gradient', gradient],
@@ -83,6 +95,8 @@ function run(kernels: Kernels, c: Case): Outcome {
 function expectMatches(c: Case): void {
   const w = run(wasm, c);
   const r = run(reference, c);
+  // q of the reference, for the tolerances, also when the case does not ask for it.
+  const referenceQ = run(reference, { ...c, outputs: 'both', inPlace: false }).q;
   let spread = 0;
   const shift = new Float64Array(c.rows * c.classes);
   for (let row = 0; row < c.rows; row++) {
@@ -102,7 +116,7 @@ function expectMatches(c: Case): void {
     );
   }
   const count = c.rows * c.classes;
-  const qTolerance = (i: number) => (shift[i] + lanes + 8) * u * r.q[i] + 1e-30;
+  const qTolerance = (i: number) => (shift[i] + lanes + 8) * u * referenceQ[i] + 1e-30;
   expectClose(w.q, r.q, count, qTolerance, 'probabilities');
   const p = (i: number) =>
     c.probabilities !== undefined
@@ -132,9 +146,11 @@ describe('softmaxCrossEntropy (wasm against reference)', () => {
         fc.integer(),
         fc.constantFrom(1, 5, 30),
         fc.boolean(),
-        (rows, classes, seed, spread, inPlace) => {
+        fc.constantFrom(...OUTPUTS),
+        (rows, classes, seed, spread, inPlace, outputs) => {
           const logits = uniform(rows * classes, seed, -spread, spread);
-          expectMatches({ rows, classes, logits, labels: labelsFor(rows, classes, seed), inPlace });
+          const labels = labelsFor(rows, classes, seed);
+          expectMatches({ rows, classes, logits, labels, inPlace, outputs });
         },
       ),
       runs,
@@ -149,10 +165,11 @@ describe('softmaxCrossEntropy (wasm against reference)', () => {
         fc.integer(),
         fc.constantFrom(1, 5, 30),
         fc.boolean(),
-        (rows, classes, seed, spread, inPlace) => {
+        fc.constantFrom(...OUTPUTS),
+        (rows, classes, seed, spread, inPlace, outputs) => {
           const logits = uniform(rows * classes, seed, -spread, spread);
           const probabilities = distributions(rows, classes, seed + 3);
-          expectMatches({ rows, classes, logits, probabilities, inPlace });
+          expectMatches({ rows, classes, logits, probabilities, inPlace, outputs });
         },
       ),
       runs,
