@@ -198,6 +198,16 @@ Machine: ${machine}.
 Each variant ran interleaved with the others in one process after warm-up. A ratio below 1 means faster than \`tf.train.momentum\` at the same η and α (the golden constants). "fused wasm kernel" includes copying weights, delta and gradient into \`@dualphi/core-wasm\`'s memory and the new weights and delta back into tfjs tensors.
 
 ${table}
+
+Load average at the end: ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}. On a shared machine the absolute times drift a lot between runs; compare the
+ratios, which pair variants measured in the same round.
+
+How \`fused: 'auto'\` uses this: it fuses on the backends listed in \`FUSED_BACKENDS\`
+(src/fused.ts), those where the fused update step measured clearly faster than the tfjs ops at
+both sizes. Change that list only after a run here says so.
 `;
   await writeFile(path, text);
   console.log(`\nwrote ${path.pathname}`);

@@ -31,7 +31,7 @@ export type FusedMode = 'auto' | boolean;
 
 /**
  * The tfjs backends on which the fused update measured faster than tfjs ops, copies included
- * (BENCHMARKS.md: cpu 10–30× faster; wasm 2–5× slower; webgl/webgpu not measured).
+ * (BENCHMARKS.md: cpu 10–30× faster; wasm 3–5× slower; webgl/webgpu not measured).
  */
 export const FUSED_BACKENDS: ReadonlySet<string> = new Set(['cpu']);
 
