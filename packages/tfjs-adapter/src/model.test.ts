@@ -162,13 +162,21 @@ describe('processBalance()', () => {
       10,
     );
     const lines: string[] = [];
+    const balance = processBalance({ log: (line) => lines.push(line) });
     await model.fit(x, y, {
       epochs: 2,
       batchSize: 8,
+      validationSplit: 0.25,
       verbose: 0,
-      callbacks: [processBalance({ log: (line) => lines.push(line) })],
+      callbacks: [balance],
     });
     expect(lines).toHaveLength(2);
+    expect(balance.epochs[1].validation.divergence).toBeGreaterThan(0);
+    expect(balance.epochs[1].validation.loss).toBeCloseTo(
+      balance.epochs[1].validation.divergence as number,
+      4,
+    );
+    expect(balance.epochs[1].train.targetEntropy).toBeUndefined();
     expect(lines[1]).toMatch(
       /^epoch 2 {2}θ \d+\.\d° \(45° = balance\) {2}cos -?\d\.\d{3} .* KL \d/,
     );
