@@ -73,6 +73,21 @@ describe('the built documentation site', () => {
     await page.close();
   });
 
+  it('finds pages with the local search (no search service)', async () => {
+    const { page, problems } = await openPage('/');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('#localsearch-input').fill('process balance');
+    const results = page.locator('.VPLocalSearchBox .results .result');
+    await results.first().waitFor({ timeout: 10_000 });
+    const titles = await results.allTextContents();
+    expect(
+      titles.some((title) => /telemetry|balance/i.test(title)),
+      titles.join(' | '),
+    ).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('trains the digits MLP in the browser to test accuracy ≥ 0.9 within 60 s', async () => {
     const { page, problems } = await openPage('/demo');
     const demo = page.locator('.digits-demo');
