@@ -18,11 +18,22 @@ import { CliError, ExitCode, errorMessage, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic.js';
 import { epochRecord, metricsCsv } from '../files/metrics.js';
 import { loadCheckpoint, runFiles, saveCheckpoint, saveScaling } from '../files/run-directory.js';
-import { chooseOptimizer, describeOptimizer, optimizerLabel } from '../optimizers/choose.js';
+import {
+  chooseOptimizer,
+  describeHyperParameters,
+  describeOptimizer,
+  optimizerLabel,
+} from '../optimizers/choose.js';
 import type { DataOptions, ModelOptions, OptimizerName } from '../options/common.js';
 import type { CommandContext } from '../program.js';
 import { writeReport } from '../report/html.js';
-import { formatNats, formatPercent, formatRate, formatSeconds } from '../terminal/format.js';
+import {
+  formatAngle,
+  formatNats,
+  formatPercent,
+  formatRate,
+  formatSeconds,
+} from '../terminal/format.js';
 import { handleInterrupts } from '../terminal/interrupt.js';
 import { TrainingProgress } from '../terminal/progress.js';
 
@@ -127,10 +138,8 @@ async function writeRunFiles(
     title: `dualphi train — ${dataName}, ${document.config.source.optimizer}`,
     summary:
       `A ${[network.inputSize, ...network.hidden, network.outputSize].join('-')} network (${network.activation}) trained ` +
-      `for ${document.epochs.length} epoch(s) with ${document.config.optimizer.name} ` +
-      `(${Object.entries(document.config.optimizer.hyperParameters)
-        .map(([key, value]) => `${key} ${value}`)
-        .join(', ')}), batch ${document.config.batchSize}, seed ${document.config.seed}` +
+      `for ${document.epochs.length} epoch(s) with ${document.config.source.optimizer} ` +
+      `(${describeHyperParameters(document.config.optimizer)}), batch ${document.config.batchSize}, seed ${document.config.seed}` +
       (document.aborted ? '; interrupted before the last epoch.' : '.'),
     tables: [
       {
@@ -148,6 +157,31 @@ async function writeRunFiles(
               ],
             ]
           : [],
+      },
+      {
+        caption: 'Epochs',
+        head: [
+          'epoch',
+          'train loss',
+          'test loss',
+          'test accuracy',
+          'divergence',
+          'entropy',
+          'prediction entropy',
+          'balance',
+          'time',
+        ],
+        rows: document.epochs.map((epoch) => [
+          String(epoch.epoch),
+          formatNats(epoch.trainLoss),
+          formatNats(epoch.testLoss),
+          formatPercent(epoch.testAccuracy),
+          formatNats(epoch.divergence),
+          formatNats(epoch.entropy),
+          formatNats(epoch.predictionEntropy),
+          formatAngle(epoch.balanceAngle),
+          formatSeconds(epoch.seconds),
+        ]),
       },
       {
         caption: 'Data',

@@ -64,21 +64,26 @@ export function chooseOptimizer(
   }
 }
 
-/** A short description of an optimizer's settings for tables: "η=0.0159 α=0.874". */
+/** A short description of an optimizer's settings for tables: "η=0.01587 α=0.874". */
 export function describeOptimizer(optimizer: Optimizer): string {
+  return describeHyperParameters(optimizer.toConfig());
+}
+
+/** {@link describeOptimizer} for a saved optimizer configuration. */
+export function describeHyperParameters(config: OptimizerConfig): string {
   const parts: string[] = [];
   const symbols: Record<string, string> = {
     learningRate: 'η',
-    momentum: optimizer.name === 'dualProcess' ? 'α' : 'μ',
+    momentum: config.name === 'dualProcess' ? 'α' : 'μ',
     beta1: 'β₁',
     beta2: 'β₂',
     weightDecay: 'λ',
   };
-  for (const [key, value] of Object.entries(optimizer.hyperParameters)) {
+  for (const [key, value] of Object.entries(config.hyperParameters)) {
     if (typeof value !== 'number' || !(key in symbols)) continue;
     parts.push(`${symbols[key]}=${Number(value.toPrecision(4))}`);
   }
-  if (optimizer.hyperParameters.nesterov === true) parts.push('nesterov');
+  if (config.hyperParameters.nesterov === true) parts.push('nesterov');
   return parts.join(' ');
 }
 

@@ -55,7 +55,7 @@ function tableHtml(table: ReportTable): string {
     .map((row) => {
       const cells = row
         .map((cell) => {
-          const numeric = /^[-+]?[\d.,]+(%|°|s|×)?$/.test(cell);
+          const numeric = /^[-+]?[\d.,]+(%|°|s|ms|×)?$/.test(cell) || cell === '—';
           return `<td${numeric ? ' class="number"' : ''}>${escapeHtml(cell)}</td>`;
         })
         .join('');

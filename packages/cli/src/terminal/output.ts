@@ -50,6 +50,8 @@ export class Output {
   readonly json: boolean;
   /** True when a live progress bar may be drawn (stderr is a terminal, not `--json`). */
   readonly interactive: boolean;
+  /** True when results go to a terminal (aligned table rows); false for pipes and files. */
+  readonly resultIsTerminal: boolean;
   /** Colours for text written to the result stream. */
   readonly colors: Colors;
   /** Colours for text written to stderr. */
@@ -68,6 +70,7 @@ export class Output {
     const env = options.env ?? process.env;
     this.interactive = !this.json && this.stderr.isTTY === true && env.TERM !== 'dumb';
     const resultStream = this.json ? this.stderr : this.stdout;
+    this.resultIsTerminal = !this.json && resultStream.isTTY === true && env.TERM !== 'dumb';
     this.colors = createColors(colorsEnabled(resultStream, env, options.noColor));
     this.errorColors = createColors(colorsEnabled(this.stderr, env, options.noColor));
     this.progressStream = this.stderr;

@@ -1,7 +1,7 @@
 /**
  * Live training progress: a cli-progress bar per epoch on a terminal (batches, samples/s,
- * ETA, running loss) on stderr, replaced by one row of epoch metrics (the result stream) when
- * the epoch ends; plain self-describing lines when stderr is not a terminal or under `--json`.
+ * ETA, running loss) on stderr; when the epoch ends, one aligned row of its metrics when results
+ * go to a terminal, else one self-describing plain line (pipes, files, `--json`).
  */
 import cliProgress from 'cli-progress';
 import { formatAngle, formatNats, formatPercent, formatRate, formatSeconds } from './format.js';
@@ -127,7 +127,7 @@ export class TrainingProgress {
   /** Ends the epoch's bar and prints its row (or plain line). */
   epoch(row: EpochRow): void {
     this.stopBar();
-    if (this.output.interactive) {
+    if (this.output.resultIsTerminal) {
       this.showHeader();
       const prefix = this.label ? `${this.label} ` : '';
       this.output.result(`${prefix}${epochTableRow(row, this.totalEpochs)}`);
@@ -149,7 +149,7 @@ export class TrainingProgress {
   }
 
   private showHeader(): void {
-    if (this.headerShown || !this.output.interactive) return;
+    if (this.headerShown || !this.output.resultIsTerminal) return;
     this.headerShown = true;
     const prefix = this.label ? ' '.repeat(this.label.length + 1) : '';
     this.output.result(this.output.colors.dim(`${prefix}${epochHeader()}`));
