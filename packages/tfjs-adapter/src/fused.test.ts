@@ -27,7 +27,9 @@ describe.each(BACKENDS)('the fused update on the %s backend', (backend) => {
       fc.asyncProperty(
         fc.array(fc.integer({ min: 1, max: 67 }), { minLength: 1, maxLength: 3 }),
         fc.double({ min: 1e-4, max: 0.5, noNaN: true }),
-        fc.double({ min: 0, max: 0.99, noNaN: true }),
+        // α = 0 or a realistic α: for α near f32's subnormal range the kernel's f32 M = α·Δw
+        // underflows to 0 while the tfjs path scales its f64 norms, so only the angle differs.
+        fc.oneof(fc.constant(0), fc.double({ min: 1e-6, max: 0.99, noNaN: true })),
         fc.integer({ min: 1, max: 10_000 }),
         async (shape, learningRate, momentum, seed) => {
           const init = tf.randomNormal(shape, 0, 1, 'float32', seed);
