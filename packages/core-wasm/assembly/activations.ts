@@ -42,11 +42,11 @@ export function tanh(x: usize, out: usize, n: i32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const offset = (<usize>i) << 2;
-    v128.store(out + offset, tanhVector(v128.load(x + offset)));
+    v128.store(out + offset, inline.always(tanhVector(v128.load(x + offset))));
   }
   for (; i < n; i++) {
     const offset = (<usize>i) << 2;
-    store<f32>(out + offset, tanhScalar(load<f32>(x + offset)));
+    store<f32>(out + offset, inline.always(tanhScalar(load<f32>(x + offset))));
   }
 }
 

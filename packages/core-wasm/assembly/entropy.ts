@@ -12,33 +12,27 @@ const CROSS_ENTROPY: i32 = 1;
 const DIVERGENCE: i32 = 2;
 
 /** The term of one class, for four lanes: p log p, −p log q or p (log p − log q), 0 where p ≤ 0. */
-// @ts-expect-error: decorator
-@inline
 function termVector(measure: i32, p: v128, q: v128): v128 {
   let term: v128;
   if (measure === ENTROPY) {
-    term = f32x4.neg(f32x4.mul(p, logVector(p)));
+    term = f32x4.neg(f32x4.mul(p, inline.always(logVector(p))));
   } else if (measure === CROSS_ENTROPY) {
-    term = f32x4.neg(f32x4.mul(p, logVector(q)));
+    term = f32x4.neg(f32x4.mul(p, inline.always(logVector(q))));
   } else {
-    term = f32x4.mul(p, f32x4.sub(logVector(p), logVector(q)));
+    term = f32x4.mul(p, f32x4.sub(inline.always(logVector(p)), inline.always(logVector(q))));
   }
   return v128.and(term, f32x4.gt(p, f32x4.splat(0)));
 }
 
 /** The same term for one value (row tails). */
-// @ts-expect-error: decorator
-@inline
 function termScalar(measure: i32, p: f32, q: f32): f64 {
   if (!(p > 0)) return 0;
-  if (measure === ENTROPY) return -<f64>(p * logScalar(p));
-  if (measure === CROSS_ENTROPY) return -<f64>(p * logScalar(q));
-  return <f64>(p * (logScalar(p) - logScalar(q)));
+  if (measure === ENTROPY) return -(<f64>(p * inline.always(logScalar(p))));
+  if (measure === CROSS_ENTROPY) return -(<f64>(p * inline.always(logScalar(q))));
+  return <f64>(p * (inline.always(logScalar(p)) - inline.always(logScalar(q))));
 }
 
 /** Mean over rows of the measure; per-row values into `out` (f32) when it is not 0. */
-// @ts-expect-error: decorator
-@inline
 function meanOverRows(measure: i32, p: usize, q: usize, rows: i32, cols: i32, out: usize): f64 {
   let total: f64 = 0;
   for (let r = 0; r < rows; r++) {
@@ -47,19 +41,19 @@ function meanOverRows(measure: i32, p: usize, q: usize, rows: i32, cols: i32, ou
     let high = f64x2.splat(0);
     let c = 0;
     for (; c + 4 <= cols; c += 4) {
-      const offset = start + (<usize>c << 2);
+      const offset = start + ((<usize>c) << 2);
       const qv = measure === ENTROPY ? f32x4.splat(0) : v128.load(q + offset);
-      const term = termVector(measure, v128.load(p + offset), qv);
+      const term = inline.always(termVector(measure, v128.load(p + offset), qv));
       low = f64x2.add(low, f64x2.promote_low_f32x4(term));
       high = f64x2.add(high, promoteHigh(term));
     }
     let sum = sumLanesF64(f64x2.add(low, high));
     for (; c < cols; c++) {
-      const offset = start + (<usize>c << 2);
+      const offset = start + ((<usize>c) << 2);
       const qc = measure === ENTROPY ? <f32>0 : load<f32>(q + offset);
-      sum += termScalar(measure, load<f32>(p + offset), qc);
+      sum += inline.always(termScalar(measure, load<f32>(p + offset), qc));
     }
-    if (out !== 0) store<f32>(out + (<usize>r << 2), <f32>sum);
+    if (out !== 0) store<f32>(out + ((<usize>r) << 2), <f32>sum);
     total += sum;
   }
   return total / <f64>rows;
@@ -67,15 +61,15 @@ function meanOverRows(measure: i32, p: usize, q: usize, rows: i32, cols: i32, ou
 
 /** Mean over rows of H(p) = −Σ p log p. */
 export function entropy(p: usize, rows: i32, cols: i32, out: usize): f64 {
-  return meanOverRows(ENTROPY, p, 0, rows, cols, out);
+  return inline.always(meanOverRows(ENTROPY, p, 0, rows, cols, out));
 }
 
 /** Mean over rows of H(p, q) = −Σ p log q. */
 export function crossEntropy(p: usize, q: usize, rows: i32, cols: i32, out: usize): f64 {
-  return meanOverRows(CROSS_ENTROPY, p, q, rows, cols, out);
+  return inline.always(meanOverRows(CROSS_ENTROPY, p, q, rows, cols, out));
 }
 
 /** Mean over rows of KL(p‖q) = Σ p (log p − log q). */
 export function klDivergence(p: usize, q: usize, rows: i32, cols: i32, out: usize): f64 {
-  return meanOverRows(DIVERGENCE, p, q, rows, cols, out);
+  return inline.always(meanOverRows(DIVERGENCE, p, q, rows, cols, out));
 }

@@ -14,6 +14,10 @@
  *   - `logVector`: ≤ 1 ulp for every positive normal and subnormal x; log 0 = −∞,
  *     log ∞ = ∞, log of a negative number or NaN = NaN.
  *   - `tanhVector`: ≤ 1 ulp over ±[10⁻³⁰, 20].
+ *
+ * The helpers here are meant to be inlined: hot call sites wrap them in `inline.always(…)`
+ * (AssemblyScript's `@inline` decorator on functions is not valid TypeScript syntax, and
+ * the linter cannot parse it).
  */
 
 /** 1.5·2²³: adding it to |x| < 2²² rounds x to the nearest integer, held in the low mantissa bits. */
@@ -21,7 +25,7 @@ const ROUNDING_MAGIC: f32 = 12582912.0;
 const LOG2E: f32 = <f32>Math.LOG2E;
 /** ln 2 split in two (Cody–Waite): LN2_HI has few mantissa bits, so n·LN2_HI is exact. */
 const LN2_HI: f32 = 0.693359375;
-const LN2_LO: f32 = -2.12194440e-4;
+const LN2_LO: f32 = -2.1219444e-4;
 const EXP_MIN: f32 = -88.0;
 const EXP_MAX: f32 = 88.3762626647949;
 const SQRT_HALF: f32 = <f32>Math.SQRT1_2;
@@ -30,8 +34,6 @@ const MIN_NORMAL: f32 = 1.17549435e-38;
 const TWO_POW_23: f32 = 8388608.0;
 
 /** e^x for four lanes (Cephes `expf`): x = n·ln 2 + r, |r| ≤ ln 2 / 2, e^r by a degree-5 polynomial, 2ⁿ in the exponent bits. */
-// @ts-expect-error: decorator
-@inline
 export function expVector(x: v128): v128 {
   x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(EXP_MIN)), f32x4.splat(EXP_MAX));
   // n = round(x · log₂e): after adding 1.5·2²³ the integer n sits in the low mantissa bits.
@@ -43,7 +45,7 @@ export function expVector(x: v128): v128 {
     f32x4.mul(n, f32x4.splat(LN2_LO)),
   );
   const r2 = f32x4.mul(r, r);
-  let p = f32x4.splat(1.9875691500e-4);
+  let p = f32x4.splat(1.98756915e-4);
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
@@ -56,8 +58,6 @@ export function expVector(x: v128): v128 {
 }
 
 /** Natural logarithm for four lanes (Cephes `logf`): x = m·2ᵉ with m ∈ [√½, √2), log(1 + (m − 1)) by a degree-9 polynomial. */
-// @ts-expect-error: decorator
-@inline
 export function logVector(x: v128): v128 {
   // Subnormals: scale by 2²³ so the exponent bits are meaningful, and take 23 off e.
   const subnormal = f32x4.lt(x, f32x4.splat(MIN_NORMAL));
@@ -73,8 +73,8 @@ export function logVector(x: v128): v128 {
   m = f32x4.sub(f32x4.add(m, v128.and(small, m)), f32x4.splat(1.0));
   const z = f32x4.mul(m, m);
   let p = f32x4.splat(7.0376836292e-2);
-  p = f32x4.add(f32x4.mul(p, m), f32x4.splat(-1.1514610310e-1));
-  p = f32x4.add(f32x4.mul(p, m), f32x4.splat(1.1676998740e-1));
+  p = f32x4.add(f32x4.mul(p, m), f32x4.splat(-1.151461031e-1));
+  p = f32x4.add(f32x4.mul(p, m), f32x4.splat(1.167699874e-1));
   p = f32x4.add(f32x4.mul(p, m), f32x4.splat(-1.2420140846e-1));
   p = f32x4.add(f32x4.mul(p, m), f32x4.splat(1.4249322787e-1));
   p = f32x4.add(f32x4.mul(p, m), f32x4.splat(-1.6668057665e-1));
@@ -93,8 +93,6 @@ export function logVector(x: v128): v128 {
 }
 
 /** tanh for four lanes (Cephes `tanhf`): an odd polynomial for |x| < 0.625, else 1 − 2/(e^{2|x|} + 1) with the sign of x. */
-// @ts-expect-error: decorator
-@inline
 export function tanhVector(x: v128): v128 {
   const ax = f32x4.abs(x);
   const z = f32x4.mul(x, x);
@@ -104,7 +102,7 @@ export function tanhVector(x: v128): v128 {
   p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
   p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
   const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
-  const e = expVector(f32x4.add(ax, ax));
+  const e = inline.always(expVector(f32x4.add(ax, ax)));
   const large = f32x4.sub(
     f32x4.splat(1.0),
     f32x4.div(f32x4.splat(2.0), f32x4.add(e, f32x4.splat(1.0))),
@@ -115,29 +113,21 @@ export function tanhVector(x: v128): v128 {
 }
 
 /** e^x of one value with the vector polynomial, so tails round exactly as vector lanes do. */
-// @ts-expect-error: decorator
-@inline
 export function expScalar(x: f32): f32 {
-  return f32x4.extract_lane(expVector(f32x4.splat(x)), 0);
+  return f32x4.extract_lane(inline.always(expVector(f32x4.splat(x))), 0);
 }
 
 /** log x of one value with the vector polynomial. */
-// @ts-expect-error: decorator
-@inline
 export function logScalar(x: f32): f32 {
-  return f32x4.extract_lane(logVector(f32x4.splat(x)), 0);
+  return f32x4.extract_lane(inline.always(logVector(f32x4.splat(x))), 0);
 }
 
 /** tanh x of one value with the vector polynomial. */
-// @ts-expect-error: decorator
-@inline
 export function tanhScalar(x: f32): f32 {
-  return f32x4.extract_lane(tanhVector(f32x4.splat(x)), 0);
+  return f32x4.extract_lane(inline.always(tanhVector(f32x4.splat(x))), 0);
 }
 
 /** Sum of the four f32 lanes, in f64. */
-// @ts-expect-error: decorator
-@inline
 export function sumLanes(v: v128): f64 {
   return (
     <f64>f32x4.extract_lane(v, 0) +
@@ -148,15 +138,11 @@ export function sumLanes(v: v128): f64 {
 }
 
 /** Sum of the two f64 lanes. */
-// @ts-expect-error: decorator
-@inline
 export function sumLanesF64(v: v128): f64 {
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
 }
 
 /** Largest of the four f32 lanes (pmax: a NaN lane is skipped unless it comes first). */
-// @ts-expect-error: decorator
-@inline
 export function maxLanes(v: v128): f32 {
   const swapped = f32x4.pmax(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
   const folded = f32x4.pmax(swapped, v128.shuffle<f32>(swapped, swapped, 1, 0, 3, 2));
@@ -164,8 +150,6 @@ export function maxLanes(v: v128): f32 {
 }
 
 /** Lanes 2 and 3 of an f32x4 as an f64x2 (lanes 0 and 1: `f64x2.promote_low_f32x4`). */
-// @ts-expect-error: decorator
-@inline
 export function promoteHigh(v: v128): v128 {
   return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3));
 }
@@ -174,8 +158,6 @@ export function promoteHigh(v: v128): v128 {
  * The `count` (0–3) f32 values at `ptr` in the low lanes, `fill` in the others: a row tail
  * as one vector, without reading past the row.
  */
-// @ts-expect-error: decorator
-@inline
 export function loadPartial(ptr: usize, count: i32, fill: f32): v128 {
   let v = f32x4.splat(fill);
   if (count > 0) v = f32x4.replace_lane(v, 0, load<f32>(ptr));
@@ -185,8 +167,6 @@ export function loadPartial(ptr: usize, count: i32, fill: f32): v128 {
 }
 
 /** Stores the low `count` (0–3) lanes of `v` at `ptr`, without writing past them. */
-// @ts-expect-error: decorator
-@inline
 export function storePartial(ptr: usize, v: v128, count: i32): void {
   if (count > 0) store<f32>(ptr, f32x4.extract_lane(v, 0));
   if (count > 1) store<f32>(ptr, f32x4.extract_lane(v, 1), 4);
@@ -197,16 +177,18 @@ export function storePartial(ptr: usize, v: v128, count: i32): void {
 export function expArray(x: usize, out: usize, n: i32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    v128.store(out + (<usize>i << 2), expVector(v128.load(x + (<usize>i << 2))));
+    v128.store(out + ((<usize>i) << 2), inline.always(expVector(v128.load(x + ((<usize>i) << 2)))));
   }
-  for (; i < n; i++) store<f32>(out + (<usize>i << 2), expScalar(load<f32>(x + (<usize>i << 2))));
+  for (; i < n; i++)
+    store<f32>(out + ((<usize>i) << 2), inline.always(expScalar(load<f32>(x + ((<usize>i) << 2)))));
 }
 
 /** Exported for the accuracy tests: log x over n values. */
 export function logArray(x: usize, out: usize, n: i32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    v128.store(out + (<usize>i << 2), logVector(v128.load(x + (<usize>i << 2))));
+    v128.store(out + ((<usize>i) << 2), inline.always(logVector(v128.load(x + ((<usize>i) << 2)))));
   }
-  for (; i < n; i++) store<f32>(out + (<usize>i << 2), logScalar(load<f32>(x + (<usize>i << 2))));
+  for (; i < n; i++)
+    store<f32>(out + ((<usize>i) << 2), inline.always(logScalar(load<f32>(x + ((<usize>i) << 2)))));
 }

@@ -13,8 +13,6 @@ export function resultsPointer(): usize {
 }
 
 /** Writes `value` into result slot `index` (0..7). */
-// @ts-expect-error: decorator
-@inline
 export function setResult(index: i32, value: f64): void {
-  store<f64>(RESULTS + (<usize>index << 3), value);
+  store<f64>(RESULTS + ((<usize>index) << 3), value);
 }

@@ -23,23 +23,21 @@ let rowSumPt: f64 = 0;
 let rowSumPlogP: f64 = 0;
 
 /** Sweep 1: the largest of `classes` logits at `z` (two accumulators hide pmax latency). */
-// @ts-expect-error: decorator
-@inline
 function rowMax(z: usize, classes: i32): f32 {
   let maxA = f32x4.splat(-Infinity);
   let maxB = maxA;
   let c = 0;
   for (; c + 8 <= classes; c += 8) {
-    maxA = f32x4.pmax(maxA, v128.load(z + (<usize>c << 2)));
-    maxB = f32x4.pmax(maxB, v128.load(z + (<usize>c << 2), 16));
+    maxA = f32x4.pmax(maxA, v128.load(z + ((<usize>c) << 2)));
+    maxB = f32x4.pmax(maxB, v128.load(z + ((<usize>c) << 2), 16));
   }
   if (c + 4 <= classes) {
-    maxA = f32x4.pmax(maxA, v128.load(z + (<usize>c << 2)));
+    maxA = f32x4.pmax(maxA, v128.load(z + ((<usize>c) << 2)));
     c += 4;
   }
   let max = maxLanes(f32x4.pmax(maxA, maxB));
   for (; c < classes; c++) {
-    const value = load<f32>(z + (<usize>c << 2));
+    const value = load<f32>(z + ((<usize>c) << 2));
     if (value > max) max = value;
   }
   return max;
@@ -50,8 +48,6 @@ function rowMax(z: usize, classes: i32): f32 {
  * Σ e, Σ e·t and, when `soft`, Σ p, Σ p·t, Σ p log p. `parkE` and `soft` are constants at
  * every call site, so each of the four inlined copies has a branch-free loop.
  */
-// @ts-expect-error: decorator
-@inline
 function exponentials(
   z: usize,
   park: usize,
@@ -70,9 +66,9 @@ function exponentials(
   let sumPlogPV = zero;
   let c = 0;
   for (; c + 4 <= classes; c += 4) {
-    const offset = <usize>c << 2;
+    const offset = (<usize>c) << 2;
     const t = f32x4.sub(v128.load(z + offset), maxSplat);
-    const e = expVector(t);
+    const e = inline.always(expVector(t));
     if (parkE) v128.store(park + offset, e);
     sumV = f32x4.add(sumV, e);
     sumEtV = f32x4.add(sumEtV, f32x4.mul(e, t));
@@ -80,7 +76,7 @@ function exponentials(
       const pv = v128.load(p + offset);
       sumPV = f32x4.add(sumPV, pv);
       sumPtV = f32x4.add(sumPtV, f32x4.mul(pv, t));
-      const plogp = v128.and(f32x4.mul(pv, logVector(pv)), f32x4.gt(pv, zero));
+      const plogp = v128.and(f32x4.mul(pv, inline.always(logVector(pv))), f32x4.gt(pv, zero));
       sumPlogPV = f32x4.add(sumPlogPV, plogp);
     }
   }
@@ -88,11 +84,11 @@ function exponentials(
   // they add nothing to any sum.
   const rest = classes - c;
   if (rest > 0) {
-    const offset = <usize>c << 2;
+    const offset = (<usize>c) << 2;
     const present = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(rest));
     const shifted = f32x4.sub(loadPartial(z + offset, rest, 0), maxSplat);
     const t = v128.bitselect(shifted, f32x4.splat(-100), present);
-    const e = expVector(t);
+    const e = inline.always(expVector(t));
     if (parkE) storePartial(park + offset, e, rest);
     sumV = f32x4.add(sumV, e);
     sumEtV = f32x4.add(sumEtV, f32x4.mul(e, t));
@@ -100,7 +96,7 @@ function exponentials(
       const pv = loadPartial(p + offset, rest, 0);
       sumPV = f32x4.add(sumPV, pv);
       sumPtV = f32x4.add(sumPtV, f32x4.mul(pv, t));
-      const plogp = v128.and(f32x4.mul(pv, logVector(pv)), f32x4.gt(pv, zero));
+      const plogp = v128.and(f32x4.mul(pv, inline.always(logVector(pv))), f32x4.gt(pv, zero));
       sumPlogPV = f32x4.add(sumPlogPV, plogp);
     }
   }
@@ -121,8 +117,6 @@ function exponentials(
  * `writeG` (p = 0 for class labels; the label's −1/rows is added by the caller). Flags are
  * constants at every call site.
  */
-// @ts-expect-error: decorator
-@inline
 function normalise(
   park: usize,
   p: usize,
@@ -139,7 +133,7 @@ function normalise(
   const invRowsV = f32x4.splat(invRows);
   let c = 0;
   for (; c + 4 <= classes; c += 4) {
-    const offset = <usize>c << 2;
+    const offset = (<usize>c) << 2;
     const qv = f32x4.mul(v128.load(park + offset), invV);
     if (writeQ) v128.store(q + offset, qv);
     if (writeG) {
@@ -148,7 +142,7 @@ function normalise(
     }
   }
   for (; c < classes; c++) {
-    const offset = <usize>c << 2;
+    const offset = (<usize>c) << 2;
     const qc = load<f32>(park + offset) * inv;
     if (writeQ) store<f32>(q + offset, qc);
     if (writeG) store<f32>(g + offset, (soft ? qc - load<f32>(p + offset) : qc) * invRows);
@@ -182,8 +176,8 @@ export function softmaxCrossEntropy(
     let label = 0;
     let labelShift: f64 = 0;
     if (!soft) {
-      label = load<i32>(labels + (<usize>r << 2));
-      labelShift = <f64>load<f32>(z + (<usize>label << 2)) - <f64>max;
+      label = load<i32>(labels + ((<usize>r) << 2));
+      labelShift = <f64>load<f32>(z + ((<usize>label) << 2)) - <f64>max;
     }
 
     // Sweep 2, with e parked in the gradient (or else the probability) output.
@@ -191,11 +185,11 @@ export function softmaxCrossEntropy(
       gradient !== 0 ? gradient + start : probabilities !== 0 ? probabilities + start : 0;
     const p = targets + start;
     if (soft) {
-      if (park !== 0) exponentials(z, park, p, classes, max, true, true);
-      else exponentials(z, 0, p, classes, max, false, true);
+      if (park !== 0) inline.always(exponentials(z, park, p, classes, max, true, true));
+      else inline.always(exponentials(z, 0, p, classes, max, false, true));
     } else {
-      if (park !== 0) exponentials(z, park, 0, classes, max, true, false);
-      else exponentials(z, 0, 0, classes, max, false, false);
+      if (park !== 0) inline.always(exponentials(z, park, 0, classes, max, true, false));
+      else inline.always(exponentials(z, 0, 0, classes, max, false, false));
     }
     const logSum = Math.log(rowSum);
     predictionEntropySum += logSum - rowSumEt / rowSum;
@@ -209,21 +203,21 @@ export function softmaxCrossEntropy(
 
     // Sweep 3: q = e / s and the gradient (q − p) / rows.
     const inv = <f32>(1.0 / rowSum);
-    const qLabel = soft ? <f32>0 : load<f32>(park + (<usize>label << 2)) * inv;
+    const qLabel = soft ? <f32>0 : load<f32>(park + ((<usize>label) << 2)) * inv;
     const g = gradient + start;
     const q = probabilities + start;
     if (gradient !== 0 && probabilities !== 0) {
-      if (soft) normalise(park, p, g, q, classes, inv, invRows, true, true, true);
-      else normalise(park, p, g, q, classes, inv, invRows, true, true, false);
+      if (soft) inline.always(normalise(park, p, g, q, classes, inv, invRows, true, true, true));
+      else inline.always(normalise(park, p, g, q, classes, inv, invRows, true, true, false));
     } else if (gradient !== 0) {
-      if (soft) normalise(park, p, g, q, classes, inv, invRows, false, true, true);
-      else normalise(park, p, g, q, classes, inv, invRows, false, true, false);
+      if (soft) inline.always(normalise(park, p, g, q, classes, inv, invRows, false, true, true));
+      else inline.always(normalise(park, p, g, q, classes, inv, invRows, false, true, false));
     } else {
-      normalise(park, p, g, q, classes, inv, invRows, true, false, false);
+      inline.always(normalise(park, p, g, q, classes, inv, invRows, true, false, false));
     }
     if (!soft && gradient !== 0) {
       // The one-hot target: (q − 1) / rows at the label, q / rows elsewhere (written above).
-      store<f32>(g + (<usize>label << 2), (qLabel - 1) * invRows);
+      store<f32>(g + ((<usize>label) << 2), (qLabel - 1) * invRows);
     }
   }
   const meanCrossEntropy = crossEntropySum / <f64>rows;
