@@ -3,7 +3,7 @@
  * document, the files of `--out`, the report's HTML and charts, and Ctrl-C + `--resume`.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeSavedModel } from '@dualphi/optimizer';
@@ -309,6 +309,17 @@ describe('Ctrl-C and --resume', () => {
     expect(result.stderr).toContain('Interrupted again: quitting without saving.');
     expect(result.stderr).not.toContain('Resume with:');
   }, 120_000);
+
+  it('--resume with a truncated checkpoint exits 1 naming the file and the problem', async () => {
+    const directory = join(scratch, 'truncated');
+    await mkdir(directory, { recursive: true });
+    const bytes = await readFile(join(outDirectory, 'checkpoint.dualphi'));
+    await writeFile(join(directory, 'checkpoint.dualphi'), bytes.subarray(0, bytes.length - 100));
+    const result = await runCli(['train', '--resume', directory]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(join(directory, 'checkpoint.dualphi'));
+    expect(result.stderr).toMatch(/truncated/);
+  });
 
   it('--resume refuses flags that would change the run', async () => {
     const result = await runCli(['train', '--resume', join(scratch, 'run'), '--hidden', '64']);

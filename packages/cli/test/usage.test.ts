@@ -151,6 +151,15 @@ describe('bad data exits with status 1 and names the problem', () => {
     expect(result.stderr).toMatch(/^\s+at /m);
   });
 
+  it('a file that is not a model', async () => {
+    const file = join(scratch, 'not-a-model.dualphi');
+    await writeFile(file, 'garbage');
+    const result = await runCli(['evaluate', '--model', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(file);
+    expect(result.stderr).toMatch(/wrong magic number/);
+  });
+
   it('a missing data path', async () => {
     const result = await runCli(['train', '--data', join(scratch, 'nowhere')]);
     expect(result.code).toBe(1);

@@ -26,12 +26,12 @@ export const runFiles = {
   scaling: 'scaling.json',
 } as const;
 
-async function readExisting(path: string, what: string): Promise<Uint8Array> {
+async function readExisting(path: string, what: string, hint = ''): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(path));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CliError(`no ${what} at ${path}`);
+    if (code === 'ENOENT') throw new CliError(`no ${what} at ${path}${hint}`);
     throw new CliError(`cannot read ${path}: ${errorMessage(error)}`);
   }
 }
@@ -46,7 +46,11 @@ export async function saveCheckpoint(directory: string, checkpoint: Checkpoint):
 /** Reads and validates the checkpoint of a run directory (`--resume DIR`). */
 export async function loadCheckpoint(directory: string): Promise<Checkpoint> {
   const path = join(directory, runFiles.checkpoint);
-  const bytes = await readExisting(path, 'checkpoint (was the run written with --out?)');
+  const bytes = await readExisting(
+    path,
+    'checkpoint',
+    ' (--resume takes a directory written by train --out or by an interrupted train)',
+  );
   try {
     return decodeCheckpoint(bytes);
   } catch (error) {
