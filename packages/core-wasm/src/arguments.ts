@@ -51,12 +51,19 @@ function checkOptions(kernel: string, options: unknown, needs: string): void {
 
 /** Normalised arguments of `gemm`. */
 export interface GemmArguments {
+  /** Rows of op(A) and C. */
   m: number;
+  /** Columns of op(B) and C. */
   n: number;
+  /** Columns of op(A), rows of op(B). */
   k: number;
+  /** A is stored k × m. */
   transA: boolean;
+  /** B is stored n × k. */
   transB: boolean;
+  /** Scale of the product (default 1). */
   alpha: number;
+  /** Scale of the old C (default 0: old C ignored). */
   beta: number;
 }
 
@@ -259,8 +266,11 @@ function learningRateAndMomentum(
 
 /** Normalised options of `heavyBall`. */
 export interface HeavyBallArguments {
+  /** η ≥ 0. */
   learningRate: number;
+  /** α ∈ [0, 1). */
   momentum: number;
+  /** Return the process terms (default false). */
   telemetry: boolean;
 }
 
@@ -287,8 +297,11 @@ export function heavyBallArguments(
 
 /** Normalised options of `momentumUpdate`. */
 export interface MomentumArguments {
+  /** η ≥ 0. */
   learningRate: number;
+  /** μ ∈ [0, 1). */
   momentum: number;
+  /** Nesterov step (default false). */
   nesterov: boolean;
 }
 
@@ -315,11 +328,17 @@ export function momentumArguments(
 
 /** Normalised options of `adam`. */
 export interface AdamArguments {
+  /** η ≥ 0. */
   learningRate: number;
+  /** β₁ ∈ [0, 1). */
   beta1: number;
+  /** β₂ ∈ [0, 1). */
   beta2: number;
+  /** ε > 0. */
   epsilon: number;
+  /** t ≥ 1, an integer. */
   step: number;
+  /** λ ≥ 0 (default 0: Adam). */
   weightDecay: number;
 }
 

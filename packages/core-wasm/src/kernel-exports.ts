@@ -7,13 +7,22 @@
 export interface KernelExports {
   /** Address of the f64 result area kernels with several results write to. */
   resultsPointer(): number;
+  /** out = max(0, x) (assembly/activations.ts). */
   relu(x: number, out: number, n: number): void;
+  /** gradIn = gradOut where x > 0, else 0. */
   reluBackward(x: number, gradOut: number, gradIn: number, n: number): void;
+  /** out = tanh(x). */
   tanh(x: number, out: number, n: number): void;
+  /** gradIn = gradOut · (1 − y²). */
   tanhBackward(y: number, gradOut: number, gradIn: number, n: number): void;
+  /** x[r, c] += bias[c] (assembly/bias.ts). */
   biasAdd(x: number, bias: number, rows: number, cols: number): void;
+  /** out[c] (+)= Σ_r x[r, c]. */
   columnSums(x: number, out: number, rows: number, cols: number, accumulate: number): void;
-  /** Writes cross-entropy, entropy, divergence, prediction entropy to result slots 0–3. */
+  /**
+   * Fused softmax cross-entropy (assembly/softmax.ts): writes the mean cross-entropy,
+   * entropy, divergence and prediction entropy to result slots 0–3.
+   */
   softmaxCrossEntropy(
     logits: number,
     labels: number,
@@ -23,10 +32,13 @@ export interface KernelExports {
     gradient: number,
     probabilities: number,
   ): void;
+  /** Mean H(p) over rows (assembly/entropy.ts); per-row values into `out` unless 0. */
   entropy(p: number, rows: number, cols: number, out: number): number;
+  /** Mean H(p, q) over rows. */
   crossEntropy(p: number, q: number, rows: number, cols: number, out: number): number;
+  /** Mean KL(p‖q) over rows. */
   klDivergence(p: number, q: number, rows: number, cols: number, out: number): number;
-  /** With telemetry, writes ‖G‖², ‖M‖², G·M to result slots 0–2. */
+  /** Delta-form heavy ball; with telemetry, writes ‖G‖², ‖M‖², G·M to result slots 0–2. */
   heavyBall(
     weights: number,
     delta: number,
@@ -36,6 +48,7 @@ export interface KernelExports {
     momentum: number,
     telemetry: number,
   ): void;
+  /** v ← μv + g; w ← w − ηv (Nesterov: w ← w − η(g + μv)) (assembly/updates.ts). */
   momentumUpdate(
     weights: number,
     velocity: number,
@@ -45,6 +58,7 @@ export interface KernelExports {
     momentum: number,
     nesterov: number,
   ): void;
+  /** Adam / AdamW with bias correction. */
   adam(
     weights: number,
     firstMoment: number,
@@ -58,7 +72,9 @@ export interface KernelExports {
     step: number,
     weightDecay: number,
   ): void;
+  /** Σ a·b in f64 (assembly/reductions.ts). */
   dot(a: number, b: number, n: number): number;
+  /** Σ a² in f64. */
   sumOfSquares(a: number, n: number): number;
   /** `out` is the address of an i32 block of ≥ rows elements. */
   argmaxRows(x: number, rows: number, cols: number, out: number): void;
