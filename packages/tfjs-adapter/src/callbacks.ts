@@ -43,6 +43,24 @@ export interface ProcessBalanceEpoch {
 export interface ProcessBalanceOptions {
   /** Where the one-line summary of each epoch goes; `false` for none. Default `console.log`. */
   log?: ((line: string) => void) | false;
+  /**
+   * Stop `fit` (`model.stopTraining = true`, as Keras' TerminateOnNaN) after a step whose
+   * gradient or delta is not finite, record it in {@link ProcessBalanceCallback.diverged} and
+   * log it. Default true.
+   */
+  stopOnNonFinite?: boolean;
+}
+
+/** Where training produced a non-finite gradient or delta (see {@link ProcessBalanceOptions.stopOnNonFinite}). */
+export interface NonFiniteStep {
+  /** 1-based epoch. */
+  epoch: number;
+  /** 0-based batch within the epoch. */
+  batch: number;
+  /** The first variable whose ‖G‖ or ‖M‖ was NaN or infinite. */
+  variable: string;
+  /** Its balance at that step. */
+  balance: ProcessBalance;
 }
 
 /** Running sums of one {@link ProcessBalance} over steps. */
@@ -88,19 +106,27 @@ class BalanceMean {
 export class ProcessBalanceCallback extends Callback {
   /** One record per finished epoch, in order. */
   readonly epochs: ProcessBalanceEpoch[] = [];
+  /** The step that stopped training for a non-finite gradient or delta, if one did. */
+  diverged: NonFiniteStep | undefined = undefined;
   private readonly log: ((line: string) => void) | false;
+  private readonly stopOnNonFinite: boolean;
+  private epoch = 0;
   private optimizer: DualProcessOptimizer | null = null;
   private telemetryBefore = false;
   private overall = new BalanceMean();
   private perTensor = new Map<string, BalanceMean>();
   private steps = 0;
 
+  /** See {@link processBalance}. */
   constructor(options: ProcessBalanceOptions = {}) {
     super();
     this.log = options.log === undefined ? (line) => console.log(line) : options.log;
+    this.stopOnNonFinite = options.stopOnNonFinite ?? true;
   }
 
   /**
+   * Switches the optimizer's telemetry on.
+   *
    * @throws TypeError when the model is not compiled with a {@link DualProcessOptimizer}.
    */
   override async onTrainBegin(): Promise<void> {
@@ -116,15 +142,33 @@ export class ProcessBalanceCallback extends Callback {
     optimizer.telemetry = true;
   }
 
-  override async onEpochBegin(): Promise<void> {
+  /** Resets the epoch's running means. */
+  override async onEpochBegin(epoch: number): Promise<void> {
+    this.epoch = epoch + 1;
     this.overall = new BalanceMean();
     this.perTensor = new Map();
     this.steps = 0;
   }
 
-  override async onBatchEnd(): Promise<void> {
+  /** Adds the step's balance to the epoch's means; stops on a non-finite step. */
+  override async onBatchEnd(batch: number): Promise<void> {
     const telemetry = this.optimizer?.lastStepTelemetry();
     if (telemetry === undefined) return;
+    if (this.stopOnNonFinite && this.diverged === undefined) {
+      for (const [variable, balance] of telemetry.perTensor) {
+        if (Number.isFinite(balance.gradientNorm) && Number.isFinite(balance.momentumNorm))
+          continue;
+        this.diverged = { epoch: this.epoch, batch, variable, balance };
+        this.model.stopTraining = true;
+        if (this.log) {
+          this.log(
+            `processBalance(): stopping at epoch ${this.epoch}, batch ${batch}: "${variable}" has ` +
+              `‖G‖ = ${balance.gradientNorm}, ‖M‖ = ${balance.momentumNorm} (non-finite gradient or step)`,
+          );
+        }
+        break;
+      }
+    }
     this.steps += 1;
     this.overall.add(telemetry.overall);
     for (const [name, balance] of telemetry.perTensor) {
@@ -137,6 +181,7 @@ export class ProcessBalanceCallback extends Callback {
     }
   }
 
+  /** Closes the epoch's record, logs it and keeps it in {@link epochs}. */
   override async onEpochEnd(epoch: number, logs?: Record<string, unknown>): Promise<void> {
     const numbers = numericLogs(logs);
     const record: ProcessBalanceEpoch = {
@@ -152,6 +197,7 @@ export class ProcessBalanceCallback extends Callback {
     if (this.log) this.log(summary(record));
   }
 
+  /** Restores the optimizer's telemetry setting. */
   override async onTrainEnd(): Promise<void> {
     if (this.optimizer !== null) this.optimizer.telemetry = this.telemetryBefore;
     this.optimizer = null;

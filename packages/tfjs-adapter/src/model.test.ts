@@ -150,6 +150,28 @@ describe('processBalance()', () => {
     tf.dispose([x, y]);
   });
 
+  it('stops fit after a step with a non-finite gradient and says where', async () => {
+    const model = digitsModel(9);
+    model.compile({ optimizer: dualProcess(), loss: 'meanSquaredError' });
+    const x = tf.tidy(() => tf.concat([tf.ones([8, 64]), tf.fill([8, 64], Number.NaN)]));
+    const y = tf.zeros([16, 10]);
+    const lines: string[] = [];
+    const balance = processBalance({ log: (line) => lines.push(line) });
+    const history = await model.fit(x, y, {
+      epochs: 3,
+      batchSize: 8,
+      shuffle: false,
+      verbose: 0,
+      callbacks: [balance],
+    });
+    expect(balance.diverged).toMatchObject({ epoch: 1, batch: 1 });
+    expect(balance.diverged?.variable).toMatch(/kernel|bias/);
+    expect(history.epoch).toHaveLength(1);
+    expect(lines[0]).toMatch(/stopping at epoch 1, batch 1: ".*" has ‖G‖ = NaN/);
+    model.dispose();
+    tf.dispose([x, y]);
+  });
+
   it('logs one line per epoch', async () => {
     const model = digitsModel(5);
     model.compile({ optimizer: dualProcess(), loss: crossEntropy, metrics: [divergence] });
