@@ -52,6 +52,18 @@ describe('the built site', () => {
     );
   });
 
+  it('keeps every labelled statement of the theory page in its own paragraph', () => {
+    // A line that starts with a component tag (<Badge />) becomes a raw HTML block and runs
+    // into the next one; the labels are plain spans so each statement stays a paragraph.
+    const source = readFileSync(fileURLToPath(new URL('../theory.md', import.meta.url)), 'utf8');
+    const labelled = source.match(/^<span class="VPBadge (tip|warning)">/gm) ?? [];
+    const html = readFileSync(join(dist, 'theory.html'), 'utf8');
+    expect(labelled.length).toBeGreaterThan(10);
+    expect((html.match(/<p><span class="VPBadge (tip|warning)">/g) ?? []).length).toBe(
+      labelled.length,
+    );
+  });
+
   it('has no raw TeX delimiters left in any page', () => {
     const pages = htmlFiles(dist);
     expect(pages.length).toBeGreaterThan(10);
