@@ -97,6 +97,31 @@ describe.each(BACKENDS)('losses and metrics on the %s backend', (backend) => {
     tf.dispose([uniform, oneHot]);
   });
 
+  it('has the analytic gradient (q − p)/rows with respect to the logits of a softmax', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 2, max: 9 }),
+        fc.integer({ min: 1, max: 1000 }),
+        (rows, classes, seed) => {
+          // Moderate logits: no probability reaches the 1e-7 clip, where the gradient is cut.
+          const logits = tf.randomNormal([rows, classes], 0, 1.5, 'float32', seed);
+          const p = tf.tidy(() =>
+            tf.softmax(tf.randomNormal([rows, classes], 0, 1, 'float32', seed + 1)),
+          );
+          const gradient = tf.grad((z: tf.Tensor) => tf.mean(crossEntropy(p, tf.softmax(z))))(
+            logits,
+          );
+          const expected = tf.tidy(() => tf.div(tf.sub(tf.softmax(logits), p), rows));
+          const [g, e] = [gradient.dataSync(), expected.dataSync()];
+          for (let i = 0; i < g.length; i++) expect(g[i]).toBeCloseTo(e[i], 5);
+          tf.dispose([logits, p, gradient, expected]);
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
   it('klDivergence has the gradient of crossEntropy with respect to the prediction, without NaN', () => {
     const yTrue = tf.tensor2d([
       [0, 0.25, 0.75],

@@ -27,8 +27,9 @@ function clippedPrediction(yPred: tf.Tensor): tf.Tensor {
 
 /**
  * Shannon entropy H(p) = −Σ p log p of each probability row (last axis), in nats, with
- * 0·log 0 = 0. A building block; as a `compile` metric use {@link targetEntropy} or
- * {@link predictionEntropy}.
+ * 0·log 0 = 0. Passed as a `compile` metric it is called with `(yTrue, yPred)` and reports the
+ * targets' entropy H(p), the `entropy` of `@dualphi/optimizer`'s loss split (the same values as
+ * {@link targetEntropy}); {@link predictionEntropy} reports H(q).
  */
 export function entropy(probabilities: tf.Tensor): tf.Tensor {
   // 0 − Σ rather than −Σ: a one-hot row has entropy +0, not −0.
