@@ -207,8 +207,11 @@ export function createProgram(io: RunIo = {}): Command {
   return program;
 }
 
-/** Commander codes that are not failures. */
-const successCodes = new Set(['commander.helpDisplayed', 'commander.version', 'commander.help']);
+/**
+ * Commander codes that are not failures. (`commander.help` is help shown because no command
+ * was given: a usage error.)
+ */
+const successCodes = new Set(['commander.helpDisplayed', 'commander.version']);
 
 /**
  * Runs the command line and resolves to the exit status; never throws and never calls

@@ -87,11 +87,12 @@ describe('usage errors exit with status 2 and name the flag', () => {
     [['train', '--label', 'y'], /--label only appl(y|ies) to --data FILE\.csv/],
     [['train', '--frobnicate'], /unknown option '--frobnicate'/],
     [['frobnicate'], /unknown command 'frobnicate'/],
+    [[], /Usage: dualphi/],
     [['compare', '--optimizers', 'golden,rmsprop'], /--optimizers.*Unknown: rmsprop/],
     [['evaluate'], /--model/],
   ];
   for (const [args, message] of cases) {
-    it(`dualphi ${args.join(' ')}`, async () => {
+    it(`dualphi ${args.join(' ') || '(no command)'}`, async () => {
       const result = await runCli(args);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(message);
