@@ -203,6 +203,23 @@ describe('train', () => {
     for (const r of [linear, tanh, whole]) r.model.dispose();
   });
 
+  it('falls back to the start of the epoch when the parameters themselves overflowed', async () => {
+    // η = Number.MAX_VALUE is ∞ in f32: the first step turns the weights into ±∞/NaN.
+    const error = await train({
+      ...base(),
+      optimizer: sgd({ learningRate: Number.MAX_VALUE }),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TrainingDivergedError);
+    const diverged = error as TrainingDivergedError;
+    expect(diverged).toMatchObject({ epoch: 1, batch: 2, step: 2 });
+    expect(diverged.message).toMatch(/error.lastGood holds the start of epoch 1/);
+    expect(diverged.lastGood).toMatchObject({ epoch: 0, batch: 0 });
+    const initial = await train({ ...base(), epochs: 1, signal: AbortSignal.abort() });
+    expect(initial.aborted).toBe(true);
+    expect(diverged.lastGood.weights).toEqual(initial.checkpoint().weights);
+    initial.model.dispose();
+  });
+
   it('validates its options with clear errors', async () => {
     const bad = async (options: Partial<TrainOptions>, message: RegExp) =>
       expect(train({ ...base(), ...options })).rejects.toThrow(message);

@@ -202,6 +202,36 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const progress = cursor.batch > 0 ? (cursor.progress as EpochProgress) : emptyProgress();
       const epoch = cursor.epoch + 1;
 
+      /** The error for a non-finite loss or gradient at batch b (0-based), with the last good state. */
+      const diverged = (
+        b: number,
+        quantity: 'loss' | 'gradient',
+        value: number,
+      ): TrainingDivergedError => {
+        const here: Cursor = {
+          epoch: cursor.epoch,
+          batch: b,
+          order,
+          random: cursor.random,
+          progress,
+        };
+        // The state before this step is good if its parameters are still finite; else (or when
+        // no step was taken yet in this call) fall back to where the epoch started.
+        const finite = allFinite(
+          kernels,
+          parameters.map((p) => p.value),
+        );
+        const lastGood = b > startBatch && finite ? snapshot(here) : epochStart;
+        return new TrainingDivergedError({
+          epoch,
+          batch: b + 1,
+          step: (state as OptimizerState).step + 1,
+          quantity,
+          value,
+          lastGood,
+        });
+      };
+
       for (let b = cursor.batch; b < batches; b++) {
         if (options.signal?.aborted) {
           aborted = true;
@@ -241,39 +271,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           classCount,
           { gradient: logits },
         );
-        const diverged = (quantity: 'loss' | 'gradient', value: number): TrainingDivergedError => {
-          const here: Cursor = {
-            epoch: cursor.epoch,
-            batch: b,
-            order,
-            random: cursor.random,
-            progress,
-          };
-          // Before this step the state is good if the parameters are still finite; else (or
-          // when no step was taken yet) fall back to where the epoch started.
-          const lastGood =
-            b > startBatch &&
-            allFinite(
-              kernels,
-              parameters.map((p) => p.value),
-            )
-              ? snapshot(here)
-              : epochStart;
-          return new TrainingDivergedError({
-            epoch,
-            batch: b + 1,
-            step: (state as OptimizerState).step + 1,
-            quantity,
-            value,
-            lastGood,
-          });
-        };
-        if (!Number.isFinite(loss.crossEntropy)) throw diverged('loss', loss.crossEntropy);
+        if (!Number.isFinite(loss.crossEntropy)) throw diverged(b, 'loss', loss.crossEntropy);
         model.backward(logits, rows, gradients);
         let gradientSquares = 0;
         for (const g of gradients) gradientSquares += kernels.sumOfSquares(g, g.length);
         if (!Number.isFinite(gradientSquares))
-          throw diverged('gradient', Math.sqrt(gradientSquares));
+          throw diverged(b, 'gradient', Math.sqrt(gradientSquares));
         const telemetry = optimizer.update(kernels, parameters, gradients, state);
 
         progress.lossSum += loss.crossEntropy * rows;
