@@ -45,8 +45,11 @@ export function innerLoop(repeats: i32): f32 {
 }
 `;
 
-/** FLOPs of one pass over the panels: 4 × 8 multiply-adds per step. */
-const FLOPS_PER_REPEAT = 2 * 4 * 8 * DEPTH;
+/** Passes over the panels per probe call (about 1 ms). */
+const REPEATS_PER_CALL = 2000;
+
+/** FLOPs of one probe call: 4 × 8 multiply-adds per step, DEPTH steps per pass. */
+export const CEILING_FLOPS_PER_CALL = REPEATS_PER_CALL * 2 * 4 * 8 * DEPTH;
 
 /**
  * Compiles the probe with the `asc` command line in a child process (compiling in this
@@ -85,11 +88,10 @@ export async function ceilingProbe() {
   }
   const { instance } = await WebAssembly.instantiate(binary, { env: { abort() {} } });
   const innerLoop = /** @type {(repeats: number) => number} */ (instance.exports.innerLoop);
-  const repeats = 2000;
   return () => {
     const start = performance.now();
-    innerLoop(repeats);
+    innerLoop(REPEATS_PER_CALL);
     const seconds = (performance.now() - start) / 1000;
-    return (repeats * FLOPS_PER_REPEAT) / seconds / 1e9;
+    return CEILING_FLOPS_PER_CALL / seconds / 1e9;
   };
 }
