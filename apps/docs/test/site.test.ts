@@ -64,6 +64,27 @@ describe('the built site', () => {
     );
   });
 
+  it('links only to anchors that exist (VitePress checks pages, not anchors)', () => {
+    const broken: string[] = [];
+    let checked = 0;
+    for (const page of htmlFiles(dist)) {
+      if (page.includes(`${join(dist, 'api')}`)) continue; // TypeDoc's own cross-links
+      const html = readFileSync(page, 'utf8');
+      for (const [, path, anchor] of html.matchAll(/href="(\/[^"#]*)#([^"]+)"/g)) {
+        const target =
+          path === '/' ? 'index.html' : `${path.replace(/^\//, '').replace(/\.html$/, '')}.html`;
+        const targetFile = join(dist, target);
+        const targetHtml = existsSync(targetFile) ? readFileSync(targetFile, 'utf8') : '';
+        checked++;
+        if (!targetHtml.includes(`id="${decodeURIComponent(anchor)}"`)) {
+          broken.push(`${page.slice(dist.length)} → ${path}#${anchor}`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(5);
+    expect(broken).toEqual([]);
+  });
+
   it('has no raw TeX delimiters left in any page', () => {
     const pages = htmlFiles(dist);
     expect(pages.length).toBeGreaterThan(10);
