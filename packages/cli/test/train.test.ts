@@ -286,6 +286,28 @@ describe('Ctrl-C and --resume', () => {
     );
   }, 180_000);
 
+  it('without --out the checkpoint goes to a new directory in the working directory, named', async () => {
+    const cwd = join(scratch, 'cwd');
+    await mkdir(cwd, { recursive: true });
+    let sent = false;
+    const result = await runCli(['train', '--epochs', '6', '--hidden', '256', '--batch', '16'], {
+      cwd,
+      onOutput: (child, _text, all) => {
+        if (!sent && /epoch 1\/6:/.test(all)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(result.code).toBe(130);
+    const [directory] = await readdir(cwd);
+    expect(directory).toMatch(/^dualphi-run-\d{8}-\d{6}$/);
+    expect(result.stderr).toContain(
+      `Checkpoint saved to ${join(cwd, directory, 'checkpoint.dualphi')}`,
+    );
+    expect(result.stderr).toContain(`dualphi train --resume ${join(cwd, directory)}`);
+  }, 120_000);
+
   it('a second SIGINT quits at once with status 130', async () => {
     const out = join(scratch, 'twice');
     let stage = 0;
