@@ -565,7 +565,15 @@ function renderMarkdown() {
 for (const part of args['render-only'] ? [] : parts) {
   if (part === 'digits') await digitsPart();
   if (part === 'digits-sweep') await digitsSweepPart();
-  if (part === 'fashion') await fashionPart();
+  if (part === 'fashion') {
+    try {
+      await fashionPart();
+    } catch (error) {
+      // Missing data must not cost the other parts their results.
+      console.error(`fashion: ${error.message}`);
+      process.exitCode = 1;
+    }
+  }
   if (part === 'speed') await speedPart();
 }
 if (record || args['render-only']) renderMarkdown();
