@@ -3,7 +3,7 @@
  * `--explain` the derivation step by step, each step marked as the papers' or this project's
  * interpretation.
  */
-import { derivation, golden, unitCircle } from '@dualphi/optimizer';
+import { derivation, dualProcess, golden, unitCircle } from '@dualphi/optimizer';
 import type { CommandContext } from '../program.js';
 import { formatConstant } from '../terminal/format.js';
 import { latexToText } from '../terminal/latex.js';
@@ -27,6 +27,25 @@ export interface ConstantsDocument {
   goldenPointModulus: number;
   stepLimit: number;
   derivation?: ReturnType<typeof derivation>;
+  /** With `--explain`: the first steps of the update under a constant gradient g = 1. */
+  testVector?: { step: number; delta: number; weight: number }[];
+}
+
+/**
+ * theory.md §4's test vector, computed by the dual-process optimizer itself (its f64
+ * reference path): constant gradient g = 1, w(0) = 0, exact constants.
+ */
+export function testVector(steps = 5): { step: number; delta: number; weight: number }[] {
+  const optimizer = dualProcess({ telemetry: false });
+  const parameter = { name: 'w', value: new Float64Array(1) };
+  const state = optimizer.initArrays([parameter]);
+  const rows: { step: number; delta: number; weight: number }[] = [];
+  for (let step = 1; step <= steps; step++) {
+    const before = parameter.value[0];
+    optimizer.updateArrays([parameter], [[1]], state);
+    rows.push({ step, delta: parameter.value[0] - before, weight: parameter.value[0] });
+  }
+  return rows;
 }
 
 /** Builds the `constants` document from the theory module (no number is typed in here). */
@@ -43,7 +62,10 @@ export function constantsDocument(explain: boolean): ConstantsDocument {
     goldenPointModulus: unitCircle.goldenPointModulus,
     stepLimit: -golden.learningRate / (1 - golden.momentum),
   };
-  if (explain) document.derivation = derivation();
+  if (explain) {
+    document.derivation = derivation();
+    document.testVector = testVector();
+  }
   return document;
 }
 
@@ -96,6 +118,21 @@ export function constantsCommand(options: ConstantsOptions, context: CommandCont
     output.result(`    ${c.cyan(latexToText(step.formula))}${value}`);
     output.result(`    ${c.dim(step.reference)}`);
   });
+  output.result();
+  output.result(c.bold('The update under a constant gradient g = 1, w(0) = 0 (theory.md §4)'));
+  output.result(
+    renderTable(
+      ['t', 'Δw(t)', 'w(t)'],
+      (document.testVector ?? []).map((row) => [
+        String(row.step),
+        row.delta.toFixed(10),
+        row.weight.toFixed(10),
+      ]),
+      c,
+      { alignRight: [0, 1, 2] },
+    ),
+  );
+  output.result(c.dim(`Δw(t) → −η/(1 − α) = ${formatConstant(document.stepLimit)}`));
   output.result();
   output.result(
     c.dim(
