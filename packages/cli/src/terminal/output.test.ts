@@ -17,7 +17,7 @@ describe('Output', () => {
     const stdout = stream(true);
     const stderr = stream(true);
     const output = new Output({ json: true, stdout, stderr, env: {} });
-    expect(output.interactive).toBe(false);
+    expect(output.interactive).toBe(true); // the bar is on stderr, away from the document
     output.result('a row');
     output.message('a message');
     output.document({ accuracy: 0.9, angle: Number.NaN, values: new Float32Array([1, 2]) });

@@ -2,8 +2,9 @@
  * Where each kind of output goes, decided once per run.
  *
  * - `--json`: exactly one JSON document on stdout (`document`), everything else on stderr.
- * - Otherwise results go to stdout and progress to stderr; colours and the live progress
- *   bar only when the stream is a terminal, `NO_COLOR` is unset and `--no-color` not given.
+ * - Otherwise results go to stdout, progress and messages to stderr.
+ * - The live progress bar is drawn only when stderr is a terminal; colours only when their
+ *   stream is a terminal (or FORCE_COLOR is set), `NO_COLOR` is unset and `--no-color` not given.
  */
 import { createColors } from 'picocolors';
 
@@ -48,7 +49,7 @@ export function colorsEnabled(
 export class Output {
   /** True under `--json`. */
   readonly json: boolean;
-  /** True when a live progress bar may be drawn (stderr is a terminal, not `--json`). */
+  /** True when a live progress bar may be drawn on stderr (a terminal; also under `--json`). */
   readonly interactive: boolean;
   /** True when results go to a terminal (aligned table rows); false for pipes and files. */
   readonly resultIsTerminal: boolean;
@@ -68,7 +69,7 @@ export class Output {
     this.stdout = options.stdout ?? process.stdout;
     this.stderr = options.stderr ?? process.stderr;
     const env = options.env ?? process.env;
-    this.interactive = !this.json && this.stderr.isTTY === true && env.TERM !== 'dumb';
+    this.interactive = this.stderr.isTTY === true && env.TERM !== 'dumb';
     const resultStream = this.json ? this.stderr : this.stdout;
     this.resultIsTerminal = !this.json && resultStream.isTTY === true && env.TERM !== 'dumb';
     this.colors = createColors(colorsEnabled(resultStream, env, options.noColor));
