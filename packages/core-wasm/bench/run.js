@@ -265,11 +265,15 @@ const gemmCases = [
         eta: tf.scalar(learningRate),
       }));
     }
+    const copySource = random(n, 6);
+    const copyTarget = new Float32Array(n);
     const timings = await measure([
       {
         name: 'dualphi',
         run: () => kernels.heavyBall(weights, delta, gradient, n, { learningRate, momentum }),
       },
+      // The memory-bound ceiling: a copy of n f32 (read + write) sampled in the same rounds.
+      { name: 'copy', run: () => copyTarget.set(copySource) },
       {
         name: 'js',
         run: () => {
@@ -297,9 +301,13 @@ const gemmCases = [
     gradient.free();
     for (const backend of ['wasm', 'cpu'])
       for (const t of Object.values(tensors[backend])) t.dispose();
-    const { dualphi: ours, js, ...tfjs } = timings;
+    const { dualphi: ours, js, copy, ...tfjs } = timings;
+    // The update reads w, Δw and g and writes w and Δw: 20 bytes per parameter. At the copy
+    // bandwidth (8 bytes per element copied) it cannot beat copyRate · 8 / 20.
+    const bound = copy ? (8 * n) / (copy.min / 1000) / 20 / 1e9 : undefined;
     const row = [
       n.toLocaleString('en-US'),
+      bound ? bound.toPrecision(3) : 'n/a',
       ours ? rate(ours, n, 1e9) : 'n/a',
       js ? rate(js, n, 1e9) : 'n/a',
       ratio(ours, js),
@@ -315,6 +323,7 @@ const gemmCases = [
     title: 'Heavy-ball update (Gelem/s of parameters)',
     header: [
       'parameters',
+      'memory-bound ceiling (copy bandwidth ÷ 20 B)',
       'dualphi wasm-simd',
       'plain JavaScript',
       'ratio',
