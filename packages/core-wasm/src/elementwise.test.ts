@@ -7,14 +7,19 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   contents,
+  cycle,
   dimension,
+  edgePairs,
   expectClose,
   expectGuardIntact,
+  expectIdentical,
   guarded,
   ulpDistance,
   uniform,
+  withExamples,
 } from './kernels.test-helpers.js';
 import { loadKernels } from './loader.js';
+import { EDGE_SIZES } from './memory.test-helpers.js';
 import { createReferenceKernels } from './reference/index.js';
 import type { Kernels } from './types.js';
 import type { WasmKernels } from './wasm-kernels.js';
@@ -60,10 +65,13 @@ describe('activations (wasm against reference)', () => {
           k.relu(xb, out, n);
           k.reluBackward(xb, gb, gb, n); // gradIn may be gradOut
         });
-        expect(Array.from(w[2])).toEqual(Array.from(r[2]));
-        expect(Array.from(w[1])).toEqual(Array.from(r[1]));
+        expectIdentical(w[2], r[2], 'relu');
+        expectIdentical(w[1], r[1], 'reluBackward');
       }),
-      runs,
+      withExamples(
+        EDGE_SIZES.map((n): [number, number] => [n, n]),
+        runs.numRuns,
+      ),
     );
   });
 
@@ -92,7 +100,10 @@ describe('activations (wasm against reference)', () => {
           'reference tanhBackward',
         );
       }),
-      runs,
+      withExamples(
+        EDGE_SIZES.map((n): [number, number, number] => [n, n, 4]),
+        runs.numRuns,
+      ),
     );
   });
 
@@ -130,13 +141,21 @@ describe('bias kernels (wasm against reference)', () => {
           k.biasAdd(xb, bb, rows, cols);
           k.columnSums(xb, sb, rows, cols, { accumulate: acc });
         });
-        expect(Array.from(w[0])).toEqual(Array.from(r[0]));
+        expectIdentical(w[0], r[0], 'biasAdd');
         const magnitude = new Float64Array(cols);
         for (let i = 0; i < rows * cols; i++) magnitude[i % cols] += Math.abs(r[0][i]);
         for (let c = 0; c < cols; c++) if (acc) magnitude[c] += Math.abs(sums[c]);
         expectClose(w[2], r[2], cols, (c) => 2 * (rows + 1) * u * magnitude[c], 'columnSums');
       }),
-      runs,
+      withExamples(
+        edgePairs().map(([r, c], i): [number, number, number, boolean] => [
+          r,
+          c,
+          i,
+          cycle([false, true], i),
+        ]),
+        runs.numRuns,
+      ),
     );
   });
 });
@@ -156,7 +175,10 @@ describe('reductions (wasm against reference)', () => {
         expect(wasm.sumOfSquares(a, n)).toBeCloseTo(reference.sumOfSquares(ra, n), 8);
         for (const buffer of [a, b, ra, rb]) buffer.free();
       }),
-      runs,
+      withExamples(
+        EDGE_SIZES.map((n): [number, number] => [n, n]),
+        runs.numRuns,
+      ),
     );
   });
 
@@ -171,12 +193,15 @@ describe('reductions (wasm against reference)', () => {
         const rx = reference.allocFrom(x);
         wasm.argmaxRows(wx, rows, cols, wOut);
         reference.argmaxRows(rx, rows, cols, rOut);
-        expect(Array.from(wOut)).toEqual(Array.from(rOut));
+        expectIdentical(wOut, rOut, 'argmaxRows');
         expect(Array.from(wOut.subarray(rows))).toEqual([-7, -7, -7]);
         wx.free();
         rx.free();
       }),
-      runs,
+      withExamples(
+        edgePairs().map(([r, c], i): [number, number, number] => [r, c, i]),
+        runs.numRuns,
+      ),
     );
   });
 });

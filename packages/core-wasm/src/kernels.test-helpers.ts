@@ -94,3 +94,40 @@ export function ulpDistance(a: number, b: number): number {
 }
 const scratch = new Float32Array(1);
 const scratchBits = new Int32Array(scratch.buffer);
+
+/** Every (rows, cols) pair of edge sizes: run as explicit fast-check examples before the random runs. */
+export function edgePairs(): [number, number][] {
+  return EDGE_SIZES.flatMap((rows) => EDGE_SIZES.map((cols): [number, number] => [rows, cols]));
+}
+
+/** Cycles through `values` by index (to vary flags across explicit examples). */
+export function cycle<T>(values: readonly T[], index: number): T {
+  return values[index % values.length];
+}
+
+/**
+ * fast-check parameters that run every one of `examples` and then `randomRuns` random cases
+ * (fast-check counts examples within numRuns).
+ */
+export function withExamples<T>(
+  examples: T[],
+  randomRuns: number,
+): { numRuns: number; examples: T[] } {
+  return { numRuns: examples.length + randomRuns, examples };
+}
+
+/** Asserts two arrays hold identical values (Object.is, so −0 ≠ 0), fast on long arrays. */
+export function expectIdentical(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  what: string,
+): void {
+  if (actual.length !== expected.length) {
+    expect.fail(`${what}: length ${actual.length}, expected ${expected.length}`);
+  }
+  for (let i = 0; i < actual.length; i++) {
+    if (!Object.is(actual[i], expected[i])) {
+      expect.fail(`${what}[${i}]: got ${actual[i]}, expected ${expected[i]}`);
+    }
+  }
+}

@@ -11,10 +11,13 @@ import {
   dimension,
   expectClose,
   expectGuardIntact,
+  expectIdentical,
   guarded,
   uniform,
+  withExamples,
 } from './kernels.test-helpers.js';
 import { loadKernels } from './loader.js';
+import { EDGE_SIZES } from './memory.test-helpers.js';
 import { createReferenceKernels } from './reference/index.js';
 import type { F32Buffer, Kernels } from './types.js';
 import type { WasmKernels } from './wasm-kernels.js';
@@ -92,7 +95,7 @@ describe('heavyBall (wasm against reference, theory.md §4–5)', () => {
             (i) => 4 * u * size(i) + 2 * u * Math.abs(out.reference[0][i]),
             'weights',
           );
-          expect(Array.from(out.wasm[2])).toEqual(Array.from(g0));
+          expectIdentical(out.wasm[2], g0, 'gradient (read only)');
           const [wasmTerms, referenceTerms] = out.results;
           if (!telemetry) {
             expect(wasmTerms).toBeUndefined();
@@ -118,7 +121,16 @@ describe('heavyBall (wasm against reference, theory.md §4–5)', () => {
           );
         },
       ),
-      runs,
+      withExamples(
+        EDGE_SIZES.map((n): [number, number, number, number, boolean] => [
+          n,
+          n,
+          golden.learningRate,
+          golden.momentum,
+          n % 2 === 1,
+        ]),
+        runs.numRuns,
+      ),
     );
   });
 
@@ -172,7 +184,16 @@ describe('momentumUpdate (wasm against reference)', () => {
           );
         },
       ),
-      runs,
+      withExamples(
+        EDGE_SIZES.map((n): [number, number, number, number, boolean] => [
+          n,
+          n,
+          0.01,
+          0.9,
+          n % 2 === 0,
+        ]),
+        runs.numRuns,
+      ),
     );
   });
 });
@@ -233,7 +254,16 @@ describe('adam (wasm against reference)', () => {
           );
         },
       ),
-      runs,
+      withExamples(
+        EDGE_SIZES.map((n, i): [number, number, number, number, number] => [
+          n,
+          n,
+          [1, 2, 10, 1000][i % 4],
+          [0, 0.01, 0.1][i % 3],
+          1e-3,
+        ]),
+        runs.numRuns,
+      ),
     );
   });
 });
