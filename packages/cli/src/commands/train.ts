@@ -350,7 +350,7 @@ async function runAndSave(
     const seconds = result.epochs.reduce((sum, epoch) => sum + epoch.seconds, 0);
     output.result(
       `${c.bold('Test accuracy')} ${c.green(formatPercent(result.final.testAccuracy))} ` +
-        `(test loss ${formatNats(result.final.testLoss)} nats) after ${result.epochs.length} epochs, ` +
+        `(test loss ${formatNats(result.final.testLoss)} nats) after ${result.epochs.length} epoch${result.epochs.length === 1 ? '' : 's'}, ` +
         `${formatRate(result.final.samplesPerSecond)} samples/s, ${formatSeconds(seconds)} training.`,
     );
     if (outDirectory !== undefined) {
