@@ -81,7 +81,7 @@ export function createDemoCharts(ChartClass: typeof Chart, canvases: DemoCanvase
     canvases.loss,
     [
       dataset('train (running mean in the epoch)', COLORS.train, {
-        pointRadius: 0,
+        pointRadius: 1.5, // at full speed an epoch may send a single point
         borderWidth: 1,
       }),
       dataset('test', COLORS.test),
