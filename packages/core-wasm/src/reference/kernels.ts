@@ -39,7 +39,7 @@ class ReferenceBuffer implements F32Buffer {
   }
 
   get view(): Float32Array {
-    if (this.#data === undefined) throw new TypeError('this buffer has been freed');
+    if (this.#data === undefined) throw new TypeError('buffer: view of a buffer after free()');
     return this.#data;
   }
 
@@ -59,18 +59,17 @@ class ReferenceBuffer implements F32Buffer {
  * exact `Math.exp`/`Math.log`/`Math.tanh`. Buffers belong to the set that allocated them.
  */
 export function createReferenceKernels(): Kernels {
-  const live = new Set<F32Buffer>();
   const owned = new WeakSet<F32Buffer>();
   let allocatedBytes = 0;
   const owns = (buffer: F32Buffer): buffer is F32Buffer => owned.has(buffer);
+  // Called once per buffer: free() is idempotent.
   const onFree = (buffer: ReferenceBuffer) => {
-    if (live.delete(buffer)) allocatedBytes -= buffer.length * Float32Array.BYTES_PER_ELEMENT;
+    allocatedBytes -= buffer.length * Float32Array.BYTES_PER_ELEMENT;
   };
 
   function alloc(length: number): F32Buffer {
     positiveInteger('alloc', 'length', length);
     const buffer = new ReferenceBuffer(length, onFree);
-    live.add(buffer);
     owned.add(buffer);
     allocatedBytes += length * Float32Array.BYTES_PER_ELEMENT;
     return buffer;
@@ -81,9 +80,9 @@ export function createReferenceKernels(): Kernels {
     alloc,
     allocFrom(data) {
       if (typeof data !== 'object' || data === null || typeof data.length !== 'number') {
-        throw new TypeError('data must be an array-like of numbers');
+        throw new TypeError('allocFrom: argument "data" must be an array-like of numbers');
       }
-      const buffer = alloc(data.length);
+      const buffer = alloc(positiveInteger('allocFrom', 'data.length', data.length));
       buffer.view.set(data);
       return buffer;
     },
