@@ -100,6 +100,17 @@ describe('loadKernels', () => {
     await expect(loadKernels({ bytes: EMPTY_MODULE })).rejects.toThrow(
       /does not export its memory/,
     );
+    // A module that imports something other than env.abort cannot be linked.
+    const needsOtherImports = await WebAssembly.compile(
+      Uint8Array.from([
+        ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // magic, version
+        ...[0x01, 0x04, 0x01, 0x60, 0x00, 0x00], // type section: () -> ()
+        ...[0x02, 0x07, 0x01, 0x01, 0x78, 0x01, 0x79, 0x00, 0x00], // import "x" "y" (func type 0)
+      ]),
+    );
+    await expect(loadKernels({ module: needsOtherImports })).rejects.toThrow(
+      /the module is not a loadable dualphi-core.wasm/,
+    );
     await expect(loadKernels({ url: 'file:///nonexistent/dualphi-core.wasm' })).rejects.toThrow(
       /ENOENT/,
     );

@@ -120,7 +120,16 @@ export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Was
     if (!(options.module instanceof WebAssembly.Module)) {
       throw new TypeError('loadKernels: "module" must be a WebAssembly.Module');
     }
-    instance = await WebAssembly.instantiate(options.module, imports());
+    try {
+      instance = await WebAssembly.instantiate(options.module, imports());
+    } catch (error) {
+      throw new Error(
+        `loadKernels: the module is not a loadable dualphi-core.wasm: ${String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
   } else if (options.bytes !== undefined) {
     const bytes = options.bytes;
     if (!(bytes instanceof ArrayBuffer) && !ArrayBuffer.isView(bytes)) {
