@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadKernels } from './loader.js';
 import { createReferenceKernels } from './reference/index.js';
-import type { F32Buffer } from './types.js';
+import type { F32Buffer, Kernels } from './types.js';
 import type { WasmKernels } from './wasm-kernels.js';
 
 let wasm: WasmKernels;
@@ -94,4 +94,55 @@ describe('wasm kernels reject bad input before running', () => {
     expect(() => wasm.argmaxRows(a, 2, 3, new Int32Array(1))).toThrow(/"out" holds 1 values/);
     expect(() => wasm.argmaxRows(a, 2, 3, [] as unknown as Int32Array)).toThrow(TypeError);
   });
+});
+
+describe('the reference rejects exactly what the wasm kernels reject', () => {
+  /** Bad calls, each given a kernel set and six buffers of six values from it. */
+  const badCalls: [string, (k: Kernels, b: F32Buffer[]) => unknown][] = [
+    ['n = 0', (k, [x, y]) => k.relu(x, y, 0)],
+    ['short buffer', (k, [x, y]) => k.tanh(x, y, 7)],
+    ['rows not an integer', (k, [x, y]) => k.biasAdd(x, y, 1.5, 2)],
+    ['bias too short', (k, [x]) => k.biasAdd(x, k.alloc(2), 2, 3)],
+    ['columnSums aliasing', (k, [x]) => k.columnSums(x, x, 2, 3)],
+    ['label out of range', (k, [x]) => k.softmaxCrossEntropy(x, { labels: [0, 3] }, 2, 3)],
+    ['labels not an array', (k, [x]) => k.softmaxCrossEntropy(x, { labels: 'ab' as never }, 2, 3)],
+    ['no targets', (k, [x]) => k.softmaxCrossEntropy(x, {} as never, 2, 3)],
+    [
+      'probabilities output over logits',
+      (k, [x]) => k.softmaxCrossEntropy(x, { labels: [0, 1] }, 2, 3, { probabilities: x }),
+    ],
+    ['entropy out too short', (k, [x]) => k.entropy(x, 6, 1, k.alloc(5))],
+    ['KL with q short', (k, [x]) => k.klDivergence(x, k.alloc(5), 2, 3)],
+    [
+      'NaN learning rate',
+      (k, [w, d, g]) => k.heavyBall(w, d, g, 6, { learningRate: Number.NaN, momentum: 0 }),
+    ],
+    [
+      'momentum 1',
+      (k, [w, v, g]) => k.momentumUpdate(w, v, g, 6, { learningRate: 0.1, momentum: 1 }),
+    ],
+    [
+      'beta2 negative',
+      (k, [w, m, v, g]) =>
+        k.adam(w, m, v, g, 6, { learningRate: 0.1, beta1: 0.9, beta2: -1, epsilon: 1e-8, step: 1 }),
+    ],
+    ['dot with a foreign buffer', (k, [x]) => k.dot(x, createReferenceKernels().alloc(6), 6)],
+    ['argmax into a plain array', (k, [x]) => k.argmaxRows(x, 2, 3, [0, 0] as never)],
+    ['gemm with m = 0', (k, [a, b, c]) => k.gemm(a, b, c, { m: 0, n: 2, k: 3 })],
+  ];
+  for (const [name, call] of badCalls) {
+    it(name, () => {
+      const errors = ([wasm, createReferenceKernels()] as Kernels[]).map((kernels) => {
+        const buffers = Array.from({ length: 6 }, () => kernels.allocFrom([1, 2, 3, 4, 5, 6]));
+        try {
+          call(kernels, buffers);
+        } catch (error) {
+          return error as Error;
+        }
+        return expect.fail(`${kernels.name}: ${name} was accepted`);
+      });
+      expect(errors[1].constructor).toBe(errors[0].constructor);
+      expect(errors[1].message).toBe(errors[0].message);
+    });
+  }
 });
