@@ -4,7 +4,8 @@
  *
  *  - one update step (`applyGradients`) over 2·10⁵ and 4·10⁶ parameters: tf.train.momentum,
  *    dualProcess() through tfjs ops (fused: false) and through the fused wasm kernel
- *    (fused: true, copies in and out included);
+ *    (fused: true, copies in and out included), each of the two also with the process-balance
+ *    telemetry computed and read every step;
  *  - one whole `model.fit` epoch on the UCI digits (64-128-10 MLP, batch 32) with each.
  *
  * Every variant runs in the same round, interleaved, after warm-up; each figure is the
@@ -81,18 +82,29 @@ async function updateStep(parameters) {
   const momentum = tf.train.momentum(0.0158679247, 0.8740320489);
   const ops = dualProcess({ fused: false });
   const fused = dualProcess({ fused: true });
+  const opsTelemetry = dualProcess({ fused: false, telemetry: true });
+  const fusedTelemetry = dualProcess({ fused: true, telemetry: true });
   await fused.ready();
+  await fusedTelemetry.ready();
   const result = await interleaved(
     {
       'tf.train.momentum': () => momentum.applyGradients(named),
       'dualProcess, tfjs ops': () => ops.applyGradients(named),
       'dualProcess, fused wasm kernel': () => fused.applyGradients(named),
+      'dualProcess, tfjs ops, telemetry read every step': () => {
+        opsTelemetry.applyGradients(named);
+        opsTelemetry.lastStepTelemetry();
+      },
+      'dualProcess, fused, telemetry read every step': () => {
+        fusedTelemetry.applyGradients(named);
+        fusedTelemetry.lastStepTelemetry();
+      },
     },
     'tf.train.momentum',
     quick ? 5 : parameters > 1e6 ? 9 : 25,
     quick ? 1 : 3,
   );
-  for (const o of [momentum, ops, fused]) o.dispose();
+  for (const o of [momentum, ops, fused, opsTelemetry, fusedTelemetry]) o.dispose();
   tf.dispose([...variables, ...gradients]);
   return result;
 }
