@@ -20,14 +20,14 @@ export function gemm(
   alpha: number,
   beta: number,
 ): void {
+  // op(A)[i, p] = a[i·aRow + p·aCol] and op(B)[p, j] = b[p·bRow + j·bCol]: a transpose
+  // only swaps the strides.
+  const [aRow, aCol] = transA ? [1, m] : [k, 1];
+  const [bRow, bCol] = transB ? [1, k] : [n, 1];
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let sum = 0;
-      for (let p = 0; p < k; p++) {
-        const aip = transA ? a[p * m + i] : a[i * k + p];
-        const bpj = transB ? b[j * k + p] : b[p * n + j];
-        sum += aip * bpj;
-      }
+      for (let p = 0; p < k; p++) sum += a[i * aRow + p * aCol] * b[p * bRow + j * bCol];
       const old = beta === 0 ? 0 : beta * c[i * n + j];
       c[i * n + j] = alpha * sum + old;
     }
