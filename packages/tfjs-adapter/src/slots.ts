@@ -25,11 +25,6 @@ export class DeltaSlots {
   /** Saved variable name → restored delta, not yet claimed by a variable. */
   private readonly restored = new Map<string, tf.Variable>();
 
-  /** Number of slots (active and restored-but-unclaimed). */
-  get size(): number {
-    return this.active.size + this.restored.size;
-  }
-
   /**
    * The delta of `variable`: the active one, else a restored one saved under the same name
    * (exact name first, then the same name up to a tfjs-layers uniqueness suffix, if that match
@@ -56,11 +51,6 @@ export class DeltaSlots {
     }
     this.active.set(variable.name, delta);
     return delta;
-  }
-
-  /** The active delta of a variable, if it has one. */
-  get(variableName: string): tf.Variable | undefined {
-    return this.active.get(variableName);
   }
 
   /**
