@@ -5,7 +5,7 @@
  * Conventions: a term with p ≤ 0 contributes 0 (0·log 0 = 0, whatever q is); a term with
  * p > 0 and q = 0 makes H(p, q) and KL(p‖q) +∞.
  */
-import { logScalar, logVector, promoteHigh, sumLanesF64 } from './math';
+import { loadPartial, logVector, promoteHigh, sumLanesF64 } from './math';
 
 const ENTROPY: i32 = 0;
 const CROSS_ENTROPY: i32 = 1;
@@ -24,14 +24,6 @@ function termVector(measure: i32, p: v128, q: v128): v128 {
   return v128.and(term, f32x4.gt(p, f32x4.splat(0)));
 }
 
-/** The same term for one value (row tails). */
-function termScalar(measure: i32, p: f32, q: f32): f64 {
-  if (!(p > 0)) return 0;
-  if (measure === ENTROPY) return -(<f64>(p * inline.always(logScalar(p))));
-  if (measure === CROSS_ENTROPY) return -(<f64>(p * inline.always(logScalar(q))));
-  return <f64>(p * (inline.always(logScalar(p)) - inline.always(logScalar(q))));
-}
-
 /** Mean over rows of the measure; per-row values into `out` (f32) when it is not 0. */
 function meanOverRows(measure: i32, p: usize, q: usize, rows: i32, cols: i32, out: usize): f64 {
   let total: f64 = 0;
@@ -47,12 +39,17 @@ function meanOverRows(measure: i32, p: usize, q: usize, rows: i32, cols: i32, ou
       low = f64x2.add(low, f64x2.promote_low_f32x4(term));
       high = f64x2.add(high, promoteHigh(term));
     }
-    let sum = sumLanesF64(f64x2.add(low, high));
-    for (; c < cols; c++) {
+    // The last 1–3 columns as one vector: absent lanes get p = 0 (their term is masked to 0)
+    // and q = 1.
+    const rest = cols - c;
+    if (rest > 0) {
       const offset = start + ((<usize>c) << 2);
-      const qc = measure === ENTROPY ? <f32>0 : load<f32>(q + offset);
-      sum += inline.always(termScalar(measure, load<f32>(p + offset), qc));
+      const qv = measure === ENTROPY ? f32x4.splat(1) : loadPartial(q + offset, rest, 1);
+      const term = inline.always(termVector(measure, loadPartial(p + offset, rest, 0), qv));
+      low = f64x2.add(low, f64x2.promote_low_f32x4(term));
+      high = f64x2.add(high, promoteHigh(term));
     }
+    const sum = sumLanesF64(f64x2.add(low, high));
     if (out !== 0) store<f32>(out + ((<usize>r) << 2), <f32>sum);
     total += sum;
   }
