@@ -133,6 +133,35 @@ describe.each(BACKENDS)('a tfjs-layers model with dualProcess() on the %s backen
   });
 });
 
+describe('the fused update inside fit', () => {
+  beforeAll(async () => {
+    await useBackend('cpu');
+  });
+
+  it('trains to the same weights bit for bit as the tfjs ops', async () => {
+    const digits = loadDigitsTensors();
+    const runs = [];
+    for (const fused of [false, true] as const) {
+      const optimizer = dualProcess({ fused });
+      await optimizer.ready();
+      const model = digitsModel(13);
+      model.compile({ optimizer, loss: 'categoricalCrossentropy' });
+      await model.fit(digits.trainX, digits.trainY, {
+        epochs: 1,
+        batchSize: 64,
+        shuffle: false,
+        verbose: 0,
+      });
+      expect(optimizer.updatePath).toBe(fused ? 'fused' : 'tfjs');
+      runs.push(weightsOf(model));
+      model.dispose();
+      optimizer.dispose();
+    }
+    for (const [i, w] of runs[0].entries()) expect(Array.from(runs[1][i])).toEqual(Array.from(w));
+    digits.dispose();
+  });
+});
+
 describe('processBalance()', () => {
   beforeAll(async () => {
     await useBackend('cpu');
