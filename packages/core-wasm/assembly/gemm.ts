@@ -15,11 +15,14 @@
 const MR: i32 = 4;
 /** Columns of the micro-kernel tile (two f32x4 vectors). */
 const NR: i32 = 8;
-/** Depth of a packed block: a 4 × KC A panel (4 KiB) plus an 8 × KC B panel (8 KiB) stay in L1. */
-const KC: i32 = 256;
-/** Rows of a packed A block: MC × KC × 4 bytes = 128 KiB, kept in L2. */
+/**
+ * Maximum depth of a packed block: a 4 × KC A panel (8 KiB) plus an 8 × KC B panel (16 KiB)
+ * stay in a 48 KiB L1. Deeper blocks mean fewer passes that load and store the C tiles.
+ */
+const KC: i32 = 512;
+/** Rows of a packed A block: MC × KC × 4 bytes = 256 KiB, kept in L2. */
 const MC: i32 = 128;
-/** Columns of a packed B block: KC × NC × 4 bytes = 512 KiB, kept in L2/L3. */
+/** Columns of a packed B block: KC × NC × 4 bytes = 1 MiB, kept in L2/L3. */
 const NC: i32 = 512;
 
 // Packing buffers: allocated on first use and grown (never beyond the block sizes above),
@@ -369,15 +372,18 @@ export function gemm(
   }
   const mcMax = min(MC, roundUp(m, MR));
   const ncMax = min(NC, roundUp(n, NR));
-  const kcMax = min(KC, k);
+  // Depth blocks of equal size (e.g. k = 784 → 2 × 392, not 512 + 272): a short last block
+  // would pay the C-tile load/store of a whole pass for a few steps of work.
+  const kBlocks = (k + KC - 1) / KC;
+  const kcMax = (k + kBlocks - 1) / kBlocks;
   const pa = ensurePackA((<usize>mcMax * <usize>kcMax) << 2);
   const pb = ensurePackB((<usize>ncMax * <usize>kcMax) << 2);
   if (edgeTile === 0) edgeTile = heap.alloc(MR * NR * 4);
   const firstMode = beta === 0 ? STORE_OVERWRITE : beta === 1 ? STORE_ADD : STORE_BETA;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = min(KC, k - pc);
+    for (let pc = 0; pc < k; pc += kcMax) {
+      const kc = min(kcMax, k - pc);
       packBlockB(b, transB !== 0, n, k, jc, nc, pc, kc, pb);
       const mode = pc === 0 ? firstMode : STORE_ADD;
       for (let ic = 0; ic < m; ic += MC) {
