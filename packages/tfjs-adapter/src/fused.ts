@@ -3,7 +3,7 @@
  * `@dualphi/core-wasm`'s SIMD `heavyBall` kernel instead of four tfjs ops. The kernel has its
  * own WebAssembly memory, so every step copies the weights, the gradient and the delta in and
  * the new weights and delta out; it pays only where the kernel saves more than the copies
- * cost. Measured per backend (BENCHMARKS.md): on tfjs-backend-cpu it is 10–30× faster than
+ * cost. Measured per backend (BENCHMARKS.md): on tfjs-backend-cpu it is 10–14× faster than
  * the tfjs ops (whose scalar-broadcast `mul` is a slow generic loop, and where reading a
  * tensor costs no copy); on tfjs-backend-wasm it is several times slower (every read and
  * write copies across two wasm heaps, and tfjs's own SIMD ops are fast). Hence `'auto'`
@@ -31,7 +31,7 @@ export type FusedMode = 'auto' | boolean;
 
 /**
  * The tfjs backends on which the fused update measured faster than tfjs ops, copies included
- * (BENCHMARKS.md: cpu 10–30× faster; wasm 3–5× slower; webgl/webgpu not measured).
+ * (BENCHMARKS.md: cpu 10–14× faster; wasm 2–4× slower; webgl/webgpu not measured).
  */
 export const FUSED_BACKENDS: ReadonlySet<string> = new Set(['cpu']);
 
