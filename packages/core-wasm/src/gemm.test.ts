@@ -10,12 +10,14 @@ import type { WasmKernels } from './wasm-kernels.js';
  * (|error| ≤ γ_k · Σ|a||b| with γ_k ≈ k·u, u = 2⁻²⁴; Higham, Accuracy and Stability of
  * Numerical Algorithms, §3.5), plus rounding of α, β (passed to wasm as f32), of β·C and of
  * the final sum, with a factor 2 of slack: 2·(k + 3)·2⁻²⁴·(|α|·Σ_p|a_ip||b_pj| + |β·c_ij|),
- * and 2⁻¹⁴⁸ absolute for results in the subnormal range. The reference sums in f64, so it is
- * the exact product up to one final rounding. `magnitude` holds Σ_p|a_ip||b_pj|.
+ * and (k + 3)·2⁻¹⁴⁹ absolute for the subnormal range (each of the k products, with α
+ * folded into A, may round by up to half the smallest subnormal, 2⁻¹⁵⁰; fast-check does
+ * generate subnormal α). The reference sums in f64, so it is the exact product up to one
+ * final rounding. `magnitude` holds Σ_p|a_ip||b_pj|.
  */
 function tolerance(magnitude: number, c0: number, s: Shape): number {
   const scale = Math.abs(s.alpha) * magnitude + Math.abs(s.beta * c0);
-  return 2 * (s.k + 3) * 2 ** -24 * scale + 2 ** -148;
+  return 2 * (s.k + 3) * 2 ** -24 * scale + (s.k + 3) * 2 ** -149;
 }
 
 interface Shape {
