@@ -495,7 +495,7 @@ function renderMarkdown() {
     lines.push('', `Target: ${r.target} — ${yes(r.met)}.`, '');
     if (r.runs.some((run) => run.tfjsWasmTestAccuracy !== undefined)) {
       lines.push(
-        "The last column trains the same network with the same batch size, epochs and constants in tfjs-layers (`tf.train.momentum(η, α)`, its own Glorot initialisation and shuffling): an independent implementation, so it shows what this split and budget allow rather than a bit-identical replay. The project's earlier grid-search measurement (another independent implementation with its own train/test split) reported 0.976 for the golden pair; on this package's fixed split both implementations average about 0.964 (see the ten-seed table).",
+        "The last column trains the same network with the same batch size, epochs and constants in tfjs-layers (`tf.train.momentum(η, α)`, its own seeded Glorot initialisation; `model.fit` shuffles with `Math.random`, so this column varies from run to run): an independent implementation, so it shows what this split and budget allow rather than a bit-identical replay. The project's earlier grid-search measurement (another independent implementation with its own train/test split) reported 0.976 for the golden pair; on this package's fixed split both implementations average about 0.964 (see the ten-seed table).",
         '',
       );
     }
@@ -505,7 +505,7 @@ function renderMarkdown() {
     const testCount = Number.parseInt(r.setup.data.split(' / ')[1], 10);
     lines.push('## Digits accuracy over ten seeds', '', ...meta(r));
     lines.push(
-      `The same digits setup (${r.setup.epochs} epochs), each seed beside the same training in tfjs-layers on tfjs-backend-wasm (an independent implementation: its own initialisation and shuffling). The test set has ${testCount} samples, so one sample is ${(100 / testCount).toFixed(2)} percentage points.`,
+      `The same digits setup (${r.setup.epochs} epochs), each seed beside the same training in tfjs-layers on tfjs-backend-wasm (an independent implementation: its own initialisation, and unseeded shuffling, so its row varies from run to run). The test set has ${testCount} samples, so one sample is ${(100 / testCount).toFixed(2)} percentage points.`,
       '',
       `| | ${r.runs.map((run) => `seed ${run.seed}`).join(' | ')} | mean | seeds ≥ 0.965 |`,
       `|---|${r.runs.map(() => '---|').join('')}---|---|`,
