@@ -10,6 +10,7 @@ import { createReferenceKernels } from '@dualphi/core-wasm/reference';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../checkpoints/checkpoint.js';
 import { loadDigits } from '../data/index.js';
+import { getDefaultKernels } from '../kernels.js';
 import { createMlp } from '../network/mlp.js';
 import { Random } from '../network/random.js';
 import { blobSplit } from './synthetic.test-helpers.js';
@@ -90,6 +91,13 @@ describe('training on the wasm kernels', () => {
     });
     expect(resumed.model.getWeights()).toEqual(full.model.getWeights());
     for (const r of [full, again, partial, resumed]) r.model.dispose();
+  });
+
+  it('uses the shared wasm kernels when no kernels are given', async () => {
+    const result = await train({ data: blobSplit(40, 10, 5, 3, 1), hidden: [4], epochs: 1 });
+    expect(result.model.kernels.name).toBe('wasm-simd');
+    expect(result.model.kernels).toBe(await getDefaultKernels());
+    result.model.dispose();
   });
 
   it('learns the digits (≥ 0.88 after 5 epochs, as on the reference)', async () => {
