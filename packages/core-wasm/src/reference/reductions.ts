@@ -1,14 +1,15 @@
 /** Reference reductions, accumulated in f64 (plain JavaScript numbers). */
+import type { Numbers } from './arrays.js';
 
 /** Σ a[i] · b[i] over n elements. */
-export function dot(a: Float32Array, b: Float32Array, n: number): number {
+export function dot(a: Numbers, b: Numbers, n: number): number {
   let sum = 0;
   for (let i = 0; i < n; i++) sum += a[i] * b[i];
   return sum;
 }
 
 /** Σ a[i]² over n elements. */
-export function sumOfSquares(a: Float32Array, n: number): number {
+export function sumOfSquares(a: Numbers, n: number): number {
   let sum = 0;
   for (let i = 0; i < n; i++) sum += a[i] * a[i];
   return sum;

@@ -1,12 +1,11 @@
 /**
  * Reference parameter updates, one element at a time. Each works on Float32Array (the
  * buffers of a kernel set) or Float64Array (to check the papers' test vectors in double
- * precision); arithmetic is done in f64 and rounded once when stored.
+ * precision, and the f64 path `updateArrays` of `@dualphi/optimizer`); arithmetic is done in
+ * f64 and rounded once when stored. Gradients are only read, so any array of numbers serves.
  */
 import type { ProcessTerms } from '../types.js';
-
-/** The arrays an update works on. */
-export type FloatArray = Float32Array | Float64Array;
+import type { FloatArray, Numbers } from './arrays.js';
 
 /**
  * The papers' delta-form heavy ball (theory.md §4):
@@ -17,7 +16,7 @@ export type FloatArray = Float32Array | Float64Array;
 export function heavyBall(
   weights: FloatArray,
   delta: FloatArray,
-  gradient: FloatArray,
+  gradient: Numbers,
   n: number,
   learningRate: number,
   momentum: number,
@@ -45,7 +44,7 @@ export function heavyBall(
 export function momentumUpdate(
   weights: FloatArray,
   velocity: FloatArray,
-  gradient: FloatArray,
+  gradient: Numbers,
   n: number,
   learningRate: number,
   momentum: number,
@@ -69,7 +68,7 @@ export function adam(
   weights: FloatArray,
   firstMoment: FloatArray,
   secondMoment: FloatArray,
-  gradient: FloatArray,
+  gradient: Numbers,
   n: number,
   learningRate: number,
   beta1: number,

@@ -1,9 +1,9 @@
 /**
  * Adam (Kingma & Ba, ICLR 2015) and AdamW (Loshchilov & Hutter, ICLR 2019): baselines.
  */
+import { adam as adamUpdate } from '@dualphi/core-wasm/reference';
 import { createOptimizer, type UpdateRule } from './engine.js';
 import { numberOf, readOptions } from './options.js';
-import { adamReference } from './reference.js';
 import type { AdamOptions, AdamWOptions, Optimizer } from './types.js';
 
 /** Slots `firstMoment` (m) and `secondMoment` (v); the step count gives the bias corrections. */
@@ -18,10 +18,20 @@ const adamRule: UpdateRule = {
     return undefined;
   },
   referenceStep(weights, gradient, [firstMoment, secondMoment], hyperParameters, step) {
-    adamReference(weights, firstMoment, secondMoment, gradient, {
-      ...adamSettings(hyperParameters),
+    const { learningRate, beta1, beta2, epsilon, weightDecay } = adamSettings(hyperParameters);
+    adamUpdate(
+      weights,
+      firstMoment,
+      secondMoment,
+      gradient,
+      weights.length,
+      learningRate,
+      beta1,
+      beta2,
+      epsilon,
       step,
-    });
+      weightDecay,
+    );
     return undefined;
   },
 };

@@ -7,10 +7,10 @@
  * with α = √2/φ ≈ 0.874032 and η = (1 − α)² ≈ 0.015868 by default, and the process-balance
  * telemetry of theory.md §5 (an interpretation of this project) after every step.
  */
+import { heavyBall } from '@dualphi/core-wasm/reference';
 import { golden } from '../theory/golden.js';
 import { createOptimizer, type UpdateRule } from './engine.js';
 import { numberOf, readOptions } from './options.js';
-import { heavyBallReference } from './reference.js';
 import type { DualProcessOptions, Optimizer } from './types.js';
 
 /** The delta-form heavy-ball rule; one slot `delta` holding Δw(t − 1). */
@@ -25,10 +25,11 @@ export const heavyBallRule: UpdateRule = {
     });
   },
   referenceStep(weights, gradient, [delta], hyperParameters) {
-    return heavyBallReference(
+    return heavyBall(
       weights,
       delta,
       gradient,
+      weights.length,
       numberOf(hyperParameters, 'learningRate'),
       numberOf(hyperParameters, 'momentum'),
     );

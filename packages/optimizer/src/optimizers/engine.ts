@@ -127,12 +127,57 @@ function checkUpdate<S extends { length: number }>(
   });
 }
 
-function collect(
-  terms: Map<string, ProcessTerms>,
-  name: string,
-  step: ProcessTerms | undefined,
-): void {
-  if (step) terms.set(name, step);
+/** Zeroed slots from `allocate` for every parameter and slot name of the rule; step 0. */
+function initSlots<S>(
+  optimizer: string,
+  slotNames: readonly string[],
+  parameters: readonly { name: string; value: { length: number } }[],
+  allocate: (length: number) => S,
+): { step: number; slots: Map<string, S> } {
+  checkUniqueNames(
+    optimizer,
+    parameters.map((p) => p.name),
+  );
+  const slots = new Map<string, S>();
+  for (const parameter of parameters) {
+    for (const slotName of slotNames) {
+      slots.set(slotKey(parameter.name, slotName), allocate(parameter.value.length));
+    }
+  }
+  return { step: 0, slots };
+}
+
+/**
+ * One update of every tensor by `tensorStep` (the rule on the kernels or in f64), after
+ * {@link checkUpdate}; the step count advances only once all tensors are done.
+ */
+function updateTensors<
+  W extends { length: number },
+  G extends { length: number },
+  S extends { length: number },
+>(
+  optimizer: string,
+  rule: UpdateRule,
+  hyperParameters: HyperParameters,
+  parameters: readonly { name: string; value: W }[],
+  gradients: readonly G[],
+  state: { step: number; slots: ReadonlyMap<string, S> },
+  tensorStep: (
+    weights: W,
+    gradient: G,
+    slots: readonly S[],
+    step: number,
+  ) => ProcessTerms | undefined,
+): StepTelemetry | undefined {
+  const slots = checkUpdate(optimizer, rule.slotNames, parameters, gradients, state.slots);
+  const step = state.step + 1;
+  const terms = new Map<string, ProcessTerms>();
+  parameters.forEach((parameter, index) => {
+    const tensorTerms = tensorStep(parameter.value, gradients[index], slots[index], step);
+    if (tensorTerms) terms.set(parameter.name, tensorTerms);
+  });
+  state.step = step;
+  return rule.telemetry(hyperParameters) ? stepTelemetry(terms) : undefined;
 }
 
 /** Builds an {@link Optimizer} from a definition. */
@@ -162,76 +207,39 @@ export function createOptimizer(definition: OptimizerDefinition): Optimizer {
     },
 
     init(kernels: Kernels, parameters: readonly ParameterTensor[]): OptimizerState {
-      checkUniqueNames(
-        name,
-        parameters.map((p) => p.name),
-      );
-      const slots = new Map<string, F32Buffer>();
-      for (const parameter of parameters) {
-        for (const slotName of rule.slotNames) {
-          slots.set(slotKey(parameter.name, slotName), kernels.alloc(parameter.value.length));
-        }
-      }
-      return { step: 0, slots };
+      return initSlots(name, rule.slotNames, parameters, (length) => kernels.alloc(length));
     },
 
     update(kernels, parameters, gradients, state): StepTelemetry | undefined {
-      const slots = checkUpdate(name, rule.slotNames, parameters, gradients, state.slots);
       const hyperParameters = current;
-      const step = state.step + 1;
-      const terms = new Map<string, ProcessTerms>();
-      parameters.forEach((parameter, index) => {
-        collect(
-          terms,
-          parameter.name,
-          rule.kernelStep(
-            kernels,
-            parameter.value,
-            gradients[index],
-            slots[index],
-            hyperParameters,
-            step,
-          ),
-        );
-      });
-      state.step = step;
-      return rule.telemetry(hyperParameters) ? stepTelemetry(terms) : undefined;
+      return updateTensors(
+        name,
+        rule,
+        hyperParameters,
+        parameters,
+        gradients,
+        state,
+        (weights, gradient, slots, step) =>
+          rule.kernelStep(kernels, weights, gradient, slots, hyperParameters, step),
+      );
     },
 
     initArrays(parameters: readonly ArrayParameter[]): ArrayOptimizerState {
-      checkUniqueNames(
-        name,
-        parameters.map((p) => p.name),
-      );
-      const slots = new Map<string, Float64Array>();
-      for (const parameter of parameters) {
-        for (const slotName of rule.slotNames) {
-          slots.set(slotKey(parameter.name, slotName), new Float64Array(parameter.value.length));
-        }
-      }
-      return { step: 0, slots };
+      return initSlots(name, rule.slotNames, parameters, (length) => new Float64Array(length));
     },
 
     updateArrays(parameters, gradients, state): StepTelemetry | undefined {
-      const slots = checkUpdate(name, rule.slotNames, parameters, gradients, state.slots);
       const hyperParameters = current;
-      const step = state.step + 1;
-      const terms = new Map<string, ProcessTerms>();
-      parameters.forEach((parameter, index) => {
-        collect(
-          terms,
-          parameter.name,
-          rule.referenceStep(
-            parameter.value,
-            gradients[index],
-            slots[index],
-            hyperParameters,
-            step,
-          ),
-        );
-      });
-      state.step = step;
-      return rule.telemetry(hyperParameters) ? stepTelemetry(terms) : undefined;
+      return updateTensors(
+        name,
+        rule,
+        hyperParameters,
+        parameters,
+        gradients,
+        state,
+        (weights, gradient, slots, step) =>
+          rule.referenceStep(weights, gradient, slots, hyperParameters, step),
+      );
     },
 
     toConfig() {

@@ -3,34 +3,53 @@
  * and the comparison point for the delta form of theory.md §4.
  */
 import type { ProcessTerms } from '@dualphi/core-wasm';
+import { dot, momentumUpdate, sumOfSquares } from '@dualphi/core-wasm/reference';
 import { createOptimizer, type HyperParameters, type UpdateRule } from './engine.js';
 import { numberOf, readOptions } from './options.js';
-import { momentumReference } from './reference.js';
 import type { MomentumOptions, Optimizer } from './types.js';
 import { OptimizerOptionError } from './validate.js';
+
+/** The two reductions {@link momentumTerms} needs, as the kernels and the f64 reference have them. */
+interface Reductions<A> {
+  sumOfSquares(a: A, n: number): number;
+  dot(a: A, b: A, n: number): number;
+}
+
+/** The f64 reductions of `@dualphi/core-wasm/reference`. */
+const referenceReductions: Reductions<ArrayLike<number>> = { sumOfSquares, dot };
 
 /**
  * The two terms of this convention's step written in the delta form of theory.md §4, from
  * ‖g‖², ‖v(t − 1)‖² and g·v(t − 1) (read before the update): Δw = −η·v(t) = G + M with
  * G = −η·g, M = −η·μ·v(t − 1); with Nesterov Δw = −η(1 + μ)·g − η·μ²·v(t − 1). With a constant
  * η, M equals dualProcess's α·Δw(t − 1), so the process balance of theory.md §5 (this
- * project's interpretation) is comparable between the two.
+ * project's interpretation) is comparable between the two. Undefined when telemetry is off:
+ * the three extra reductions are taken only when asked for.
  */
-function momentumTerms(
-  gradientSquared: number,
-  velocitySquared: number,
-  dot: number,
+function momentumTerms<A>(
+  reductions: Reductions<A>,
+  gradient: A,
+  velocity: A,
+  n: number,
   hyperParameters: HyperParameters,
-): ProcessTerms {
-  const eta = numberOf(hyperParameters, 'learningRate');
-  const mu = numberOf(hyperParameters, 'momentum');
-  const nesterov = hyperParameters.nesterov === true;
+): ProcessTerms | undefined {
+  if (hyperParameters.telemetry !== true) return undefined;
+  const { learningRate: eta, momentum: mu, nesterov } = momentumSettings(hyperParameters);
   const gradientScale = nesterov ? eta * (1 + mu) : eta;
   const velocityScale = nesterov ? eta * mu * mu : eta * mu;
   return {
-    gradientNormSquared: gradientScale * gradientScale * gradientSquared,
-    momentumNormSquared: velocityScale * velocityScale * velocitySquared,
-    dot: gradientScale * velocityScale * dot,
+    gradientNormSquared: gradientScale * gradientScale * reductions.sumOfSquares(gradient, n),
+    momentumNormSquared: velocityScale * velocityScale * reductions.sumOfSquares(velocity, n),
+    dot: gradientScale * velocityScale * reductions.dot(gradient, velocity, n),
+  };
+}
+
+/** η, μ and Nesterov from the hyper-parameters of one update. */
+function momentumSettings(hyperParameters: HyperParameters) {
+  return {
+    learningRate: numberOf(hyperParameters, 'learningRate'),
+    momentum: numberOf(hyperParameters, 'momentum'),
+    nesterov: hyperParameters.nesterov === true,
   };
 }
 
@@ -40,44 +59,15 @@ const momentumRule: UpdateRule = {
   telemetry: (hyperParameters) => hyperParameters.telemetry === true,
   kernelStep(kernels, weights, gradient, [velocity], hyperParameters) {
     const n = weights.length;
-    // Three extra reductions over g and v(t − 1), only when telemetry is on.
-    const terms =
-      hyperParameters.telemetry === true
-        ? momentumTerms(
-            kernels.sumOfSquares(gradient, n),
-            kernels.sumOfSquares(velocity, n),
-            kernels.dot(gradient, velocity, n),
-            hyperParameters,
-          )
-        : undefined;
-    kernels.momentumUpdate(weights, velocity, gradient, weights.length, {
-      learningRate: numberOf(hyperParameters, 'learningRate'),
-      momentum: numberOf(hyperParameters, 'momentum'),
-      nesterov: hyperParameters.nesterov === true,
-    });
+    const terms = momentumTerms(kernels, gradient, velocity, n, hyperParameters);
+    kernels.momentumUpdate(weights, velocity, gradient, n, momentumSettings(hyperParameters));
     return terms;
   },
   referenceStep(weights, gradient, [velocity], hyperParameters) {
-    let terms: ProcessTerms | undefined;
-    if (hyperParameters.telemetry === true) {
-      let gradientSquared = 0;
-      let velocitySquared = 0;
-      let dot = 0;
-      for (let i = 0; i < weights.length; i++) {
-        gradientSquared += gradient[i] * gradient[i];
-        velocitySquared += velocity[i] * velocity[i];
-        dot += gradient[i] * velocity[i];
-      }
-      terms = momentumTerms(gradientSquared, velocitySquared, dot, hyperParameters);
-    }
-    momentumReference(
-      weights,
-      velocity,
-      gradient,
-      numberOf(hyperParameters, 'learningRate'),
-      numberOf(hyperParameters, 'momentum'),
-      hyperParameters.nesterov === true,
-    );
+    const n = weights.length;
+    const terms = momentumTerms(referenceReductions, gradient, velocity, n, hyperParameters);
+    const { learningRate, momentum, nesterov } = momentumSettings(hyperParameters);
+    momentumUpdate(weights, velocity, gradient, n, learningRate, momentum, nesterov);
     return terms;
   },
 };

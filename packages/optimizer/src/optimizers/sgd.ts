@@ -3,9 +3,9 @@
  * theory.md §4 with α = 0, and runs on the same fused heavy-ball kernel (the kernels have no
  * separate axpy), so its one slot `delta` holds the last step Δw = −η·g.
  */
+import { heavyBall } from '@dualphi/core-wasm/reference';
 import { createOptimizer, type UpdateRule } from './engine.js';
 import { numberOf, readOptions } from './options.js';
-import { heavyBallReference } from './reference.js';
 import type { Optimizer, SgdOptions } from './types.js';
 
 /** w ← w − η·g, as the delta form with α = 0; one slot `delta` (the last step). */
@@ -20,7 +20,14 @@ const sgdRule: UpdateRule = {
     return undefined;
   },
   referenceStep(weights, gradient, [delta], hyperParameters) {
-    heavyBallReference(weights, delta, gradient, numberOf(hyperParameters, 'learningRate'), 0);
+    heavyBall(
+      weights,
+      delta,
+      gradient,
+      weights.length,
+      numberOf(hyperParameters, 'learningRate'),
+      0,
+    );
     return undefined;
   },
 };
