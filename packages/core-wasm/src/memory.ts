@@ -132,6 +132,7 @@ abstract class WasmBlock<View extends Float32Array | Int32Array> {
     this.length = length;
   }
 
+  /** A typed view of `length` elements at byte offset `ptr` of the (current) memory `buffer`. */
   protected abstract makeView(buffer: ArrayBuffer, ptr: number, length: number): View;
 
   /** The heap (instance) that owns this block. */
@@ -174,6 +175,7 @@ abstract class WasmBlock<View extends Float32Array | Int32Array> {
 
 /** An `F32Buffer` inside one instance's linear memory. */
 export class WasmF32Buffer extends WasmBlock<Float32Array> implements F32Buffer {
+  /** A Float32Array over the block. */
   protected makeView(buffer: ArrayBuffer, ptr: number, length: number): Float32Array {
     return new Float32Array(buffer, ptr, length);
   }
@@ -181,6 +183,7 @@ export class WasmF32Buffer extends WasmBlock<Float32Array> implements F32Buffer 
 
 /** An i32 block inside one instance's linear memory (labels, indices). */
 export class WasmI32Buffer extends WasmBlock<Int32Array> {
+  /** An Int32Array over the block. */
   protected makeView(buffer: ArrayBuffer, ptr: number, length: number): Int32Array {
     return new Int32Array(buffer, ptr, length);
   }

@@ -45,10 +45,14 @@ export interface GemmOptions {
 
 /** Targets of the fused softmax cross-entropy. */
 export type SoftmaxTargets =
-  /** One class index per row, each an integer in [0, classes). */
-  | { labels: Int32Array | readonly number[] }
-  /** A probability row per row (soft labels), rows × classes. */
-  | { probabilities: F32Buffer };
+  | {
+      /** One class index per row, each an integer in [0, classes). */
+      labels: Int32Array | readonly number[];
+    }
+  | {
+      /** A probability row per row (soft labels), rows × classes. */
+      probabilities: F32Buffer;
+    };
 
 /**
  * Batch means (natural log, nats) from one fused pass over the logits.
@@ -75,23 +79,35 @@ export interface ProcessTerms {
   dot: number;
 }
 
+/** Options of {@link Kernels.heavyBall}, the papers' delta form (theory.md §4). */
 export interface HeavyBallOptions {
+  /** The learning rate η, finite and ≥ 0. */
   learningRate: number;
+  /** The momentum α, in [0, 1). */
   momentum: number;
   /** Also return the process terms (one extra pass is not needed: they are fused). */
   telemetry?: boolean;
 }
 
+/** Options of {@link Kernels.momentumUpdate}, the tfjs / PyTorch momentum convention. */
 export interface MomentumOptions {
+  /** The learning rate η, finite and ≥ 0. */
   learningRate: number;
+  /** The momentum μ, in [0, 1). */
   momentum: number;
+  /** Take the Nesterov step w ← w − η·(g + μ·v) (default false). */
   nesterov?: boolean;
 }
 
+/** Options of {@link Kernels.adam}: Adam (Kingma & Ba 2015), AdamW with `weightDecay`. */
 export interface AdamOptions {
+  /** The learning rate η, finite and ≥ 0. */
   learningRate: number;
+  /** β₁, the decay of the first-moment average, in [0, 1). */
   beta1: number;
+  /** β₂, the decay of the second-moment average, in [0, 1). */
   beta2: number;
+  /** ε > 0, added to √v̂ in the denominator. */
   epsilon: number;
   /** 1-based step count t for the bias corrections 1 − β^t. */
   step: number;
@@ -99,6 +115,11 @@ export interface AdamOptions {
   weightDecay?: number;
 }
 
+/**
+ * A kernel set: buffers it allocates and the kernels that work on them (the contract of this
+ * module's header). `loadKernels()` gives the WebAssembly SIMD set,
+ * `createReferenceKernels()` from `@dualphi/core-wasm/reference` the TypeScript oracle.
+ */
 export interface Kernels {
   /** 'wasm-simd' for the WebAssembly kernels, 'reference' for the TypeScript oracle. */
   readonly name: string;

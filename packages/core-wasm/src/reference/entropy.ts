@@ -4,17 +4,7 @@
  * nothing, whatever q is); KL(p‖q) and H(p, q) are +∞ where p > 0 and q = 0.
  */
 
-/** One row's H(p) = −Σ p log p. */
-function rowEntropy(p: Float32Array, start: number, cols: number): number {
-  let sum = 0;
-  for (let c = 0; c < cols; c++) {
-    const pc = p[start + c];
-    if (pc > 0) sum -= pc * Math.log(pc);
-  }
-  return sum;
-}
-
-/** One row's H(p, q) = −Σ p log q. */
+/** One row's H(p, q) = −Σ p log q; with q = p, the entropy H(p) = −Σ p log p. */
 function rowCrossEntropy(p: Float32Array, q: Float32Array, start: number, cols: number): number {
   let sum = 0;
   for (let c = 0; c < cols; c++) {
@@ -50,29 +40,29 @@ function meanOverRows(
   return total / rows;
 }
 
+/** A measure of two distributions per row: the mean over rows, each row's value into `out`. */
+export type RowPairMeasure = (
+  p: Float32Array,
+  q: Float32Array,
+  rows: number,
+  cols: number,
+  out?: Float32Array,
+) => number;
+
+function overRows(
+  row: (p: Float32Array, q: Float32Array, start: number, cols: number) => number,
+): RowPairMeasure {
+  return (p, q, rows, cols, out) =>
+    meanOverRows(rows, cols, out, (start) => row(p, q, start, cols));
+}
+
 /** Mean over rows of the Shannon entropy H(p) = −Σ p log p. */
 export function entropy(p: Float32Array, rows: number, cols: number, out?: Float32Array): number {
-  return meanOverRows(rows, cols, out, (start) => rowEntropy(p, start, cols));
+  return meanOverRows(rows, cols, out, (start) => rowCrossEntropy(p, p, start, cols));
 }
 
 /** Mean over rows of the cross-entropy H(p, q) = −Σ p log q = H(p) + KL(p‖q). */
-export function crossEntropy(
-  p: Float32Array,
-  q: Float32Array,
-  rows: number,
-  cols: number,
-  out?: Float32Array,
-): number {
-  return meanOverRows(rows, cols, out, (start) => rowCrossEntropy(p, q, start, cols));
-}
+export const crossEntropy: RowPairMeasure = overRows(rowCrossEntropy);
 
 /** Mean over rows of the Kullback–Leibler divergence KL(p‖q) = Σ p log(p / q). */
-export function klDivergence(
-  p: Float32Array,
-  q: Float32Array,
-  rows: number,
-  cols: number,
-  out?: Float32Array,
-): number {
-  return meanOverRows(rows, cols, out, (start) => rowDivergence(p, q, start, cols));
-}
+export const klDivergence: RowPairMeasure = overRows(rowDivergence);

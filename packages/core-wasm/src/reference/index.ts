@@ -10,7 +10,7 @@ export type * from '../types.js';
 export { relu, reluBackward, tanh, tanhBackward } from './activations.js';
 export type { FloatArray, Numbers } from './arrays.js';
 export { biasAdd, columnSums } from './bias.js';
-export { crossEntropy, entropy, klDivergence } from './entropy.js';
+export { crossEntropy, entropy, klDivergence, type RowPairMeasure } from './entropy.js';
 export { gemm } from './gemm.js';
 export { createReferenceKernels } from './kernels.js';
 export { argmaxRows, dot, sumOfSquares } from './reductions.js';

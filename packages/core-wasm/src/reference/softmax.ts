@@ -11,7 +11,15 @@
 import type { SoftmaxCrossEntropyResult } from '../types.js';
 
 /** Targets of one batch: a class index per row, or a probability row per row. */
-export type ReferenceTargets = { labels: ArrayLike<number> } | { probabilities: Float32Array };
+export type ReferenceTargets =
+  | {
+      /** One class index per row, each an integer in [0, classes). */
+      labels: ArrayLike<number>;
+    }
+  | {
+      /** A probability row per row (soft labels), rows × classes. */
+      probabilities: Float32Array;
+    };
 
 /**
  * Mean cross-entropy, entropy, divergence and prediction entropy over `rows` rows of

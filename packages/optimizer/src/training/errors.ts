@@ -8,6 +8,7 @@ import type { Checkpoint } from '../checkpoints/types.js';
  * overflowed), from which training can be resumed with other settings.
  */
 export class TrainingDivergedError extends Error {
+  /** Always `'TrainingDivergedError'`, so the class shows in messages and stack traces. */
   override readonly name = 'TrainingDivergedError';
   /** 1-based epoch of the failing step. */
   readonly epoch: number;

@@ -143,7 +143,12 @@ export interface TrainConfig {
   /** Label smoothing ε. */
   labelSmoothing: number;
   /** The training and test sets' descriptions. */
-  data: { train: DatasetSummary; test: DatasetSummary };
+  data: {
+    /** The training set. */
+    train: DatasetSummary;
+    /** The test set. */
+    test: DatasetSummary;
+  };
 }
 
 /** What {@link train} returns. */
@@ -153,7 +158,14 @@ export interface TrainResult {
   /** Metrics of every completed epoch (including those before a resume). */
   epochs: EpochMetrics[];
   /** The last completed epoch's test figures and the mean training throughput. */
-  final: { testAccuracy: number; testLoss: number; samplesPerSecond: number };
+  final: {
+    /** The last completed epoch's test accuracy (NaN when no epoch completed). */
+    testAccuracy: number;
+    /** The last completed epoch's mean test cross-entropy (nats; NaN when no epoch completed). */
+    testLoss: number;
+    /** Training samples per second over this call's training steps (NaN when it took none). */
+    samplesPerSecond: number;
+  };
   /** The trained network (owns kernel buffers: call `dispose()` when done). */
   model: Mlp;
   /** A checkpoint of the state where training stopped (resumable exactly; a new copy per call). */
