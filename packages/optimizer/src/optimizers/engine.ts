@@ -127,11 +127,14 @@ function checkUpdate<S extends { length: number }>(
   });
 }
 
+/** Anything with a length: a buffer, an array, a typed array. */
+type Sized = { length: number };
+
 /** Zeroed slots from `allocate` for every parameter and slot name of the rule; step 0. */
 function initSlots<S>(
   optimizer: string,
   slotNames: readonly string[],
-  parameters: readonly { name: string; value: { length: number } }[],
+  parameters: readonly { name: string; value: Sized }[],
   allocate: (length: number) => S,
 ): { step: number; slots: Map<string, S> } {
   checkUniqueNames(
@@ -147,44 +150,46 @@ function initSlots<S>(
   return { step: 0, slots };
 }
 
-/**
- * One update of every tensor by `tensorStep` (the rule on the kernels or in f64), after
- * {@link checkUpdate}; the step count advances only once all tensors are done.
- */
-function updateTensors<
-  W extends { length: number },
-  G extends { length: number },
-  S extends { length: number },
->(
-  optimizer: string,
-  rule: UpdateRule,
-  hyperParameters: HyperParameters,
-  parameters: readonly { name: string; value: W }[],
-  gradients: readonly G[],
-  state: { step: number; slots: ReadonlyMap<string, S> },
-  tensorStep: (
-    weights: W,
-    gradient: G,
-    slots: readonly S[],
-    step: number,
-  ) => ProcessTerms | undefined,
-): StepTelemetry | undefined {
-  const slots = checkUpdate(optimizer, rule.slotNames, parameters, gradients, state.slots);
-  const step = state.step + 1;
-  const terms = new Map<string, ProcessTerms>();
-  parameters.forEach((parameter, index) => {
-    const tensorTerms = tensorStep(parameter.value, gradients[index], slots[index], step);
-    if (tensorTerms) terms.set(parameter.name, tensorTerms);
-  });
-  state.step = step;
-  return rule.telemetry(hyperParameters) ? stepTelemetry(terms) : undefined;
-}
-
 /** Builds an {@link Optimizer} from a definition. */
 export function createOptimizer(definition: OptimizerDefinition): Optimizer {
   const { name, rule } = definition;
   definition.checkCombination?.(definition.hyperParameters);
   let current: HyperParameters = Object.freeze({ ...definition.hyperParameters });
+
+  /**
+   * One update of every tensor by `tensorStep` (the rule on the kernels or in f64) with the
+   * current hyper-parameters, after {@link checkUpdate}; the step count advances once all
+   * tensors are done.
+   */
+  function updateTensors<W extends Sized, G extends Sized, S extends Sized>(
+    parameters: readonly { name: string; value: W }[],
+    gradients: readonly G[],
+    state: { step: number; slots: ReadonlyMap<string, S> },
+    tensorStep: (
+      weights: W,
+      gradient: G,
+      slots: readonly S[],
+      hyperParameters: HyperParameters,
+      step: number,
+    ) => ProcessTerms | undefined,
+  ): StepTelemetry | undefined {
+    const slots = checkUpdate(name, rule.slotNames, parameters, gradients, state.slots);
+    const hyperParameters = current;
+    const step = state.step + 1;
+    const terms = new Map<string, ProcessTerms>();
+    parameters.forEach((parameter, index) => {
+      const tensorTerms = tensorStep(
+        parameter.value,
+        gradients[index],
+        slots[index],
+        hyperParameters,
+        step,
+      );
+      if (tensorTerms) terms.set(parameter.name, tensorTerms);
+    });
+    state.step = step;
+    return rule.telemetry(hyperParameters) ? stepTelemetry(terms) : undefined;
+  }
 
   return {
     name,
@@ -211,16 +216,8 @@ export function createOptimizer(definition: OptimizerDefinition): Optimizer {
     },
 
     update(kernels, parameters, gradients, state): StepTelemetry | undefined {
-      const hyperParameters = current;
-      return updateTensors(
-        name,
-        rule,
-        hyperParameters,
-        parameters,
-        gradients,
-        state,
-        (weights, gradient, slots, step) =>
-          rule.kernelStep(kernels, weights, gradient, slots, hyperParameters, step),
+      return updateTensors(parameters, gradients, state, (...step) =>
+        rule.kernelStep(kernels, ...step),
       );
     },
 
@@ -229,17 +226,7 @@ export function createOptimizer(definition: OptimizerDefinition): Optimizer {
     },
 
     updateArrays(parameters, gradients, state): StepTelemetry | undefined {
-      const hyperParameters = current;
-      return updateTensors(
-        name,
-        rule,
-        hyperParameters,
-        parameters,
-        gradients,
-        state,
-        (weights, gradient, slots, step) =>
-          rule.referenceStep(weights, gradient, slots, hyperParameters, step),
-      );
+      return updateTensors(parameters, gradients, state, (...step) => rule.referenceStep(...step));
     },
 
     toConfig() {
