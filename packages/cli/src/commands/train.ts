@@ -24,7 +24,12 @@ import {
   describeOptimizer,
   optimizerLabel,
 } from '../optimizers/choose.js';
-import type { DataOptions, ModelOptions, OptimizerName } from '../options/common.js';
+import {
+  type DataOptions,
+  type ModelOptions,
+  modelTrainOptions,
+  type OptimizerName,
+} from '../options/common.js';
 import type { CommandContext } from '../program.js';
 import { writeReport } from '../report/html.js';
 import {
@@ -35,6 +40,7 @@ import {
   formatSeconds,
 } from '../terminal/format.js';
 import { handleInterrupts } from '../terminal/interrupt.js';
+import { jsonText } from '../terminal/output.js';
 import { TrainingProgress } from '../terminal/progress.js';
 
 /** Options of `train` as commander hands them over. */
@@ -124,10 +130,7 @@ async function writeRunFiles(
   document: TrainDocument,
   dataName: string,
 ): Promise<void> {
-  await writeFileAtomic(
-    join(directory, runFiles.metricsJson),
-    `${JSON.stringify(document, jsonNumbers, 2)}\n`,
-  );
+  await writeFileAtomic(join(directory, runFiles.metricsJson), jsonText(document));
   await writeFileAtomic(
     join(directory, runFiles.metricsCsv),
     metricsCsv([{ name: document.config.source.optimizer, epochs: document.epochs }]),
@@ -201,10 +204,6 @@ async function writeRunFiles(
   });
 }
 
-function jsonNumbers(_key: string, value: unknown): unknown {
-  return typeof value === 'number' && !Number.isFinite(value) ? null : value;
-}
-
 /** Runs `train`. */
 export async function trainCommand(
   options: TrainCommandOptions,
@@ -241,15 +240,7 @@ export async function trainCommand(
       lr: options.lr,
       momentum: options.momentum,
     });
-    Object.assign(trainOptions, {
-      optimizer,
-      hidden: options.hidden,
-      activation: options.activation,
-      epochs: options.epochs,
-      batchSize: options.batch,
-      seed: options.seed,
-      labelSmoothing: options.labelSmoothing,
-    });
+    Object.assign(trainOptions, { optimizer, ...modelTrainOptions(options) });
     output.message(
       output.errorColors.dim(
         `Training on ${data.name} (${data.split.train.count} train / ${data.split.test.count} test samples, ` +

@@ -2,6 +2,7 @@
  * Metrics files: `metrics.csv` (one row per epoch, and per optimizer for `compare`) — the
  * JSON files are the same documents `--json` prints.
  */
+import type { EpochMetrics } from '@dualphi/optimizer';
 
 /** The per-epoch fields written, in column order (all of the optimizer's `EpochMetrics`). */
 export const epochColumns = [
@@ -19,8 +20,11 @@ export const epochColumns = [
   'samplesPerSecond',
 ] as const;
 
-/** One epoch's figures by column name. */
-export type EpochRecord = { [K in (typeof epochColumns)[number]]: number };
+/**
+ * One epoch's figures by column name, picked from the optimizer package's `EpochMetrics` (a
+ * column it does not have is a type error).
+ */
+export type EpochRecord = Pick<EpochMetrics, (typeof epochColumns)[number]>;
 
 function csvCell(value: number | string): string {
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';

@@ -2,6 +2,7 @@
  * Option groups shared by several commands (data source, network, optimizer), declared once so
  * that `train`, `compare` and `evaluate` spell and validate them the same way.
  */
+import type { TrainOptions } from '@dualphi/optimizer';
 import { type Command, Option } from 'commander';
 import {
   hiddenLayers,
@@ -49,6 +50,23 @@ export interface ModelOptions {
   batch: number;
   seed: number;
   labelSmoothing: number;
+}
+
+/** The training options {@link ModelOptions} set, in the optimizer package's names. */
+export type ModelTrainOptions = Required<
+  Pick<TrainOptions, 'hidden' | 'activation' | 'epochs' | 'batchSize' | 'seed' | 'labelSmoothing'>
+>;
+
+/** Maps the network and training-loop flags onto `train()`'s options (`--batch` → `batchSize`). */
+export function modelTrainOptions(options: ModelOptions): ModelTrainOptions {
+  return {
+    hidden: options.hidden,
+    activation: options.activation,
+    epochs: options.epochs,
+    batchSize: options.batch,
+    seed: options.seed,
+    labelSmoothing: options.labelSmoothing,
+  };
 }
 
 /** `--data`, `--label`, `--test`, `--test-split`. */

@@ -3,20 +3,25 @@
  * View (no browser, no canvas needed). One run or several (`compare`): with several, every
  * chart overlays the runs, coloured by run.
  */
+import type { EpochMetrics } from '@dualphi/optimizer';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
-/** The per-epoch figures a chart uses (a subset of the optimizer package's `EpochMetrics`). */
-export interface ChartEpoch {
-  epoch: number;
-  trainLoss: number;
-  testLoss: number;
-  testAccuracy: number;
-  divergence: number;
-  entropy: number;
-  predictionEntropy: number;
-  balanceAngle: number;
-}
+/**
+ * The per-epoch figures a chart uses, picked from the optimizer package's `EpochMetrics` so
+ * that names and meanings cannot drift apart.
+ */
+export type ChartEpoch = Pick<
+  EpochMetrics,
+  | 'epoch'
+  | 'trainLoss'
+  | 'testLoss'
+  | 'testAccuracy'
+  | 'divergence'
+  | 'entropy'
+  | 'predictionEntropy'
+  | 'balanceAngle'
+>;
 
 /** One training run: its label (the optimizer in `compare`) and its epochs. */
 export interface ChartRun {

@@ -13,8 +13,11 @@ export type Colors = ReturnType<typeof createColors>;
 
 /** A writable text stream, as `process.stdout` / `process.stderr` are. */
 export interface TextStream {
+  /** Writes the text (UTF-8); the return value is ignored. */
   write(text: string): unknown;
+  /** True for a terminal: live progress bars and aligned rows, colours unless turned off. */
   isTTY?: boolean;
+  /** The terminal's width in characters, where known. */
   columns?: number;
 }
 
@@ -100,8 +103,16 @@ export class Output {
     if (!this.json) return;
     if (this.documentWritten) throw new Error('internal: a second JSON document was written');
     this.documentWritten = true;
-    this.stdout.write(`${JSON.stringify(value, jsonReplacer, 2)}\n`);
+    this.stdout.write(jsonText(value));
   }
+}
+
+/**
+ * A document as `--json` prints it and as the run files (`metrics.json`, `comparison.json`)
+ * hold it: indented, newline-terminated, {@link jsonReplacer} applied.
+ */
+export function jsonText(value: unknown): string {
+  return `${JSON.stringify(value, jsonReplacer, 2)}\n`;
 }
 
 /** JSON.stringify replacer: NaN/±∞ → null, typed arrays → plain arrays. */

@@ -3,31 +3,33 @@
  * ETA, running loss) on stderr; when the epoch ends, one aligned row of its metrics when results
  * go to a terminal, else one self-describing plain line (pipes, files, `--json`).
  */
+import type { BatchEvent, EpochMetrics } from '@dualphi/optimizer';
 import cliProgress from 'cli-progress';
 import { formatAngle, formatNats, formatPercent, formatRate, formatSeconds } from './format.js';
 import type { Output } from './output.js';
 
-/** What the progress display needs from a batch event of the training loop. */
-export interface BatchProgress {
-  epoch: number;
-  batch: number;
-  batches: number;
-  loss: number;
-  samplesPerSecond: number;
-}
+/** What the progress display needs from the optimizer package's `BatchEvent`. */
+export type BatchProgress = Pick<
+  BatchEvent,
+  'epoch' | 'batch' | 'batches' | 'loss' | 'samplesPerSecond'
+>;
 
-/** What an epoch row shows (a subset of the optimizer package's `EpochMetrics`). */
-export interface EpochRow {
-  epoch: number;
-  trainLoss: number;
-  testLoss: number;
-  testAccuracy: number;
-  divergence: number;
-  entropy: number;
-  predictionEntropy: number;
-  balanceAngle: number;
-  seconds: number;
-}
+/**
+ * What an epoch row shows, picked from the optimizer package's `EpochMetrics` so that names and
+ * meanings cannot drift apart.
+ */
+export type EpochRow = Pick<
+  EpochMetrics,
+  | 'epoch'
+  | 'trainLoss'
+  | 'testLoss'
+  | 'testAccuracy'
+  | 'divergence'
+  | 'entropy'
+  | 'predictionEntropy'
+  | 'balanceAngle'
+  | 'seconds'
+>;
 
 const columns = [
   { title: 'epoch', width: 7 },
