@@ -13,7 +13,7 @@ export const ExitCode = {
   failure: 1,
   /** The command line itself is wrong: unknown flag, bad value, missing argument. */
   usage: 2,
-  /** Interrupted by a second Ctrl-C (128 + SIGINT). */
+  /** Interrupted by Ctrl-C, the first (after saving what it can) or a second (128 + SIGINT). */
   interrupted: 130,
 } as const;
 

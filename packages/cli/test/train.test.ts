@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { decodeSavedModel } from '@dualphi/optimizer';
 import { parse } from 'parse5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { epochColumns } from '../src/files/metrics.js';
 import { type CliResult, runCli } from './run-cli.js';
 
 let scratch: string;
@@ -47,18 +48,9 @@ describe('train --json --out', () => {
     expect(document.config.network).toMatchObject({ inputSize: 64, hidden: [128], outputSize: 10 });
     for (const [index, epoch] of document.epochs.entries()) {
       expect(epoch.epoch).toBe(index + 1);
-      for (const key of [
-        'trainLoss',
-        'testLoss',
-        'testAccuracy',
-        'divergence',
-        'entropy',
-        'predictionEntropy',
-        'balanceAngle',
-        'seconds',
-      ]) {
-        expect(Number.isFinite(epoch[key]), key).toBe(true);
-      }
+      // Every documented per-epoch field is there and finite (golden has balance telemetry).
+      expect(Object.keys(epoch).sort()).toEqual([...epochColumns].sort());
+      for (const key of epochColumns) expect(Number.isFinite(epoch[key]), key).toBe(true);
       // Cross-entropy = entropy + divergence (theory.md §1); one-hot targets: entropy 0.
       expect(epoch.entropy).toBe(0);
       expect(epoch.divergence).toBeCloseTo(epoch.testLoss, 6);
@@ -379,5 +371,60 @@ describe('compare', () => {
     const csv = (await readFile(join(out, 'metrics.csv'), 'utf8')).trim().split('\n');
     expect(csv[0].startsWith('optimizer,epoch')).toBe(true);
     expect(csv).toHaveLength(3);
+  }, 120_000);
+
+  it('SIGINT during a run shows the runs that finished and exits 130', async () => {
+    const out = join(scratch, 'compare-interrupted');
+    let sent = false;
+    const result = await runCli(
+      [
+        'compare',
+        '--json',
+        '--optimizers',
+        'golden,sgd',
+        '--epochs',
+        '40',
+        '--hidden',
+        '256',
+        '--batch',
+        '16',
+        '--out',
+        out,
+      ],
+      {
+        onOutput: (child, _text, all) => {
+          // Interrupt the second run (sgd) after its first epoch; golden has finished.
+          if (!sent && /^sgd +epoch 1\/40:/m.test(all)) {
+            sent = true;
+            child.kill('SIGINT');
+          }
+        },
+      },
+    );
+    expect(sent).toBe(true);
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr).toContain(
+      'Interrupted: stopping after this batch and showing the runs that finished',
+    );
+    expect(result.stderr).toContain('error: comparison interrupted');
+    // compare keeps no checkpoint, and says nothing about one.
+    expect(result.stderr).not.toMatch(/checkpoint|Resume with/i);
+
+    const document = JSON.parse(result.stdout);
+    expect(document.aborted).toBe(true);
+    expect(document.runs.map((run: { optimizer: string }) => run.optimizer)).toEqual(['golden']);
+    expect(document.runs[0].epochs).toHaveLength(40);
+    // The result table (on stderr under --json) lists the finished run only.
+    expect(result.stderr).toMatch(/│ golden +│/);
+    expect(result.stderr).not.toMatch(/│ sgd +│/);
+
+    const saved = JSON.parse(await readFile(join(out, 'comparison.json'), 'utf8'));
+    expect(saved).toEqual(document);
+    const csv = (await readFile(join(out, 'metrics.csv'), 'utf8')).trim().split('\n');
+    expect(csv).toHaveLength(41);
+    expect(csv.slice(1).every((line) => line.startsWith('golden,'))).toBe(true);
+    const html = await readFile(join(out, 'report.html'), 'utf8');
+    expect(htmlParseErrors(html)).toEqual([]);
+    expect(html).toContain('Interrupted: only the finished runs are shown.');
   }, 120_000);
 });

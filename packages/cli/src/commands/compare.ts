@@ -10,7 +10,12 @@ import { writeFileAtomic } from '../files/atomic.js';
 import { epochRecord, metricsCsv } from '../files/metrics.js';
 import { runFiles } from '../files/run-directory.js';
 import { chooseOptimizer, describeOptimizer } from '../optimizers/choose.js';
-import type { DataOptions, ModelOptions, OptimizerName } from '../options/common.js';
+import {
+  type DataOptions,
+  type ModelOptions,
+  modelTrainOptions,
+  type OptimizerName,
+} from '../options/common.js';
 import type { CommandContext } from '../program.js';
 import { writeReport } from '../report/html.js';
 import {
@@ -21,6 +26,7 @@ import {
   formatSeconds,
 } from '../terminal/format.js';
 import { handleInterrupts } from '../terminal/interrupt.js';
+import { jsonText } from '../terminal/output.js';
 import { TrainingProgress } from '../terminal/progress.js';
 import { renderTable } from '../terminal/table.js';
 
@@ -50,6 +56,19 @@ export interface CompareDocument {
   aborted: boolean;
 }
 
+/** Columns of the result table, on the terminal and in the report alike. */
+const resultColumns = [
+  'optimizer',
+  'settings',
+  'test accuracy',
+  'best (epoch)',
+  'test loss',
+  'divergence',
+  'balance',
+  'samples/s',
+  'time',
+];
+
 function meanFinite(values: readonly number[]): number {
   const finite = values.filter((value) => Number.isFinite(value));
   return finite.length === 0 ? Number.NaN : finite.reduce((a, b) => a + b, 0) / finite.length;
@@ -70,10 +89,6 @@ function compareRun(name: OptimizerName, settings: string, result: TrainResult):
     bestEpoch: result.epochs[best]?.epoch ?? 0,
     seconds: result.epochs.reduce((sum, epoch) => sum + epoch.seconds, 0),
   };
-}
-
-function jsonNumbers(_key: string, value: unknown): unknown {
-  return typeof value === 'number' && !Number.isFinite(value) ? null : value;
 }
 
 /** Runs `compare`. */
@@ -98,18 +113,17 @@ export async function compareCommand(
   const width = Math.max(...optimizers.map(({ name }) => name.length));
   for (const { name, optimizer } of optimizers) {
     const progress = new TrainingProgress(output, options.epochs, name.padEnd(width));
-    const interrupt = handleInterrupts(output, () => progress.stop());
+    const interrupt = handleInterrupts(
+      output,
+      () => progress.stop(),
+      'showing the runs that finished',
+    );
     let result: TrainResult;
     try {
       result = await train({
+        ...modelTrainOptions(options),
         data: data.split,
         optimizer,
-        hidden: options.hidden,
-        activation: options.activation,
-        epochs: options.epochs,
-        batchSize: options.batch,
-        seed: options.seed,
-        labelSmoothing: options.labelSmoothing,
         signal: interrupt.signal,
         onBatch: (event) => progress.batch(event),
         onEpoch: (metrics) => progress.epoch(metrics),
@@ -155,30 +169,10 @@ export async function compareCommand(
     formatSeconds(run.seconds),
   ]);
   output.result();
-  output.result(
-    renderTable(
-      [
-        'optimizer',
-        'settings',
-        'test accuracy',
-        'best (epoch)',
-        'test loss',
-        'divergence',
-        'balance',
-        'samples/s',
-        'time',
-      ],
-      rows,
-      c,
-      { alignRight: [2, 3, 4, 5, 6, 7, 8] },
-    ),
-  );
+  output.result(renderTable(resultColumns, rows, c, { alignRight: [2, 3, 4, 5, 6, 7, 8] }));
 
   if (options.out !== undefined && runs.length > 0) {
-    await writeFileAtomic(
-      join(options.out, runFiles.comparisonJson),
-      `${JSON.stringify(document, jsonNumbers, 2)}\n`,
-    );
+    await writeFileAtomic(join(options.out, runFiles.comparisonJson), jsonText(document));
     await writeFileAtomic(
       join(options.out, runFiles.metricsCsv),
       metricsCsv(
@@ -196,17 +190,7 @@ export async function compareCommand(
       tables: [
         {
           caption: 'Result',
-          head: [
-            'optimizer',
-            'settings',
-            'test accuracy',
-            'best (epoch)',
-            'test loss',
-            'divergence',
-            'balance',
-            'samples/s',
-            'time',
-          ],
+          head: resultColumns,
           rows,
         },
       ],

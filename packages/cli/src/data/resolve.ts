@@ -390,7 +390,7 @@ export async function resolveData(
   }
   if (!isCsvPath) {
     throw new UsageError(
-      `--data ${source}: a file must be a CSV file ending in .csv (or a directory of IDX files)`,
+      `--data ${source}: a file must be a CSV file ending in .csv or .txt (or a directory of IDX files)`,
     );
   }
   const raw = await loadCsv(path, options, seed, purpose === 'evaluate');

@@ -1,6 +1,7 @@
 /**
- * Ctrl-C during training: the first SIGINT aborts through an AbortSignal so the run can save a
- * checkpoint and say how to resume; a second SIGINT leaves at once with status 130.
+ * Ctrl-C during training: the first SIGINT aborts through an AbortSignal so the command can
+ * finish cleanly (`train` saves a checkpoint and says how to resume, `compare` shows the runs
+ * that finished); a second SIGINT leaves at once with status 130.
  */
 import { ExitCode } from '../errors.js';
 import type { Output } from './output.js';
@@ -17,15 +18,20 @@ export interface Interrupt {
  * Installs the two-stage SIGINT handler.
  * @param output - where the "stopping…" message goes.
  * @param beforeExit - called before the immediate exit (e.g. to stop a progress bar).
+ * @param afterStop - what the command does once the batch is done, for the message.
  */
-export function handleInterrupts(output: Output, beforeExit?: () => void): Interrupt {
+export function handleInterrupts(
+  output: Output,
+  beforeExit?: () => void,
+  afterStop = 'saving a checkpoint',
+): Interrupt {
   const controller = new AbortController();
   const onSigint = () => {
     if (!controller.signal.aborted) {
       beforeExit?.();
       output.message(
         output.errorColors.yellow(
-          'Interrupted: stopping after this batch and saving a checkpoint (Ctrl-C again to quit at once).',
+          `Interrupted: stopping after this batch and ${afterStop} (Ctrl-C again to quit at once).`,
         ),
       );
       controller.abort(new Error('interrupted by SIGINT'));
