@@ -7,4 +7,5 @@
 
 export { CliError, ExitCode, UsageError } from './errors.js';
 export { writeFileAtomic } from './files/atomic.js';
-export { type CommandContext, createProgram, type RunIo, run } from './program.js';
+export { createProgram, type RunIo, run } from './program.js';
+export type { TextStream } from './terminal/output.js';

@@ -1,6 +1,6 @@
 /**
  * The commander program: global options, the five commands, help with examples, and the
- * mapping of every outcome to an exit status (0 ok, 1 failure, 2 usage error).
+ * mapping of every outcome to an exit status (0 ok, 1 failure, 2 usage error, 130 interrupted).
  *
  * Each command's implementation is imported only when it runs, so `dualphi constants` does
  * not pay for loading Vega or the kernels.
@@ -85,8 +85,8 @@ Examples:
   $ dualphi bench --full       longer runs, steadier figures`;
 
 /**
- * Builds the program. Actions set `context.exitCode` through thrown {@link CliError}s; the
- * caller ({@link run}) maps every outcome to an exit status.
+ * Builds the program. Actions report failures by throwing {@link CliError}s; the caller
+ * ({@link run}) maps every outcome to an exit status.
  */
 export function createProgram(io: RunIo = {}): Command {
   const env = io.env ?? process.env;
@@ -215,7 +215,7 @@ const successCodes = new Set(['commander.helpDisplayed', 'commander.version']);
 
 /**
  * Runs the command line and resolves to the exit status; never throws and never calls
- * `process.exit` (the second Ctrl-C of `train` is the one exception).
+ * `process.exit` (a second Ctrl-C during `train` or `compare` is the one exception).
  *
  * @param argv - the arguments after the executable and script, e.g. `['train', '--json']`.
  */
