@@ -4,55 +4,28 @@
  * a guard tail the kernel must not touch. Tolerances are stated per kernel.
  */
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  contents,
   cycle,
   dimension,
   edgePairs,
   expectClose,
-  expectGuardIntact,
   expectIdentical,
-  guarded,
+  loadKernelSets,
+  runOnBoth,
+  u,
   ulpDistance,
   uniform,
   withExamples,
 } from './kernels.test-helpers.js';
-import { loadKernels } from './loader.js';
 import { EDGE_SIZES } from './memory.test-helpers.js';
-import { createReferenceKernels } from './reference/index.js';
-import type { Kernels } from './types.js';
-import type { WasmKernels } from './wasm-kernels.js';
 
 /** Stated bound of tanhVector against Math.tanh rounded to f32 (assembly/math.ts). */
 const TANH_MAX_ULP = 1;
-const u = 2 ** -24;
 
-let wasm: WasmKernels;
-const reference: Kernels = createReferenceKernels();
+const sets = await loadKernelSets();
+const { wasm, reference } = sets;
 const runs = { numRuns: 60 };
-
-beforeAll(async () => {
-  wasm = await loadKernels();
-});
-
-/** Runs `call` on both kernel sets with copies of `inputs`; returns each set's outputs. */
-function both(
-  inputs: Float32Array[],
-  call: (k: Kernels, buffers: ReturnType<Kernels['alloc']>[]) => void,
-): [Float32Array[], Float32Array[]] {
-  const results: Float32Array[][] = [];
-  for (const kernels of [wasm, reference]) {
-    const buffers = inputs.map((data) => guarded(kernels, data));
-    call(kernels, buffers);
-    buffers.forEach((buffer, i) => {
-      expectGuardIntact(buffer, inputs[i].length, `${kernels.name} argument ${i}`);
-    });
-    results.push(buffers.map((buffer, i) => contents(buffer, inputs[i].length)));
-    for (const buffer of buffers) buffer.free();
-  }
-  return [results[0], results[1]];
-}
 
 describe('activations (wasm against reference)', () => {
   it('relu and reluBackward match exactly, in place too', () => {
@@ -61,10 +34,14 @@ describe('activations (wasm against reference)', () => {
         const x = uniform(n, seed, -3, 3);
         if (n > 2) x[1] = 0;
         const gradOut = uniform(n, seed + 1);
-        const [w, r] = both([x, gradOut, new Float32Array(n)], (k, [xb, gb, out]) => {
-          k.relu(xb, out, n);
-          k.reluBackward(xb, gb, gb, n); // gradIn may be gradOut
-        });
+        const { wasm: w, reference: r } = runOnBoth(
+          sets,
+          [x, gradOut, new Float32Array(n)],
+          (k, [xb, gb, out]) => {
+            k.relu(xb, out, n);
+            k.reluBackward(xb, gb, gb, n); // gradIn may be gradOut
+          },
+        );
         expectIdentical(w[2], r[2], 'relu');
         expectIdentical(w[1], r[1], 'reluBackward');
       }),
@@ -80,10 +57,14 @@ describe('activations (wasm against reference)', () => {
       fc.property(dimension(2000), fc.integer(), fc.constantFrom(0.1, 1, 4, 12), (n, seed, s) => {
         const x = uniform(n, seed, -s, s);
         const gradOut = uniform(n, seed + 1);
-        const [w, r] = both([x, new Float32Array(n), gradOut], (k, [xb, y, gb]) => {
-          k.tanh(xb, y, n);
-          k.tanhBackward(y, gb, gb, n);
-        });
+        const { wasm: w, reference: r } = runOnBoth(
+          sets,
+          [x, new Float32Array(n), gradOut],
+          (k, [xb, y, gb]) => {
+            k.tanh(xb, y, n);
+            k.tanhBackward(y, gb, gb, n);
+          },
+        );
         for (let i = 0; i < n; i++) {
           const distance = ulpDistance(w[1][i], Math.fround(Math.tanh(x[i])));
           expect(distance, `tanh(${x[i]})`).toBeLessThanOrEqual(TANH_MAX_ULP);
@@ -137,7 +118,7 @@ describe('bias kernels (wasm against reference)', () => {
         const x = uniform(rows * cols, seed);
         const bias = uniform(cols, seed + 1);
         const sums = uniform(cols, seed + 2);
-        const [w, r] = both([x, bias, sums], (k, [xb, bb, sb]) => {
+        const { wasm: w, reference: r } = runOnBoth(sets, [x, bias, sums], (k, [xb, bb, sb]) => {
           k.biasAdd(xb, bb, rows, cols);
           k.columnSums(xb, sb, rows, cols, { accumulate: acc });
         });

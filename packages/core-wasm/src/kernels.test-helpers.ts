@@ -3,8 +3,60 @@
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
+import { loadKernels } from './loader.js';
 import { EDGE_SIZES } from './memory.test-helpers.js';
+import { createReferenceKernels } from './reference/index.js';
 import type { F32Buffer, Kernels } from './types.js';
+import type { WasmKernels } from './wasm-kernels.js';
+
+/** The unit roundoff of f32, 2⁻²⁴: the tolerances count roundings in multiples of it. */
+export const u = 2 ** -24;
+
+/** The two kernel sets a comparison test holds against each other. */
+export interface KernelSets {
+  /** The WebAssembly SIMD kernels under test. */
+  wasm: WasmKernels;
+  /** The TypeScript reference they are held to. */
+  reference: Kernels;
+}
+
+/** Loads the wasm kernels and creates a reference set (awaited at the top of a test file). */
+export async function loadKernelSets(): Promise<KernelSets> {
+  return { wasm: await loadKernels(), reference: createReferenceKernels() };
+}
+
+/** What {@link runOnBoth} returns: each set's buffers after the call, and the call's results. */
+export interface BothOutcomes<R> {
+  /** The wasm set's buffer contents (the stated lengths), argument by argument. */
+  wasm: Float32Array[];
+  /** The reference set's buffer contents. */
+  reference: Float32Array[];
+  /** What the call returned on [wasm, reference]. */
+  results: [R, R];
+}
+
+/**
+ * Runs `call` on both sets, each with guarded copies of `inputs`; checks every guard tail,
+ * frees the buffers and returns their contents and the call's results.
+ */
+export function runOnBoth<R>(
+  sets: KernelSets,
+  inputs: Float32Array[],
+  call: (kernels: Kernels, buffers: F32Buffer[]) => R,
+): BothOutcomes<R> {
+  const contentsOf: Float32Array[][] = [];
+  const results: R[] = [];
+  for (const kernels of [sets.wasm, sets.reference] as Kernels[]) {
+    const buffers = inputs.map((data) => guarded(kernels, data));
+    results.push(call(kernels, buffers));
+    buffers.forEach((buffer, i) => {
+      expectGuardIntact(buffer, inputs[i].length, `${kernels.name} argument ${i}`);
+    });
+    contentsOf.push(buffers.map((buffer, i) => contents(buffer, inputs[i].length)));
+    for (const buffer of buffers) buffer.free();
+  }
+  return { wasm: contentsOf[0], reference: contentsOf[1], results: [results[0], results[1]] };
+}
 
 /** Elements after each buffer's stated length, filled with a sentinel no kernel may change. */
 export const GUARD = 11;

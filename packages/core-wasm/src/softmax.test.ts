@@ -5,7 +5,7 @@
  * soft labels, and the identity H(p, q) = H(p) + KL(p‖q) (theory.md §1).
  */
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   contents,
   cycle,
@@ -16,22 +16,17 @@ import {
   expectGuardIntact,
   expectIdentical,
   guarded,
+  loadKernelSets,
+  runOnBoth,
+  u,
   uniform,
   withExamples,
 } from './kernels.test-helpers.js';
-import { loadKernels } from './loader.js';
-import { createReferenceKernels } from './reference/index.js';
 import type { F32Buffer, Kernels, SoftmaxCrossEntropyResult } from './types.js';
-import type { WasmKernels } from './wasm-kernels.js';
 
-const u = 2 ** -24;
-let wasm: WasmKernels;
-const reference = createReferenceKernels();
+const sets = await loadKernelSets();
+const { wasm, reference } = sets;
 const runs = { numRuns: 60 };
-
-beforeAll(async () => {
-  wasm = await loadKernels();
-});
 
 interface Case {
   rows: number;
@@ -157,7 +152,14 @@ function labelsFor(rows: number, classes: number, seed: number): Int32Array {
 }
 
 describe('softmaxCrossEntropy (wasm against reference)', () => {
-  it('matches with class-index labels over random shapes', () => {
+  /** The property over random shapes, spreads, in-place or not and outputs, for some targets. */
+  function matchesOverRandomCases(
+    targetsFor: (
+      rows: number,
+      classes: number,
+      seed: number,
+    ) => Pick<Case, 'labels' | 'probabilities'>,
+  ): void {
     fc.assert(
       fc.property(
         dimension(),
@@ -168,31 +170,22 @@ describe('softmaxCrossEntropy (wasm against reference)', () => {
         fc.constantFrom(...OUTPUTS),
         (rows, classes, seed, spread, inPlace, outputs) => {
           const logits = uniform(rows * classes, seed, -spread, spread);
-          const labels = labelsFor(rows, classes, seed);
-          expectMatches({ rows, classes, logits, labels, inPlace, outputs });
+          const targets = targetsFor(rows, classes, seed);
+          expectMatches({ rows, classes, logits, ...targets, inPlace, outputs });
         },
       ),
       withExamples(edgeExamples(), runs.numRuns),
     );
+  }
+
+  it('matches with class-index labels over random shapes', () => {
+    matchesOverRandomCases((rows, classes, seed) => ({ labels: labelsFor(rows, classes, seed) }));
   });
 
   it('matches with soft labels (probability rows with zeros)', () => {
-    fc.assert(
-      fc.property(
-        dimension(),
-        dimension(1100),
-        fc.integer(),
-        fc.constantFrom(1, 5, 30),
-        fc.boolean(),
-        fc.constantFrom(...OUTPUTS),
-        (rows, classes, seed, spread, inPlace, outputs) => {
-          const logits = uniform(rows * classes, seed, -spread, spread);
-          const probabilities = distributions(rows, classes, seed + 3);
-          expectMatches({ rows, classes, logits, probabilities, inPlace, outputs });
-        },
-      ),
-      withExamples(edgeExamples(), runs.numRuns),
-    );
+    matchesOverRandomCases((rows, classes, seed) => ({
+      probabilities: distributions(rows, classes, seed + 3),
+    }));
   });
 
   it('gives the same as class labels when the probability rows are one-hot', () => {
@@ -314,21 +307,15 @@ describe('entropy, crossEntropy, klDivergence (wasm against reference)', () => {
         }
         const meanMagnitude = magnitude.reduce((a, b) => a + b, 0) / rows;
         for (const kernel of ['entropy', 'crossEntropy', 'klDivergence'] as const) {
-          const values: number[] = [];
-          const perRow: Float32Array[] = [];
-          for (const kernels of [wasm, reference] as Kernels[]) {
-            const p = guarded(kernels, pData);
-            const q = guarded(kernels, qData);
-            const out = guarded(kernels, new Float32Array(rows));
-            values.push(
+          const { results: values, ...outputs } = runOnBoth(
+            sets,
+            [pData, qData, new Float32Array(rows)],
+            (kernels, [p, q, out]) =>
               kernel === 'entropy'
                 ? kernels.entropy(p, rows, cols, out)
                 : kernels[kernel](p, q, rows, cols, out),
-            );
-            expectGuardIntact(out, rows, `${kernels.name} ${kernel} out`);
-            perRow.push(contents(out, rows));
-            for (const buffer of [p, q, out]) buffer.free();
-          }
+          );
+          const perRow = [outputs.wasm[2], outputs.reference[2]];
           expect(Math.abs(values[0] - values[1]), kernel).toBeLessThanOrEqual(
             4 * u * meanMagnitude + 1e-300,
           );

@@ -5,26 +5,21 @@
  * reference in f64 rounded once when stored; tolerances follow from counting roundings.
  */
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  contents,
   dimension,
   expectClose,
-  expectGuardIntact,
   expectIdentical,
-  guarded,
+  loadKernelSets,
+  runOnBoth,
+  u,
   uniform,
   withExamples,
 } from './kernels.test-helpers.js';
-import { loadKernels } from './loader.js';
 import { EDGE_SIZES } from './memory.test-helpers.js';
-import { createReferenceKernels } from './reference/index.js';
-import type { F32Buffer, Kernels } from './types.js';
-import type { WasmKernels } from './wasm-kernels.js';
 
-const u = 2 ** -24;
-let wasm: WasmKernels;
-const reference = createReferenceKernels();
+const sets = await loadKernelSets();
+const { wasm } = sets;
 const runs = { numRuns: 80 };
 
 /** The golden constants of theory.md §4. */
@@ -32,29 +27,6 @@ const golden = {
   momentum: (Math.sqrt(10) - Math.sqrt(2)) / 2,
   learningRate: (1 - (Math.sqrt(10) - Math.sqrt(2)) / 2) ** 2,
 };
-
-beforeAll(async () => {
-  wasm = await loadKernels();
-});
-
-/** Runs `step` on both sets from the same state; returns [wasm, reference] states and results. */
-function stepBoth<R>(
-  state: Float32Array[],
-  step: (k: Kernels, buffers: F32Buffer[]) => R,
-): { wasm: Float32Array[]; reference: Float32Array[]; results: [R, R] } {
-  const states: Float32Array[][] = [];
-  const results: R[] = [];
-  for (const kernels of [wasm, reference] as Kernels[]) {
-    const buffers = state.map((data) => guarded(kernels, data));
-    results.push(step(kernels, buffers));
-    buffers.forEach((buffer, i) => {
-      expectGuardIntact(buffer, state[i].length, `${kernels.name} argument ${i}`);
-    });
-    states.push(buffers.map((buffer, i) => contents(buffer, state[i].length)));
-    for (const buffer of buffers) buffer.free();
-  }
-  return { wasm: states[0], reference: states[1], results: [results[0], results[1]] };
-}
 
 const hyper = {
   // Rates below ~1e-38 would round to 0 in f32; training uses nothing near that.
@@ -83,7 +55,7 @@ describe('heavyBall (wasm against reference, theory.md §4–5)', () => {
           const w0 = uniform(n, seed, -2, 2);
           const d0 = uniform(n, seed + 1, -0.1, 0.1);
           const g0 = uniform(n, seed + 2, -3, 3);
-          const out = stepBoth([w0, d0, g0], (k, [w, d, g]) =>
+          const out = runOnBoth(sets, [w0, d0, g0], (k, [w, d, g]) =>
             k.heavyBall(w, d, g, n, { learningRate, momentum, telemetry }),
           );
           const size = (i: number) => learningRate * Math.abs(g0[i]) + momentum * Math.abs(d0[i]);
@@ -170,7 +142,7 @@ describe('momentumUpdate (wasm against reference)', () => {
           const w0 = uniform(n, seed, -2, 2);
           const v0 = uniform(n, seed + 1, -5, 5);
           const g0 = uniform(n, seed + 2, -3, 3);
-          const out = stepBoth([w0, v0, g0], (k, [w, v, g]) =>
+          const out = runOnBoth(sets, [w0, v0, g0], (k, [w, v, g]) =>
             k.momentumUpdate(w, v, g, n, { learningRate, momentum, nesterov }),
           );
           const size = (i: number) => Math.abs(g0[i]) + momentum * Math.abs(v0[i]);
@@ -220,7 +192,7 @@ describe('adam (wasm against reference)', () => {
           const m0 = step === 1 ? new Float32Array(n) : uniform(n, seed + 1, -0.1, 0.1);
           const v0 = step === 1 ? new Float32Array(n) : uniform(n, seed + 2, 0, 0.01);
           const g0 = uniform(n, seed + 3, -1, 1);
-          const out = stepBoth([w0, m0, v0, g0], (k, [w, m, v, g]) =>
+          const out = runOnBoth(sets, [w0, m0, v0, g0], (k, [w, m, v, g]) =>
             k.adam(w, m, v, g, n, options),
           );
           const [mR, vR] = [out.reference[1], out.reference[2]];
