@@ -1,7 +1,11 @@
 /**
  * Messages between the demo page and its training worker. Plain data only (structured
  * clone), so the page never touches kernels or models and the worker never touches the DOM.
+ * The metric messages reuse `@dualphi/optimizer`'s exported types (a type-only import: no
+ * runtime code of the package reaches the page's bundle through this module).
  */
+
+import type { BatchEvent, EpochMetrics } from '@dualphi/optimizer';
 
 /** The optimizers the demo offers (issue 6): the golden pair and two customary baselines. */
 export type DemoOptimizer = 'golden' | 'momentum' | 'adam';
@@ -49,31 +53,21 @@ export interface ReadyMessage {
   labels: Int32Array;
 }
 
-/** Worker → page: progress within an epoch (throttled). */
-export interface BatchMessage {
+/**
+ * Worker → page: progress within an epoch (throttled): `train()`'s `BatchEvent` as it is.
+ * The fields come from the optimizer package's type, so the demo cannot drift from it.
+ */
+export interface BatchMessage extends BatchEvent {
   type: 'batch';
-  epoch: number;
-  batch: number;
-  batches: number;
-  /** Running mean training cross-entropy of this epoch (nats). */
-  loss: number;
-  samplesPerSecond: number;
 }
 
-/** Worker → page: one finished epoch and the grid's predictions with its weights. */
-export interface EpochMessage {
+/**
+ * Worker → page: one finished epoch, `train()`'s `EpochMetrics` as they are (loss split,
+ * accuracy, process balance — NaN for optimizers without telemetry), plus the grid's
+ * predictions with the epoch's weights.
+ */
+export interface EpochMessage extends EpochMetrics {
   type: 'epoch';
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  testLoss: number;
-  testAccuracy: number;
-  divergence: number;
-  entropy: number;
-  predictionEntropy: number;
-  /** NaN when the optimizer reports no process-balance telemetry. */
-  balanceAngle: number;
-  samplesPerSecond: number;
   /** Predicted class of each grid image. */
   predictions: Int32Array;
 }
