@@ -164,43 +164,16 @@ export function createReferenceKernels(): Kernels {
 
     heavyBall(weights, delta, gradient, n, options): ProcessTerms | undefined {
       const h = heavyBallArguments(owns, weights, delta, gradient, n, options);
-      const terms = heavyBall(
-        weights.view,
-        delta.view,
-        gradient.view,
-        n,
-        h.learningRate,
-        h.momentum,
-      );
+      const terms = heavyBall(weights.view, delta.view, gradient.view, n, h);
       return h.telemetry ? terms : undefined;
     },
     momentumUpdate(weights, velocity, gradient, n, options) {
       const o = momentumArguments(owns, weights, velocity, gradient, n, options);
-      momentumUpdate(
-        weights.view,
-        velocity.view,
-        gradient.view,
-        n,
-        o.learningRate,
-        o.momentum,
-        o.nesterov,
-      );
+      momentumUpdate(weights.view, velocity.view, gradient.view, n, o);
     },
     adam(weights, firstMoment, secondMoment, gradient, n, options) {
       const o = adamArguments(owns, weights, firstMoment, secondMoment, gradient, n, options);
-      adam(
-        weights.view,
-        firstMoment.view,
-        secondMoment.view,
-        gradient.view,
-        n,
-        o.learningRate,
-        o.beta1,
-        o.beta2,
-        o.epsilon,
-        o.step,
-        o.weightDecay,
-      );
+      adam(weights.view, firstMoment.view, secondMoment.view, gradient.view, n, o);
     },
 
     dot(a, b, n) {

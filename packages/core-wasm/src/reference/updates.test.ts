@@ -21,7 +21,7 @@ describe('reference heavyBall (delta form, theory.md §4)', () => {
     const delta = new Float64Array(1);
     const gradient = Float64Array.of(1);
     for (const [expectedDelta, expectedWeight] of testVector) {
-      heavyBall(weights, delta, gradient, 1, learningRate, momentum);
+      heavyBall(weights, delta, gradient, 1, { learningRate, momentum });
       expect(Math.abs(delta[0] - expectedDelta)).toBeLessThan(1e-9);
       expect(Math.abs(weights[0] - expectedWeight)).toBeLessThan(1e-9);
     }
@@ -32,7 +32,7 @@ describe('reference heavyBall (delta form, theory.md §4)', () => {
     const delta = new Float32Array(3);
     const gradient = Float32Array.of(1, 1, 1);
     for (const [expectedDelta, expectedWeight] of testVector) {
-      heavyBall(weights, delta, gradient, 3, learningRate, momentum);
+      heavyBall(weights, delta, gradient, 3, { learningRate, momentum });
       for (let i = 0; i < 3; i++) {
         expect(Math.abs(delta[i] - expectedDelta)).toBeLessThan(2e-8);
         expect(Math.abs(weights[i] - expectedWeight)).toBeLessThan(5e-8);
@@ -44,7 +44,7 @@ describe('reference heavyBall (delta form, theory.md §4)', () => {
     const weights = new Float64Array(1);
     const delta = new Float64Array(1);
     for (let t = 0; t < 400; t++)
-      heavyBall(weights, delta, Float64Array.of(1), 1, learningRate, momentum);
+      heavyBall(weights, delta, Float64Array.of(1), 1, { learningRate, momentum });
     expect(delta[0]).toBeCloseTo(-learningRate / (1 - momentum), 12);
     expect(delta[0]).toBeCloseTo(-0.1259679511, 9);
   });
@@ -52,7 +52,10 @@ describe('reference heavyBall (delta form, theory.md §4)', () => {
   it('returns ‖G‖², ‖M‖² and G·M of this step (theory.md §5)', () => {
     const delta = Float64Array.of(0.5, -1);
     const gradient = Float64Array.of(2, 3);
-    const terms = heavyBall(new Float64Array(2), delta, gradient, 2, 0.1, 0.5);
+    const terms = heavyBall(new Float64Array(2), delta, gradient, 2, {
+      learningRate: 0.1,
+      momentum: 0.5,
+    });
     // G = (−0.2, −0.3), M = (0.25, −0.5).
     expect(terms.gradientNormSquared).toBeCloseTo(0.04 + 0.09, 14);
     expect(terms.momentumNormSquared).toBeCloseTo(0.0625 + 0.25, 14);
@@ -73,8 +76,11 @@ describe('reference momentumUpdate (tfjs/PyTorch convention)', () => {
           const w2 = new Float64Array(1);
           const velocity = new Float64Array(1);
           for (const g of gradients) {
-            heavyBall(w1, delta, Float64Array.of(g), 1, eta, mu);
-            momentumUpdate(w2, velocity, Float64Array.of(g), 1, eta, mu, false);
+            heavyBall(w1, delta, Float64Array.of(g), 1, { learningRate: eta, momentum: mu });
+            momentumUpdate(w2, velocity, Float64Array.of(g), 1, {
+              learningRate: eta,
+              momentum: mu,
+            });
             expect(w2[0]).toBeCloseTo(w1[0], 9);
             expect(-eta * velocity[0]).toBeCloseTo(delta[0], 9);
           }
@@ -87,7 +93,11 @@ describe('reference momentumUpdate (tfjs/PyTorch convention)', () => {
   it('takes the Nesterov step w ← w − η·(g + μ·v) with the new v', () => {
     const weights = Float64Array.of(1);
     const velocity = Float64Array.of(2);
-    momentumUpdate(weights, velocity, Float64Array.of(0.5), 1, 0.1, 0.9, true);
+    momentumUpdate(weights, velocity, Float64Array.of(0.5), 1, {
+      learningRate: 0.1,
+      momentum: 0.9,
+      nesterov: true,
+    });
     // v = 0.9·2 + 0.5 = 2.3; w = 1 − 0.1·(0.5 + 0.9·2.3) = 0.743.
     expect(velocity[0]).toBeCloseTo(2.3, 14);
     expect(weights[0]).toBeCloseTo(0.743, 14);
@@ -99,7 +109,13 @@ describe('reference adam', () => {
     const weights = Float64Array.of(1, 1, 1);
     const first = new Float64Array(3);
     const second = new Float64Array(3);
-    adam(weights, first, second, Float64Array.of(3, -0.01, 0), 3, 0.1, 0.9, 0.999, 1e-12, 1, 0);
+    adam(weights, first, second, Float64Array.of(3, -0.01, 0), 3, {
+      learningRate: 0.1,
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-12,
+      step: 1,
+    });
     expect(weights[0]).toBeCloseTo(0.9, 9);
     expect(weights[1]).toBeCloseTo(1.1, 9);
     expect(weights[2]).toBe(1);
@@ -109,19 +125,14 @@ describe('reference adam', () => {
 
   it('decays weights decoupled from the gradient (AdamW)', () => {
     const weights = Float64Array.of(2);
-    adam(
-      weights,
-      new Float64Array(1),
-      new Float64Array(1),
-      Float64Array.of(0),
-      1,
-      0.1,
-      0.9,
-      0.999,
-      1e-8,
-      1,
-      0.5,
-    );
+    adam(weights, new Float64Array(1), new Float64Array(1), Float64Array.of(0), 1, {
+      learningRate: 0.1,
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-8,
+      step: 1,
+      weightDecay: 0.5,
+    });
     // w ← w − η·λ·w = 2 − 0.1·0.5·2.
     expect(weights[0]).toBeCloseTo(1.9, 14);
   });
@@ -130,7 +141,13 @@ describe('reference adam', () => {
     const weights = Float64Array.of(0);
     const first = Float64Array.of(0.2);
     const second = Float64Array.of(0.04);
-    adam(weights, first, second, Float64Array.of(1), 1, 0.01, 0.9, 0.99, 1e-8, 3, 0);
+    adam(weights, first, second, Float64Array.of(1), 1, {
+      learningRate: 0.01,
+      beta1: 0.9,
+      beta2: 0.99,
+      epsilon: 1e-8,
+      step: 3,
+    });
     const m = 0.9 * 0.2 + 0.1;
     const v = 0.99 * 0.04 + 0.01;
     const step = m / (1 - 0.9 ** 3) / (Math.sqrt(v / (1 - 0.99 ** 3)) + 1e-8);

@@ -3,8 +3,10 @@
  * buffers of a kernel set) or Float64Array (to check the papers' test vectors in double
  * precision, and the f64 path `updateArrays` of `@dualphi/optimizer`); arithmetic is done in
  * f64 and rounded once when stored. Gradients are only read, so any array of numbers serves.
+ * The options are those of the matching `Kernels` method (not validated here: the
+ * reference kernel set validates them first).
  */
-import type { ProcessTerms } from '../types.js';
+import type { AdamOptions, HeavyBallOptions, MomentumOptions, ProcessTerms } from '../types.js';
 import type { FloatArray, Numbers } from './arrays.js';
 
 /**
@@ -18,9 +20,9 @@ export function heavyBall(
   delta: FloatArray,
   gradient: Numbers,
   n: number,
-  learningRate: number,
-  momentum: number,
+  options: HeavyBallOptions,
 ): ProcessTerms {
+  const { learningRate, momentum } = options;
   let gradientNormSquared = 0;
   let momentumNormSquared = 0;
   let dot = 0;
@@ -46,10 +48,10 @@ export function momentumUpdate(
   velocity: FloatArray,
   gradient: Numbers,
   n: number,
-  learningRate: number,
-  momentum: number,
-  nesterov: boolean,
+  options: MomentumOptions,
 ): void {
+  const { learningRate, momentum } = options;
+  const nesterov = options.nesterov === true;
   for (let i = 0; i < n; i++) {
     const v = momentum * velocity[i] + gradient[i];
     velocity[i] = v;
@@ -70,13 +72,10 @@ export function adam(
   secondMoment: FloatArray,
   gradient: Numbers,
   n: number,
-  learningRate: number,
-  beta1: number,
-  beta2: number,
-  epsilon: number,
-  step: number,
-  weightDecay: number,
+  options: AdamOptions,
 ): void {
+  const { learningRate, beta1, beta2, epsilon, step } = options;
+  const weightDecay = options.weightDecay ?? 0;
   const firstCorrection = 1 - beta1 ** step;
   const secondCorrection = 1 - beta2 ** step;
   for (let i = 0; i < n; i++) {

@@ -18,20 +18,10 @@ const adamRule: UpdateRule = {
     return undefined;
   },
   referenceStep(weights, gradient, [firstMoment, secondMoment], hyperParameters, step) {
-    const { learningRate, beta1, beta2, epsilon, weightDecay } = adamSettings(hyperParameters);
-    adamUpdate(
-      weights,
-      firstMoment,
-      secondMoment,
-      gradient,
-      weights.length,
-      learningRate,
-      beta1,
-      beta2,
-      epsilon,
+    adamUpdate(weights, firstMoment, secondMoment, gradient, weights.length, {
+      ...adamSettings(hyperParameters),
       step,
-      weightDecay,
-    );
+    });
     return undefined;
   },
 };

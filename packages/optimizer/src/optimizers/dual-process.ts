@@ -25,14 +25,10 @@ export const heavyBallRule: UpdateRule = {
     });
   },
   referenceStep(weights, gradient, [delta], hyperParameters) {
-    return heavyBall(
-      weights,
-      delta,
-      gradient,
-      weights.length,
-      numberOf(hyperParameters, 'learningRate'),
-      numberOf(hyperParameters, 'momentum'),
-    );
+    return heavyBall(weights, delta, gradient, weights.length, {
+      learningRate: numberOf(hyperParameters, 'learningRate'),
+      momentum: numberOf(hyperParameters, 'momentum'),
+    });
   },
 };
 

@@ -66,8 +66,7 @@ const momentumRule: UpdateRule = {
   referenceStep(weights, gradient, [velocity], hyperParameters) {
     const n = weights.length;
     const terms = momentumTerms(referenceReductions, gradient, velocity, n, hyperParameters);
-    const { learningRate, momentum, nesterov } = momentumSettings(hyperParameters);
-    momentumUpdate(weights, velocity, gradient, n, learningRate, momentum, nesterov);
+    momentumUpdate(weights, velocity, gradient, n, momentumSettings(hyperParameters));
     return terms;
   },
 };

@@ -20,14 +20,10 @@ const sgdRule: UpdateRule = {
     return undefined;
   },
   referenceStep(weights, gradient, [delta], hyperParameters) {
-    heavyBall(
-      weights,
-      delta,
-      gradient,
-      weights.length,
-      numberOf(hyperParameters, 'learningRate'),
-      0,
-    );
+    heavyBall(weights, delta, gradient, weights.length, {
+      learningRate: numberOf(hyperParameters, 'learningRate'),
+      momentum: 0,
+    });
     return undefined;
   },
 };
