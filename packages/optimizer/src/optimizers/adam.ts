@@ -1,7 +1,6 @@
 /**
  * Adam (Kingma & Ba, ICLR 2015) and AdamW (Loshchilov & Hutter, ICLR 2019): baselines.
  */
-import { adam as adamUpdate } from '@dualphi/core-wasm/reference';
 import { createOptimizer, type UpdateRule } from './engine.js';
 import { numberOf, readOptions } from './options.js';
 import type { AdamOptions, AdamWOptions, Optimizer } from './types.js';
@@ -10,15 +9,8 @@ import type { AdamOptions, AdamWOptions, Optimizer } from './types.js';
 const adamRule: UpdateRule = {
   slotNames: ['firstMoment', 'secondMoment'],
   telemetry: () => false,
-  kernelStep(kernels, weights, gradient, [firstMoment, secondMoment], hyperParameters, step) {
+  step(kernels, weights, gradient, [firstMoment, secondMoment], hyperParameters, step) {
     kernels.adam(weights, firstMoment, secondMoment, gradient, weights.length, {
-      ...adamSettings(hyperParameters),
-      step,
-    });
-    return undefined;
-  },
-  referenceStep(weights, gradient, [firstMoment, secondMoment], hyperParameters, step) {
-    adamUpdate(weights, firstMoment, secondMoment, gradient, weights.length, {
       ...adamSettings(hyperParameters),
       step,
     });

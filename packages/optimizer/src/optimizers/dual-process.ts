@@ -7,7 +7,6 @@
  * with α = √2/φ ≈ 0.874032 and η = (1 − α)² ≈ 0.015868 by default, and the process-balance
  * telemetry of theory.md §5 (an interpretation of this project) after every step.
  */
-import { heavyBall } from '@dualphi/core-wasm/reference';
 import { golden } from '../theory/golden.js';
 import { createOptimizer, type UpdateRule } from './engine.js';
 import { numberOf, readOptions } from './options.js';
@@ -17,17 +16,11 @@ import type { DualProcessOptions, Optimizer } from './types.js';
 export const heavyBallRule: UpdateRule = {
   slotNames: ['delta'],
   telemetry: (hyperParameters) => hyperParameters.telemetry === true,
-  kernelStep(kernels, weights, gradient, [delta], hyperParameters) {
+  step(kernels, weights, gradient, [delta], hyperParameters) {
     return kernels.heavyBall(weights, delta, gradient, weights.length, {
       learningRate: numberOf(hyperParameters, 'learningRate'),
       momentum: numberOf(hyperParameters, 'momentum'),
       telemetry: hyperParameters.telemetry === true,
-    });
-  },
-  referenceStep(weights, gradient, [delta], hyperParameters) {
-    return heavyBall(weights, delta, gradient, weights.length, {
-      learningRate: numberOf(hyperParameters, 'learningRate'),
-      momentum: numberOf(hyperParameters, 'momentum'),
     });
   },
 };

@@ -4,7 +4,14 @@
  * state changes, and the same rule run on the kernels or on f64 arrays. An optimizer is an
  * {@link UpdateRule} plus this engine; a new optimizer is a new rule, not a copy.
  */
-import type { F32Buffer, Kernels, ProcessTerms } from '@dualphi/core-wasm';
+import type {
+  AdamOptions,
+  HeavyBallOptions,
+  Kernels,
+  MomentumOptions,
+  ProcessTerms,
+} from '@dualphi/core-wasm';
+import { adam, dot, heavyBall, momentumUpdate, sumOfSquares } from '@dualphi/core-wasm/reference';
 import { stepTelemetry } from './telemetry.js';
 import type {
   ArrayOptimizerState,
@@ -21,26 +28,64 @@ import { OptimizerOptionError, validateHyperParameter } from './validate.js';
 /** Hyper-parameters as the rule sees them in one update. */
 export type HyperParameters = Readonly<Record<string, HyperParameterValue>>;
 
-/** How one optimizer updates one tensor, on the kernels and in f64. */
+/** Anything with a length: a buffer, an array, a typed array. */
+type Sized = { length: number };
+
+/**
+ * The kernels a rule calls, over tensors `A` and gradients `G`: a {@link Kernels} set over its
+ * F32Buffers, or the f64 functions of `@dualphi/core-wasm/reference` over Float64Arrays (the
+ * same signatures with arrays in place of buffers).
+ */
+export interface UpdateKernels<A, G = A> {
+  /** The delta-form heavy ball of theory.md §4, see {@link Kernels.heavyBall}. */
+  heavyBall(
+    weights: A,
+    delta: A,
+    gradient: G,
+    n: number,
+    options: HeavyBallOptions,
+  ): ProcessTerms | undefined;
+  /** tfjs / PyTorch momentum, see {@link Kernels.momentumUpdate}. */
+  momentumUpdate(weights: A, velocity: A, gradient: G, n: number, options: MomentumOptions): void;
+  /** Adam / AdamW, see {@link Kernels.adam}. */
+  adam(
+    weights: A,
+    firstMoment: A,
+    secondMoment: A,
+    gradient: G,
+    n: number,
+    options: AdamOptions,
+  ): void;
+  /** Σ a·b over n elements. */
+  dot(a: A | G, b: A | G, n: number): number;
+  /** Σ a² over n elements. */
+  sumOfSquares(a: A | G, n: number): number;
+}
+
+/** The f64 path's kernels: the reference functions, in f64 over Float64Arrays. */
+const f64Kernels: UpdateKernels<Float64Array, ArrayLike<number>> = {
+  heavyBall,
+  momentumUpdate,
+  adam,
+  dot,
+  sumOfSquares,
+};
+
+/** How one optimizer updates one tensor, written once for the kernels and for f64. */
 export interface UpdateRule {
   /** The per-parameter slots, e.g. `['delta']` or `['firstMoment', 'secondMoment']`. */
   readonly slotNames: readonly string[];
   /** True when this rule with these hyper-parameters returns process terms. */
   telemetry(hyperParameters: HyperParameters): boolean;
-  /** One tensor's update on the kernels, in place. `step` is 1-based. */
-  kernelStep(
-    kernels: Kernels,
-    weights: F32Buffer,
-    gradient: F32Buffer,
-    slots: readonly F32Buffer[],
-    hyperParameters: HyperParameters,
-    step: number,
-  ): ProcessTerms | undefined;
-  /** The same update in f64, in place. `step` is 1-based. */
-  referenceStep(
-    weights: Float64Array,
-    gradient: ArrayLike<number>,
-    slots: readonly Float64Array[],
+  /**
+   * One tensor's update, in place, on `kernels` (a kernel set, or the f64 reference functions).
+   * `step` is 1-based. The terms it returns are kept only when {@link telemetry} is true.
+   */
+  step<A extends Sized, G>(
+    kernels: UpdateKernels<A, G>,
+    weights: A,
+    gradient: G,
+    slots: readonly A[],
     hyperParameters: HyperParameters,
     step: number,
   ): ProcessTerms | undefined;
@@ -127,9 +172,6 @@ function checkUpdate<S extends { length: number }>(
   });
 }
 
-/** Anything with a length: a buffer, an array, a typed array. */
-type Sized = { length: number };
-
 /** Zeroed slots from `allocate` for every parameter and slot name of the rule; step 0. */
 function initSlots<S>(
   optimizer: string,
@@ -157,28 +199,22 @@ export function createOptimizer(definition: OptimizerDefinition): Optimizer {
   let current: HyperParameters = Object.freeze({ ...definition.hyperParameters });
 
   /**
-   * One update of every tensor by `tensorStep` (the rule on the kernels or in f64) with the
-   * current hyper-parameters, after {@link checkUpdate}; the step count advances once all
-   * tensors are done.
+   * One update of every tensor by the rule on `kernels` with the current hyper-parameters,
+   * after {@link checkUpdate}; the step count advances once all tensors are done.
    */
-  function updateTensors<W extends Sized, G extends Sized, S extends Sized>(
+  function updateTensors<W extends Sized, G extends Sized>(
+    kernels: UpdateKernels<W, G>,
     parameters: readonly { name: string; value: W }[],
     gradients: readonly G[],
-    state: { step: number; slots: ReadonlyMap<string, S> },
-    tensorStep: (
-      weights: W,
-      gradient: G,
-      slots: readonly S[],
-      hyperParameters: HyperParameters,
-      step: number,
-    ) => ProcessTerms | undefined,
+    state: { step: number; slots: ReadonlyMap<string, W> },
   ): StepTelemetry | undefined {
     const slots = checkUpdate(name, rule.slotNames, parameters, gradients, state.slots);
     const hyperParameters = current;
     const step = state.step + 1;
     const terms = new Map<string, ProcessTerms>();
     parameters.forEach((parameter, index) => {
-      const tensorTerms = tensorStep(
+      const tensorTerms = rule.step(
+        kernels,
         parameter.value,
         gradients[index],
         slots[index],
@@ -216,9 +252,7 @@ export function createOptimizer(definition: OptimizerDefinition): Optimizer {
     },
 
     update(kernels, parameters, gradients, state): StepTelemetry | undefined {
-      return updateTensors(parameters, gradients, state, (...step) =>
-        rule.kernelStep(kernels, ...step),
-      );
+      return updateTensors(kernels, parameters, gradients, state);
     },
 
     initArrays(parameters: readonly ArrayParameter[]): ArrayOptimizerState {
@@ -226,7 +260,7 @@ export function createOptimizer(definition: OptimizerDefinition): Optimizer {
     },
 
     updateArrays(parameters, gradients, state): StepTelemetry | undefined {
-      return updateTensors(parameters, gradients, state, (...step) => rule.referenceStep(...step));
+      return updateTensors(f64Kernels, parameters, gradients, state);
     },
 
     toConfig() {

@@ -3,20 +3,15 @@
  * and the comparison point for the delta form of theory.md §4.
  */
 import type { ProcessTerms } from '@dualphi/core-wasm';
-import { dot, momentumUpdate, sumOfSquares } from '@dualphi/core-wasm/reference';
-import { createOptimizer, type HyperParameters, type UpdateRule } from './engine.js';
+import {
+  createOptimizer,
+  type HyperParameters,
+  type UpdateKernels,
+  type UpdateRule,
+} from './engine.js';
 import { numberOf, readOptions } from './options.js';
 import type { MomentumOptions, Optimizer } from './types.js';
 import { OptimizerOptionError } from './validate.js';
-
-/** The two reductions {@link momentumTerms} needs, as the kernels and the f64 reference have them. */
-interface Reductions<A> {
-  sumOfSquares(a: A, n: number): number;
-  dot(a: A, b: A, n: number): number;
-}
-
-/** The f64 reductions of `@dualphi/core-wasm/reference`. */
-const referenceReductions: Reductions<ArrayLike<number>> = { sumOfSquares, dot };
 
 /**
  * The two terms of this convention's step written in the delta form of theory.md §4, from
@@ -26,9 +21,9 @@ const referenceReductions: Reductions<ArrayLike<number>> = { sumOfSquares, dot }
  * project's interpretation) is comparable between the two. Undefined when telemetry is off:
  * the three extra reductions are taken only when asked for.
  */
-function momentumTerms<A>(
-  reductions: Reductions<A>,
-  gradient: A,
+function momentumTerms<A, G>(
+  kernels: UpdateKernels<A, G>,
+  gradient: G,
   velocity: A,
   n: number,
   hyperParameters: HyperParameters,
@@ -38,9 +33,9 @@ function momentumTerms<A>(
   const gradientScale = nesterov ? eta * (1 + mu) : eta;
   const velocityScale = nesterov ? eta * mu * mu : eta * mu;
   return {
-    gradientNormSquared: gradientScale * gradientScale * reductions.sumOfSquares(gradient, n),
-    momentumNormSquared: velocityScale * velocityScale * reductions.sumOfSquares(velocity, n),
-    dot: gradientScale * velocityScale * reductions.dot(gradient, velocity, n),
+    gradientNormSquared: gradientScale * gradientScale * kernels.sumOfSquares(gradient, n),
+    momentumNormSquared: velocityScale * velocityScale * kernels.sumOfSquares(velocity, n),
+    dot: gradientScale * velocityScale * kernels.dot(gradient, velocity, n),
   };
 }
 
@@ -57,16 +52,10 @@ function momentumSettings(hyperParameters: HyperParameters) {
 const momentumRule: UpdateRule = {
   slotNames: ['velocity'],
   telemetry: (hyperParameters) => hyperParameters.telemetry === true,
-  kernelStep(kernels, weights, gradient, [velocity], hyperParameters) {
+  step(kernels, weights, gradient, [velocity], hyperParameters) {
     const n = weights.length;
     const terms = momentumTerms(kernels, gradient, velocity, n, hyperParameters);
     kernels.momentumUpdate(weights, velocity, gradient, n, momentumSettings(hyperParameters));
-    return terms;
-  },
-  referenceStep(weights, gradient, [velocity], hyperParameters) {
-    const n = weights.length;
-    const terms = momentumTerms(referenceReductions, gradient, velocity, n, hyperParameters);
-    momentumUpdate(weights, velocity, gradient, n, momentumSettings(hyperParameters));
     return terms;
   },
 };

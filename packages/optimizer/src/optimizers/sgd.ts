@@ -3,7 +3,6 @@
  * theory.md §4 with α = 0, and runs on the same fused heavy-ball kernel (the kernels have no
  * separate axpy), so its one slot `delta` holds the last step Δw = −η·g.
  */
-import { heavyBall } from '@dualphi/core-wasm/reference';
 import { createOptimizer, type UpdateRule } from './engine.js';
 import { numberOf, readOptions } from './options.js';
 import type { Optimizer, SgdOptions } from './types.js';
@@ -12,15 +11,8 @@ import type { Optimizer, SgdOptions } from './types.js';
 const sgdRule: UpdateRule = {
   slotNames: ['delta'],
   telemetry: () => false,
-  kernelStep(kernels, weights, gradient, [delta], hyperParameters) {
+  step(kernels, weights, gradient, [delta], hyperParameters) {
     kernels.heavyBall(weights, delta, gradient, weights.length, {
-      learningRate: numberOf(hyperParameters, 'learningRate'),
-      momentum: 0,
-    });
-    return undefined;
-  },
-  referenceStep(weights, gradient, [delta], hyperParameters) {
-    heavyBall(weights, delta, gradient, weights.length, {
       learningRate: numberOf(hyperParameters, 'learningRate'),
       momentum: 0,
     });
