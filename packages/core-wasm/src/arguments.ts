@@ -10,8 +10,8 @@ import type {
   F32Buffer,
   GemmOptions,
   HeavyBallOptions,
+  Kernels,
   MomentumOptions,
-  SoftmaxTargets,
 } from './types.js';
 import {
   checkBuffer,
@@ -49,31 +49,13 @@ function checkOptions(kernel: string, options: unknown, needs: string): void {
   }
 }
 
-/** Normalised arguments of `gemm`. */
-export interface GemmArguments {
-  /** Rows of op(A) and C. */
-  m: number;
-  /** Columns of op(B) and C. */
-  n: number;
-  /** Columns of op(A), rows of op(B). */
-  k: number;
-  /** A is stored k × m. */
-  transA: boolean;
-  /** B is stored n × k. */
-  transB: boolean;
-  /** Scale of the product (default 1). */
-  alpha: number;
-  /** Scale of the old C (default 0: old C ignored). */
-  beta: number;
-}
+/** Normalised arguments of `gemm`: transA, transB false, alpha 1 and beta 0 by default. */
+export type GemmArguments = Required<GemmOptions>;
 
 /** Validates `gemm(a, b, c, options)`: A is m×k (k×m when transA), B is k×n (n×k when transB). */
 export function gemmArguments(
   owns: Owns,
-  a: F32Buffer,
-  b: F32Buffer,
-  c: F32Buffer,
-  options: GemmOptions,
+  ...[a, b, c, options]: Parameters<Kernels['gemm']>
 ): GemmArguments {
   const kernel = 'gemm';
   checkOptions(kernel, options, 'm, n and k');
@@ -124,10 +106,7 @@ export function elementwiseArguments(
 /** Validates `biasAdd(x, bias, rows, cols)`. */
 export function biasAddArguments(
   owns: Owns,
-  x: F32Buffer,
-  bias: F32Buffer,
-  rows: number,
-  cols: number,
+  ...[x, bias, rows, cols]: Parameters<Kernels['biasAdd']>
 ): void {
   const kernel = 'biasAdd';
   matrixArguments(kernel, owns, rows, cols, 'cols', ['x', x]);
@@ -138,11 +117,7 @@ export function biasAddArguments(
 /** Validates `columnSums(x, out, rows, cols, options)`; returns `accumulate`. */
 export function columnSumsArguments(
   owns: Owns,
-  x: F32Buffer,
-  out: F32Buffer,
-  rows: number,
-  cols: number,
-  options: { accumulate?: boolean } | undefined,
+  ...[x, out, rows, cols, options]: Parameters<Kernels['columnSums']>
 ): boolean {
   const kernel = 'columnSums';
   matrixArguments(kernel, owns, rows, cols, 'cols', ['x', x]);
@@ -171,11 +146,7 @@ export interface SoftmaxArguments {
  */
 export function softmaxArguments(
   owns: Owns,
-  logits: F32Buffer,
-  targets: SoftmaxTargets,
-  rows: number,
-  classes: number,
-  outputs: { gradient?: F32Buffer; probabilities?: F32Buffer } | undefined,
+  ...[logits, targets, rows, classes, outputs]: Parameters<Kernels['softmaxCrossEntropy']>
 ): SoftmaxArguments {
   const kernel = 'softmaxCrossEntropy';
   const count = matrixArguments(kernel, owns, rows, classes, 'classes', ['logits', logits]);
@@ -264,93 +235,58 @@ function learningRateAndMomentum(
   };
 }
 
-/** Normalised options of `heavyBall`. */
-export interface HeavyBallArguments {
-  /** η ≥ 0. */
-  learningRate: number;
-  /** α ∈ [0, 1). */
-  momentum: number;
-  /** Return the process terms (default false). */
-  telemetry: boolean;
+/**
+ * Validates `n` and the buffers of a parameter update: all n long and all distinct, since
+ * each is read after another is written.
+ */
+function updateBuffers(kernel: string, owns: Owns, n: number, buffers: Named[]): void {
+  elementwiseArguments(kernel, owns, n, ...buffers);
+  checkAllDistinct(kernel, buffers);
 }
+
+/** Normalised options of `heavyBall`: telemetry defaults to false. */
+export type HeavyBallArguments = Required<HeavyBallOptions>;
 
 /** Validates `heavyBall(weights, delta, gradient, n, options)`. */
 export function heavyBallArguments(
   owns: Owns,
-  weights: F32Buffer,
-  delta: F32Buffer,
-  gradient: F32Buffer,
-  n: number,
-  options: HeavyBallOptions,
+  ...[weights, delta, gradient, n, options]: Parameters<Kernels['heavyBall']>
 ): HeavyBallArguments {
   const kernel = 'heavyBall';
   const rates = learningRateAndMomentum(kernel, options);
-  const buffers: Named[] = [
+  updateBuffers(kernel, owns, n, [
     ['weights', weights],
     ['delta', delta],
     ['gradient', gradient],
-  ];
-  elementwiseArguments(kernel, owns, n, ...buffers);
-  checkAllDistinct(kernel, buffers);
+  ]);
   return { ...rates, telemetry: optionalBoolean(kernel, 'telemetry', options.telemetry, false) };
 }
 
-/** Normalised options of `momentumUpdate`. */
-export interface MomentumArguments {
-  /** η ≥ 0. */
-  learningRate: number;
-  /** μ ∈ [0, 1). */
-  momentum: number;
-  /** Nesterov step (default false). */
-  nesterov: boolean;
-}
+/** Normalised options of `momentumUpdate`: nesterov defaults to false. */
+export type MomentumArguments = Required<MomentumOptions>;
 
 /** Validates `momentumUpdate(weights, velocity, gradient, n, options)`. */
 export function momentumArguments(
   owns: Owns,
-  weights: F32Buffer,
-  velocity: F32Buffer,
-  gradient: F32Buffer,
-  n: number,
-  options: MomentumOptions,
+  ...[weights, velocity, gradient, n, options]: Parameters<Kernels['momentumUpdate']>
 ): MomentumArguments {
   const kernel = 'momentumUpdate';
   const rates = learningRateAndMomentum(kernel, options);
-  const buffers: Named[] = [
+  updateBuffers(kernel, owns, n, [
     ['weights', weights],
     ['velocity', velocity],
     ['gradient', gradient],
-  ];
-  elementwiseArguments(kernel, owns, n, ...buffers);
-  checkAllDistinct(kernel, buffers);
+  ]);
   return { ...rates, nesterov: optionalBoolean(kernel, 'nesterov', options.nesterov, false) };
 }
 
-/** Normalised options of `adam`. */
-export interface AdamArguments {
-  /** η ≥ 0. */
-  learningRate: number;
-  /** β₁ ∈ [0, 1). */
-  beta1: number;
-  /** β₂ ∈ [0, 1). */
-  beta2: number;
-  /** ε > 0. */
-  epsilon: number;
-  /** t ≥ 1, an integer. */
-  step: number;
-  /** λ ≥ 0 (default 0: Adam). */
-  weightDecay: number;
-}
+/** Normalised options of `adam`: weightDecay defaults to 0 (Adam). */
+export type AdamArguments = Required<AdamOptions>;
 
 /** Validates `adam(weights, firstMoment, secondMoment, gradient, n, options)`. */
 export function adamArguments(
   owns: Owns,
-  weights: F32Buffer,
-  firstMoment: F32Buffer,
-  secondMoment: F32Buffer,
-  gradient: F32Buffer,
-  n: number,
-  options: AdamOptions,
+  ...[weights, firstMoment, secondMoment, gradient, n, options]: Parameters<Kernels['adam']>
 ): AdamArguments {
   const kernel = 'adam';
   checkOptions(kernel, options, 'learningRate, beta1, beta2, epsilon and step');
@@ -366,24 +302,19 @@ export function adamArguments(
         ? 0
         : finiteNumber(kernel, 'weightDecay', options.weightDecay, { min: 0 }),
   };
-  const buffers: Named[] = [
+  updateBuffers(kernel, owns, n, [
     ['weights', weights],
     ['firstMoment', firstMoment],
     ['secondMoment', secondMoment],
     ['gradient', gradient],
-  ];
-  elementwiseArguments(kernel, owns, n, ...buffers);
-  checkAllDistinct(kernel, buffers);
+  ]);
   return result;
 }
 
 /** Validates `argmaxRows(x, rows, cols, out)`. */
 export function argmaxArguments(
   owns: Owns,
-  x: F32Buffer,
-  rows: number,
-  cols: number,
-  out: Int32Array,
+  ...[x, rows, cols, out]: Parameters<Kernels['argmaxRows']>
 ): void {
   const kernel = 'argmaxRows';
   matrixArguments(kernel, owns, rows, cols, 'cols', ['x', x]);

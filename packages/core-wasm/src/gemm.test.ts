@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadKernels } from './loader.js';
 import { EDGE_SIZES, expectBoundedMemory, randomValues } from './memory.test-helpers.js';
 import { gemm as referenceGemm } from './reference/gemm.js';
+import type { GemmOptions } from './types.js';
 import type { WasmKernels } from './wasm-kernels.js';
 
 /**
@@ -20,15 +21,8 @@ function tolerance(magnitude: number, c0: number, s: Shape): number {
   return 2 * (s.k + 3) * 2 ** -24 * scale + (s.k + 3) * 2 ** -149;
 }
 
-interface Shape {
-  m: number;
-  n: number;
-  k: number;
-  transA: boolean;
-  transB: boolean;
-  alpha: number;
-  beta: number;
-}
+/** One case: every gemm option given. */
+type Shape = Required<GemmOptions>;
 
 /** Runs the wasm gemm and the reference on the same inputs and compares every element. */
 function checkAgainstReference(kernels: WasmKernels, s: Shape, seed: number): void {
