@@ -2,18 +2,7 @@
  * `Kernels` over one instance of `dualphi-core.wasm`: thin wrappers that validate their
  * arguments (src/validate.ts), then call the pointer-and-length exports of assembly/.
  */
-import {
-  adamArguments,
-  argmaxArguments,
-  biasAddArguments,
-  columnSumsArguments,
-  distributionArguments,
-  elementwiseArguments,
-  gemmArguments,
-  heavyBallArguments,
-  momentumArguments,
-  softmaxArguments,
-} from './arguments.js';
+import * as checked from './arguments.js';
 import { KERNEL_EXPORTS, type KernelExports } from './kernel-exports.js';
 import { type HeapExports, WasmF32Buffer, WasmHeap } from './memory.js';
 import type {
@@ -119,7 +108,13 @@ export class WasmKernels implements Kernels {
   gemm(a: F32Buffer, b: F32Buffer, c: F32Buffer, options: GemmOptions): void {
     // C is written block by block while A and B are still being read, so gemmArguments
     // also rejects c aliasing a or b (that would silently give a wrong product).
-    const { m, n, k, transA, transB, alpha, beta } = gemmArguments(this.owns, a, b, c, options);
+    const { m, n, k, transA, transB, alpha, beta } = checked.gemmArguments(
+      this.owns,
+      a,
+      b,
+      c,
+      options,
+    );
     this.#raw.gemm(
       transA ? 1 : 0,
       transB ? 1 : 0,
@@ -135,7 +130,7 @@ export class WasmKernels implements Kernels {
   }
 
   biasAdd(x: F32Buffer, bias: F32Buffer, rows: number, cols: number): void {
-    biasAddArguments(this.owns, x, bias, rows, cols);
+    checked.biasAddArguments(this.owns, x, bias, rows, cols);
     this.#raw.biasAdd(this.#ptr(x), this.#ptr(bias), rows, cols);
   }
 
@@ -146,17 +141,17 @@ export class WasmKernels implements Kernels {
     cols: number,
     options?: { accumulate?: boolean },
   ): void {
-    const accumulate = columnSumsArguments(this.owns, x, out, rows, cols, options);
+    const accumulate = checked.columnSumsArguments(this.owns, x, out, rows, cols, options);
     this.#raw.columnSums(this.#ptr(x), this.#ptr(out), rows, cols, accumulate ? 1 : 0);
   }
 
   relu(x: F32Buffer, out: F32Buffer, n: number): void {
-    elementwiseArguments('relu', this.owns, n, ['x', x], ['out', out]);
+    checked.elementwiseArguments('relu', this.owns, n, ['x', x], ['out', out]);
     this.#raw.relu(this.#ptr(x), this.#ptr(out), n);
   }
 
   reluBackward(x: F32Buffer, gradOut: F32Buffer, gradIn: F32Buffer, n: number): void {
-    elementwiseArguments(
+    checked.elementwiseArguments(
       'reluBackward',
       this.owns,
       n,
@@ -168,12 +163,12 @@ export class WasmKernels implements Kernels {
   }
 
   tanh(x: F32Buffer, out: F32Buffer, n: number): void {
-    elementwiseArguments('tanh', this.owns, n, ['x', x], ['out', out]);
+    checked.elementwiseArguments('tanh', this.owns, n, ['x', x], ['out', out]);
     this.#raw.tanh(this.#ptr(x), this.#ptr(out), n);
   }
 
   tanhBackward(y: F32Buffer, gradOut: F32Buffer, gradIn: F32Buffer, n: number): void {
-    elementwiseArguments(
+    checked.elementwiseArguments(
       'tanhBackward',
       this.owns,
       n,
@@ -191,7 +186,7 @@ export class WasmKernels implements Kernels {
     classes: number,
     outputs?: { gradient?: F32Buffer; probabilities?: F32Buffer },
   ): SoftmaxCrossEntropyResult {
-    const s = softmaxArguments(this.owns, logits, targets, rows, classes, outputs);
+    const s = checked.softmaxArguments(this.owns, logits, targets, rows, classes, outputs);
     let labels = 0;
     if (s.labels !== undefined) {
       // Class indices are copied into the instance's reusable i32 scratch block.
@@ -221,18 +216,18 @@ export class WasmKernels implements Kernels {
   }
 
   entropy(p: F32Buffer, rows: number, cols: number, out?: F32Buffer): number {
-    distributionArguments('entropy', this.owns, rows, cols, out, ['p', p]);
+    checked.distributionArguments('entropy', this.owns, rows, cols, out, ['p', p]);
     return this.#raw.entropy(this.#ptr(p), rows, cols, out === undefined ? 0 : this.#ptr(out));
   }
 
   crossEntropy(p: F32Buffer, q: F32Buffer, rows: number, cols: number, out?: F32Buffer): number {
-    distributionArguments('crossEntropy', this.owns, rows, cols, out, ['p', p], ['q', q]);
+    checked.distributionArguments('crossEntropy', this.owns, rows, cols, out, ['p', p], ['q', q]);
     const outPtr = out === undefined ? 0 : this.#ptr(out);
     return this.#raw.crossEntropy(this.#ptr(p), this.#ptr(q), rows, cols, outPtr);
   }
 
   klDivergence(p: F32Buffer, q: F32Buffer, rows: number, cols: number, out?: F32Buffer): number {
-    distributionArguments('klDivergence', this.owns, rows, cols, out, ['p', p], ['q', q]);
+    checked.distributionArguments('klDivergence', this.owns, rows, cols, out, ['p', p], ['q', q]);
     const outPtr = out === undefined ? 0 : this.#ptr(out);
     return this.#raw.klDivergence(this.#ptr(p), this.#ptr(q), rows, cols, outPtr);
   }
@@ -244,7 +239,7 @@ export class WasmKernels implements Kernels {
     n: number,
     options: HeavyBallOptions,
   ): ProcessTerms | undefined {
-    const o = heavyBallArguments(this.owns, weights, delta, gradient, n, options);
+    const o = checked.heavyBallArguments(this.owns, weights, delta, gradient, n, options);
     this.#raw.heavyBall(
       this.#ptr(weights),
       this.#ptr(delta),
@@ -266,7 +261,7 @@ export class WasmKernels implements Kernels {
     n: number,
     options: MomentumOptions,
   ): void {
-    const o = momentumArguments(this.owns, weights, velocity, gradient, n, options);
+    const o = checked.momentumArguments(this.owns, weights, velocity, gradient, n, options);
     this.#raw.momentumUpdate(
       this.#ptr(weights),
       this.#ptr(velocity),
@@ -286,7 +281,15 @@ export class WasmKernels implements Kernels {
     n: number,
     options: AdamOptions,
   ): void {
-    const o = adamArguments(this.owns, weights, firstMoment, secondMoment, gradient, n, options);
+    const o = checked.adamArguments(
+      this.owns,
+      weights,
+      firstMoment,
+      secondMoment,
+      gradient,
+      n,
+      options,
+    );
     this.#raw.adam(
       this.#ptr(weights),
       this.#ptr(firstMoment),
@@ -303,17 +306,17 @@ export class WasmKernels implements Kernels {
   }
 
   dot(a: F32Buffer, b: F32Buffer, n: number): number {
-    elementwiseArguments('dot', this.owns, n, ['a', a], ['b', b]);
+    checked.elementwiseArguments('dot', this.owns, n, ['a', a], ['b', b]);
     return this.#raw.dot(this.#ptr(a), this.#ptr(b), n);
   }
 
   sumOfSquares(a: F32Buffer, n: number): number {
-    elementwiseArguments('sumOfSquares', this.owns, n, ['a', a]);
+    checked.elementwiseArguments('sumOfSquares', this.owns, n, ['a', a]);
     return this.#raw.sumOfSquares(this.#ptr(a), n);
   }
 
   argmaxRows(x: F32Buffer, rows: number, cols: number, out: Int32Array): void {
-    argmaxArguments(this.owns, x, rows, cols, out);
+    checked.argmaxArguments(this.owns, x, rows, cols, out);
     const scratch = this.#heap.scratchI32(rows);
     this.#raw.argmaxRows(this.#ptr(x), rows, cols, scratch.ptr);
     out.set(scratch.view.subarray(0, rows));

@@ -4,18 +4,7 @@
  * oracle the fast kernels are tested against, and a fallback where WebAssembly SIMD is
  * missing.
  */
-import {
-  adamArguments,
-  argmaxArguments,
-  biasAddArguments,
-  columnSumsArguments,
-  distributionArguments,
-  elementwiseArguments,
-  gemmArguments,
-  heavyBallArguments,
-  momentumArguments,
-  softmaxArguments,
-} from '../arguments.js';
+import * as checked from '../arguments.js';
 import type { F32Buffer, Kernels, ProcessTerms } from '../types.js';
 import { positiveInteger } from '../validate.js';
 import { relu, reluBackward, tanh, tanhBackward } from './activations.js';
@@ -89,25 +78,25 @@ export function createReferenceKernels(): Kernels {
     allocatedBytes: () => allocatedBytes,
 
     gemm(a, b, c, options) {
-      const g = gemmArguments(owns, a, b, c, options);
+      const g = checked.gemmArguments(owns, a, b, c, options);
       gemm(a.view, b.view, c.view, g.m, g.n, g.k, g.transA, g.transB, g.alpha, g.beta);
     },
 
     biasAdd(x, bias, rows, cols) {
-      biasAddArguments(owns, x, bias, rows, cols);
+      checked.biasAddArguments(owns, x, bias, rows, cols);
       biasAdd(x.view, bias.view, rows, cols);
     },
     columnSums(x, out, rows, cols, options) {
-      const accumulate = columnSumsArguments(owns, x, out, rows, cols, options);
+      const accumulate = checked.columnSumsArguments(owns, x, out, rows, cols, options);
       columnSums(x.view, out.view, rows, cols, accumulate);
     },
 
     relu(x, out, n) {
-      elementwiseArguments('relu', owns, n, ['x', x], ['out', out]);
+      checked.elementwiseArguments('relu', owns, n, ['x', x], ['out', out]);
       relu(x.view, out.view, n);
     },
     reluBackward(x, gradOut, gradIn, n) {
-      elementwiseArguments(
+      checked.elementwiseArguments(
         'reluBackward',
         owns,
         n,
@@ -118,11 +107,11 @@ export function createReferenceKernels(): Kernels {
       reluBackward(x.view, gradOut.view, gradIn.view, n);
     },
     tanh(x, out, n) {
-      elementwiseArguments('tanh', owns, n, ['x', x], ['out', out]);
+      checked.elementwiseArguments('tanh', owns, n, ['x', x], ['out', out]);
       tanh(x.view, out.view, n);
     },
     tanhBackward(y, gradOut, gradIn, n) {
-      elementwiseArguments(
+      checked.elementwiseArguments(
         'tanhBackward',
         owns,
         n,
@@ -134,7 +123,7 @@ export function createReferenceKernels(): Kernels {
     },
 
     softmaxCrossEntropy(logits, targets, rows, classes, outputs) {
-      const s = softmaxArguments(owns, logits, targets, rows, classes, outputs);
+      const s = checked.softmaxArguments(owns, logits, targets, rows, classes, outputs);
       const referenceTargets =
         s.labels !== undefined
           ? { labels: s.labels }
@@ -150,42 +139,50 @@ export function createReferenceKernels(): Kernels {
     },
 
     entropy(p, rows, cols, out) {
-      distributionArguments('entropy', owns, rows, cols, out, ['p', p]);
+      checked.distributionArguments('entropy', owns, rows, cols, out, ['p', p]);
       return entropy(p.view, rows, cols, out?.view);
     },
     crossEntropy(p, q, rows, cols, out) {
-      distributionArguments('crossEntropy', owns, rows, cols, out, ['p', p], ['q', q]);
+      checked.distributionArguments('crossEntropy', owns, rows, cols, out, ['p', p], ['q', q]);
       return crossEntropy(p.view, q.view, rows, cols, out?.view);
     },
     klDivergence(p, q, rows, cols, out) {
-      distributionArguments('klDivergence', owns, rows, cols, out, ['p', p], ['q', q]);
+      checked.distributionArguments('klDivergence', owns, rows, cols, out, ['p', p], ['q', q]);
       return klDivergence(p.view, q.view, rows, cols, out?.view);
     },
 
     heavyBall(weights, delta, gradient, n, options): ProcessTerms | undefined {
-      const h = heavyBallArguments(owns, weights, delta, gradient, n, options);
+      const h = checked.heavyBallArguments(owns, weights, delta, gradient, n, options);
       const terms = heavyBall(weights.view, delta.view, gradient.view, n, h);
       return h.telemetry ? terms : undefined;
     },
     momentumUpdate(weights, velocity, gradient, n, options) {
-      const o = momentumArguments(owns, weights, velocity, gradient, n, options);
+      const o = checked.momentumArguments(owns, weights, velocity, gradient, n, options);
       momentumUpdate(weights.view, velocity.view, gradient.view, n, o);
     },
     adam(weights, firstMoment, secondMoment, gradient, n, options) {
-      const o = adamArguments(owns, weights, firstMoment, secondMoment, gradient, n, options);
+      const o = checked.adamArguments(
+        owns,
+        weights,
+        firstMoment,
+        secondMoment,
+        gradient,
+        n,
+        options,
+      );
       adam(weights.view, firstMoment.view, secondMoment.view, gradient.view, n, o);
     },
 
     dot(a, b, n) {
-      elementwiseArguments('dot', owns, n, ['a', a], ['b', b]);
+      checked.elementwiseArguments('dot', owns, n, ['a', a], ['b', b]);
       return dot(a.view, b.view, n);
     },
     sumOfSquares(a, n) {
-      elementwiseArguments('sumOfSquares', owns, n, ['a', a]);
+      checked.elementwiseArguments('sumOfSquares', owns, n, ['a', a]);
       return sumOfSquares(a.view, n);
     },
     argmaxRows(x, rows, cols, out) {
-      argmaxArguments(owns, x, rows, cols, out);
+      checked.argmaxArguments(owns, x, rows, cols, out);
       argmaxRows(x.view, rows, cols, out);
     },
   };
