@@ -4,7 +4,9 @@
  * - `golden`: the dual-process update with α = √2/φ and η = (1 − α)², exact (theory.md §4).
  * - `golden-rounded`: the same with the papers' rounded 0.874 / 0.016.
  * - `momentum`, `nesterov`: tfjs/PyTorch momentum, η = 0.01, μ = 0.9 (the customary pair
- *   the issue and the papers compare against).
+ *   the issue and the papers compare against), with the process-balance telemetry on: its
+ *   step written in the delta form has the same two terms G and M (theory.md §5), so the
+ *   balance columns of `compare` can be read side by side.
  * - `sgd`: plain SGD, η = 0.1 — the effective step η/(1 − μ) of momentum 0.01/0.9, so that
  *   plain SGD is not handicapped by a step ten times smaller (a choice of this project).
  * - `adam`: η = 1e-3, β₁ = 0.9, β₂ = 0.999; `adamw`: the same with weight decay 0.01.
@@ -52,9 +54,14 @@ export function chooseOptimizer(
     case 'golden-rounded':
       return dualProcess({ rounded: true, learningRate: lr, momentum: mu });
     case 'momentum':
-      return momentumOptimizer({ learningRate: lr ?? 0.01, momentum: mu ?? 0.9 });
+      return momentumOptimizer({ learningRate: lr ?? 0.01, momentum: mu ?? 0.9, telemetry: true });
     case 'nesterov':
-      return momentumOptimizer({ learningRate: lr ?? 0.01, momentum: mu ?? 0.9, nesterov: true });
+      return momentumOptimizer({
+        learningRate: lr ?? 0.01,
+        momentum: mu ?? 0.9,
+        nesterov: true,
+        telemetry: true,
+      });
     case 'sgd':
       return sgd({ learningRate: lr ?? 0.1 });
     case 'adam':
