@@ -33,7 +33,8 @@ function createOptimizer(choice: DemoOptimizer): Optimizer {
     case 'golden':
       return dualProcess();
     case 'momentum':
-      return momentum({ learningRate: 0.01, momentum: 0.9 });
+      // Telemetry on: momentum's step in the delta form has the same two terms (theory.md §5).
+      return momentum({ learningRate: 0.01, momentum: 0.9, telemetry: true });
     case 'adam':
       return adam({ learningRate: 1e-3 });
   }
