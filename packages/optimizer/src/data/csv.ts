@@ -3,7 +3,7 @@
  * (or another one-character delimiter), no quoting of fields, blank lines ignored.
  */
 import { type ScalingOption, scaleDataset } from './scaling.js';
-import { DataFormatError, type Dataset } from './types.js';
+import { DataFormatError, type Dataset, MAX_CLASS_COUNT } from './types.js';
 
 /** Options of {@link parseCsv}. */
 export interface CsvOptions {
@@ -24,6 +24,9 @@ export interface CsvOptions {
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/** The largest finite f32; features are stored as f32, so larger cells would become ±Infinity. */
+const F32_MAX = 3.4028234663852886e38;
+
 function isNumber(cell: string): boolean {
   return NUMBER.test(cell.trim());
 }
@@ -33,8 +36,10 @@ function isNumber(cell: string): boolean {
  * used as class indices (classCount = largest + 1); otherwise the distinct label strings, in
  * sorted order, become the classes (their names in `classNames`).
  *
- * @throws DataFormatError naming the line and column of a ragged row or a non-numeric feature
- *   cell, or a label column that does not exist.
+ * @throws DataFormatError naming the line and column of a ragged row, a non-numeric feature
+ *   cell or one beyond the f32 range, a fractional numeric label, a class index of
+ *   {@link MAX_CLASS_COUNT} or more, or a label column that does not exist; and for a header
+ *   without data rows.
  */
 export function parseCsv(text: string, options: CsvOptions): Dataset {
   if (typeof text !== 'string')
@@ -52,9 +57,12 @@ export function parseCsv(text: string, options: CsvOptions): Dataset {
   if (lines.length === 0) throw new DataFormatError('parseCsv: the text holds no rows');
 
   const headerOption = options.header ?? 'auto';
+  // A lone line is a header only when none of its cells is a number: then the file is a
+  // header without data (a clear error below) rather than a row with a string label.
   const hasHeader =
     headerOption === 'auto'
-      ? lines[0].cells.some((cell) => !isNumber(cell)) && lines.length > 1
+      ? lines[0].cells.some((cell) => !isNumber(cell)) &&
+        (lines.length > 1 || lines[0].cells.every((cell) => !isNumber(cell)))
       : headerOption;
   const header = hasHeader ? lines[0].cells.map((cell) => cell.trim()) : undefined;
   const rows = hasHeader ? lines.slice(1) : lines;
@@ -71,7 +79,7 @@ export function parseCsv(text: string, options: CsvOptions): Dataset {
   const labelColumn = resolveLabelColumn(options.label, header, columns);
   const featureCount = columns - 1;
   const features = new Float32Array(rows.length * featureCount);
-  const labelCells: string[] = [];
+  const labelCells: { cell: string; line: number; column: number }[] = [];
   rows.forEach(({ number, cells }, row) => {
     if (cells.length !== columns) {
       throw new DataFormatError(
@@ -88,7 +96,7 @@ export function parseCsv(text: string, options: CsvOptions): Dataset {
             `line ${number}, column ${column + 1}`,
           );
         }
-        labelCells.push(cell.trim());
+        labelCells.push({ cell: cell.trim(), line: number, column: column + 1 });
         return;
       }
       if (!isNumber(cell)) {
@@ -98,7 +106,14 @@ export function parseCsv(text: string, options: CsvOptions): Dataset {
           `line ${number}, column ${column + 1}`,
         );
       }
-      features[row * featureCount + j++] = Number(cell);
+      const value = Number(cell);
+      if (Math.abs(value) > F32_MAX) {
+        throw new DataFormatError(
+          `parseCsv: cell ${JSON.stringify(cell.trim())} of column ${column + 1} is beyond the f32 range (±3.4e38) features are stored in`,
+          `line ${number}, column ${column + 1}`,
+        );
+      }
+      features[row * featureCount + j++] = value;
     });
   });
 
@@ -145,13 +160,38 @@ function resolveLabelColumn(
   return index;
 }
 
-function encodeLabels(cells: string[]): {
+/**
+ * Labels that are all non-negative integers are class indices. A numeric label with a fraction
+ * (0.5, 1e-3) is rejected rather than made a class name: it is almost always a regression
+ * target or the wrong column, and every distinct value would become a class.
+ */
+function encodeLabels(positions: { cell: string; line: number; column: number }[]): {
   labels: Int32Array;
   classCount: number;
   classNames?: string[];
 } {
+  const cells = positions.map(({ cell }) => cell);
+  const fractional = positions.find(
+    ({ cell }) => isNumber(cell) && !Number.isInteger(Number(cell)),
+  );
+  if (fractional) {
+    throw new DataFormatError(
+      `parseCsv: label ${JSON.stringify(fractional.cell)} is not a class: labels must be class indices (whole numbers ≥ 0) or class names`,
+      `line ${fractional.line}, column ${fractional.column}`,
+    );
+  }
   if (cells.every((cell) => /^\d+$/.test(cell))) {
     const labels = Int32Array.from(cells, Number);
+    const largest = positions.reduce(
+      (max, position) => (Number(position.cell) > Number(max.cell) ? position : max),
+      positions[0],
+    );
+    if (Number(largest.cell) >= MAX_CLASS_COUNT) {
+      throw new DataFormatError(
+        `parseCsv: label ${largest.cell} is beyond the largest class index ${MAX_CLASS_COUNT - 1} (integer labels are class indices 0, 1, …; give class names for sparse codes)`,
+        `line ${largest.line}, column ${largest.column}`,
+      );
+    }
     const classCount = labels.reduce((max, label) => Math.max(max, label), 0) + 1;
     return { labels, classCount };
   }

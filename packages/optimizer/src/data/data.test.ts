@@ -152,6 +152,14 @@ describe('parseCsv', () => {
     expect(Array.from(data.labels)).toEqual([0, 1, 0]);
   });
 
+  it('keeps a single data row with a class name, and -1/1 labels as class names', () => {
+    const single = parseCsv('1,2,cat\n', { label: -1 });
+    expect(single.count).toBe(1);
+    expect(single.classNames).toEqual(['cat']);
+    const signs = parseCsv('1,-1\n2,1\n', { label: 1 });
+    expect(signs.classNames).toEqual(['-1', '1']);
+  });
+
   it('auto-detects no header; label by index (negative from the end); integer labels as classes', () => {
     const data = parseCsv('0,1,2\r\n3,4,0\r\n5,6,1', { label: -1 });
     expect(data.count).toBe(3);
@@ -190,6 +198,22 @@ describe('parseCsv', () => {
     ['1,2\n', { label: 5 }, '"label" index 5 is outside the 2 columns'],
     ['\n\n', { label: 0 }, 'the text holds no rows'],
     ['1,2\n3,\n', { label: 1 }, 'parseCsv: empty label cell (at line 2, column 2)'],
+    ['a,b,label\n', { label: 'label' }, 'parseCsv: the text holds a header but no data rows'],
+    [
+      'a,label\n1,0\n1e40,1\n',
+      { label: 'label' },
+      'cell "1e40" of column 1 is beyond the f32 range (±3.4e38) features are stored in (at line 3, column 1)',
+    ],
+    [
+      'a,label\n1,0\n2,0.5\n',
+      { label: 'label' },
+      'label "0.5" is not a class: labels must be class indices (whole numbers ≥ 0) or class names (at line 3, column 2)',
+    ],
+    [
+      'a,label\n1,0\n2,1000000\n3,1\n',
+      { label: 'label' },
+      'label 1000000 is beyond the largest class index 4095 (integer labels are class indices 0, 1, …; give class names for sparse codes) (at line 3, column 2)',
+    ],
   ])('%#: %j is an error naming line and column', (text, options, message) => {
     expect(() => parseCsv(text, options as never)).toThrow(message);
   });

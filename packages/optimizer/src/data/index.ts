@@ -23,4 +23,4 @@ export {
   scaleSplit,
 } from './scaling.js';
 export { subset, type TrainTestSplitOptions, trainTestSplit } from './split.js';
-export { DataFormatError, type DataSplit, type Dataset } from './types.js';
+export { DataFormatError, type DataSplit, type Dataset, MAX_CLASS_COUNT } from './types.js';

@@ -20,6 +20,13 @@ export interface Dataset {
   name?: string;
 }
 
+/**
+ * The most classes a data set may have. `evaluate()` returns a dense K × K confusion matrix
+ * (and the output layer has K units per hidden unit), so a stray label such as 1000000 in a
+ * CSV file would otherwise exhaust memory instead of failing with a message.
+ */
+export const MAX_CLASS_COUNT = 4096;
+
 /** A training set and a test set. */
 export interface DataSplit {
   /** Used for the updates. */

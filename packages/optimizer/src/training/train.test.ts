@@ -247,6 +247,16 @@ describe('train', () => {
       features: data.train.features.map((x, i) => (i === 12 ? Number.NaN : x)),
     };
     await bad({ data: { train: nanFeatures, test: data.test } }, /row 2, feature 2 is NaN/);
+    // A stray huge class count fails here instead of exhausting memory (dense K × K confusion).
+    const manyClasses = { ...data.train, classCount: 1_000_000 };
+    await bad(
+      { data: { train: manyClasses, test: { ...data.test, classCount: 1_000_000 } } },
+      /data.train.classCount must be in \[2, 4096\], got 1000000/,
+    );
+    await bad(
+      { data: { train: { ...data.train, classCount: 1 }, test: data.test } },
+      /data.train.classCount must be in \[2, 4096\], got 1 \(a classifier needs at least two classes\)/,
+    );
     const short = { ...data.train, features: data.train.features.subarray(1) };
     await bad({ data: { train: short, test: data.test } }, /data.train.features has 499 values/);
   });

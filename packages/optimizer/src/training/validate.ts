@@ -1,6 +1,6 @@
 /** Validation of training inputs: clear errors before any kernel runs. */
 import type { Checkpoint } from '../checkpoints/types.js';
-import type { Dataset } from '../data/types.js';
+import { type Dataset, MAX_CLASS_COUNT } from '../data/types.js';
 import type { Activation, TrainOptions } from './types.js';
 
 /** Training settings after defaults and validation. */
@@ -50,8 +50,10 @@ export function validateDataset(dataset: Dataset, name: string): void {
       throw new RangeError(`${name}.${field} must be a positive integer, got ${describe(value)}`);
     }
   }
-  if (classCount < 2) {
-    throw new RangeError(`${name}.classCount must be at least 2, got ${classCount}`);
+  if (classCount < 2 || classCount > MAX_CLASS_COUNT) {
+    throw new RangeError(
+      `${name}.classCount must be in [2, ${MAX_CLASS_COUNT}], got ${classCount}${classCount < 2 ? ' (a classifier needs at least two classes)' : ''}`,
+    );
   }
   if (!(features instanceof Float32Array)) {
     throw new TypeError(`${name}.features must be a Float32Array`);
