@@ -8,7 +8,7 @@ import { resolveData } from '../data/resolve.js';
 import { CliError, ExitCode, errorMessage } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic.js';
 import { epochRecord, metricsCsv } from '../files/metrics.js';
-import { runFiles } from '../files/run-directory.js';
+import { prepareOutDirectory, runFiles } from '../files/run-directory.js';
 import { chooseOptimizer, describeOptimizer } from '../optimizers/choose.js';
 import {
   type DataOptions,
@@ -98,6 +98,7 @@ export async function compareCommand(
 ): Promise<void> {
   const { output, env } = context;
   const data = await resolveData(options, env, options.seed);
+  if (options.out !== undefined) await prepareOutDirectory(options.out);
   const optimizers = options.optimizers.map((name) => ({ name, optimizer: chooseOptimizer(name) }));
   output.message(
     output.errorColors.dim(

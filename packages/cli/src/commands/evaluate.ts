@@ -7,7 +7,7 @@
 import { dirname } from 'node:path';
 import { createMlp, evaluate, getDefaultKernels } from '@dualphi/optimizer';
 import type { Command } from 'commander';
-import { resolveData } from '../data/resolve.js';
+import { alignClasses, resolveData } from '../data/resolve.js';
 import { CliError } from '../errors.js';
 import { loadSavedModel, loadScaling } from '../files/run-directory.js';
 import type { DataOptions } from '../options/common.js';
@@ -45,8 +45,16 @@ export async function evaluateCommand(
   // A model trained on CSV data carries its feature standardisation beside it.
   const scaling = await loadScaling(dirname(path));
   const data = await resolveData(options, env, 0, 'evaluate', scaling);
-  const test = data.split.test;
   const network = saved.network;
+  // A CSV file (the one source with scaling) numbers its classes by itself: map them onto
+  // the model's, or a file lacking one class would shift every label after it.
+  const test = data.scaling
+    ? alignClasses(
+        data.split.test,
+        { classNames: saved.classNames, classCount: network.outputSize, origin: path },
+        data.split.test.name ?? data.name,
+      )
+    : data.split.test;
   if (test.featureCount !== network.inputSize) {
     throw new CliError(
       `${path} expects ${network.inputSize} features per sample, ${data.name} has ${test.featureCount}`,

@@ -17,7 +17,13 @@ import { resolveData } from '../data/resolve.js';
 import { CliError, ExitCode, errorMessage, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic.js';
 import { epochRecord, metricsCsv } from '../files/metrics.js';
-import { loadCheckpoint, runFiles, saveCheckpoint, saveScaling } from '../files/run-directory.js';
+import {
+  loadCheckpoint,
+  prepareOutDirectory,
+  runFiles,
+  saveCheckpoint,
+  saveScaling,
+} from '../files/run-directory.js';
 import {
   chooseOptimizer,
   describeHyperParameters,
@@ -230,6 +236,7 @@ export async function trainCommand(
     if (known) options.data = known;
   }
   const data = await resolveData(options, env, resume?.config.seed ?? options.seed);
+  if (options.out !== undefined) await prepareOutDirectory(options.out);
 
   const trainOptions: TrainOptions = { data: data.split };
   if (resume) {

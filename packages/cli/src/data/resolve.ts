@@ -142,9 +142,15 @@ function withContext(error: unknown, file: string): CliError {
   return new CliError(`${file}: ${errorMessage(error)}`);
 }
 
+/** What a one-class training set is told (training a classifier needs two classes). */
+function singleClassMessage(source: string): string {
+  return `${source}: every training label is the same class; a classifier needs at least two classes`;
+}
+
 async function loadIdxDirectory(
   directory: string,
   name: string,
+  purpose: 'train' | 'evaluate',
   classNames?: readonly string[],
 ): Promise<DataSplit> {
   const { files, missing } = await findIdxFiles(directory);
@@ -160,14 +166,16 @@ async function loadIdxDirectory(
     testLabels: await readBytes(files.testLabels),
   };
   // A directory of unknown origin may hold any number of classes: count them from the labels
-  // (MNIST-style directories have 10).
-  const classCount =
-    classNames?.length ??
-    Math.max(
-      2,
-      largestLabel(bytes.trainLabels, files.trainLabels) + 1,
-      largestLabel(bytes.testLabels, files.testLabels) + 1,
-    );
+  // (MNIST-style directories have 10). Labels all 0 are one class, which cannot be trained;
+  // evaluating such a test set against a saved model is fine.
+  const observed = Math.max(
+    largestLabel(bytes.trainLabels, files.trainLabels) + 1,
+    largestLabel(bytes.testLabels, files.testLabels) + 1,
+  );
+  if (!classNames && observed < 2 && purpose === 'train') {
+    throw new CliError(singleClassMessage(`${directory} (${files.trainLabels})`));
+  }
+  const classCount = classNames?.length ?? Math.max(2, observed);
   const load = (
     images: 'trainImages' | 'testImages',
     labels: 'trainLabels' | 'testLabels',
@@ -180,11 +188,14 @@ async function loadIdxDirectory(
         ...(classNames ? { classNames } : {}),
       });
     } catch (error) {
-      // Name the file rather than the parser's argument.
+      // Name the files rather than the parser's arguments.
+      const message = errorMessage(error)
+        .replace('idxDataset images', files[images])
+        .replace('idxDataset labels', files[labels]);
       throw new CliError(
-        errorMessage(error)
-          .replace('idxDataset images', files[images])
-          .replace('idxDataset labels', files[labels]),
+        message.includes(directory)
+          ? message
+          : `${files[images]}, ${files[labels]}: ${message.replace(/^idxDataset: /, '')}`,
       );
     }
   };
@@ -224,7 +235,12 @@ export async function loadFashionMnist(
     if (!(await isDirectory(directory))) continue;
     const { files } = await findIdxFiles(directory);
     if (!files) continue;
-    const split = await loadIdxDirectory(directory, 'fashion-mnist', fashionMnistClassNames);
+    const split = await loadIdxDirectory(
+      directory,
+      'fashion-mnist',
+      'train',
+      fashionMnistClassNames,
+    );
     return { split, name: 'fashion-mnist', origin: directory };
   }
   throw new CliError(
@@ -263,6 +279,9 @@ async function loadCsv(
     throw new UsageError('--test and --test-split exclude each other: give one of them');
   }
   const dataset = await readCsv(path, options.label);
+  if (!wholeFileAsTest && dataset.classCount < 2) {
+    throw new CliError(singleClassMessage(`${path} (label column "${options.label}")`));
+  }
   if (options.test !== undefined) {
     const test = await readCsv(options.test, options.label);
     if (test.featureCount !== dataset.featureCount) {
@@ -270,7 +289,12 @@ async function loadCsv(
         `${options.test} has ${test.featureCount} feature columns, ${path} has ${dataset.featureCount}; they must agree`,
       );
     }
-    return alignCsvClasses(dataset, test, path, options.test);
+    const aligned = alignClasses(
+      test,
+      { classNames: dataset.classNames, classCount: dataset.classCount, origin: path },
+      options.test,
+    );
+    return { train: { ...dataset, classCount: aligned.classCount }, test: aligned };
   }
   if (wholeFileAsTest && options.testSplit === undefined) return { train: dataset, test: dataset };
   try {
@@ -284,38 +308,49 @@ async function loadCsv(
   }
 }
 
+/** The classes a CSV file's labels are mapped onto: the training file's or a saved model's. */
+export interface ClassReference {
+  /** Class names, label order; absent when the labels are class indices. */
+  classNames?: readonly string[];
+  /** Number of classes. */
+  classCount: number;
+  /** Where they come from, for messages: a path. */
+  origin: string;
+}
+
 /**
- * Two CSV files parsed separately may name their classes in different orders (or the test
- * file may lack a class); re-index the test labels by class name so both agree.
+ * A CSV file parsed on its own numbers its classes by itself (sorted names, or integer labels
+ * as indices): re-index its labels by the reference's class names so both agree, and refuse
+ * to pair class names with class indices (mapping "cat" to 0 would be silently wrong).
+ * Integer labels of a file are read as names when the reference has names ("-1", "1").
  */
-function alignCsvClasses(
-  train: Dataset,
-  test: Dataset,
-  trainPath: string,
-  testPath: string,
-): DataSplit {
-  if (!train.classNames || !test.classNames) {
-    const classCount = Math.max(train.classCount, test.classCount);
-    return {
-      train: { ...train, classCount },
-      test: { ...test, classCount },
-    };
+export function alignClasses(data: Dataset, reference: ClassReference, path: string): Dataset {
+  if (!reference.classNames) {
+    if (data.classNames) {
+      throw new CliError(
+        `${path} has class names as labels (${data.classNames.slice(0, 5).join(', ')}${data.classNames.length > 5 ? ', …' : ''}) but ${reference.origin} has class indices; use the same kind of label in both`,
+      );
+    }
+    return { ...data, classCount: Math.max(reference.classCount, data.classCount) };
   }
-  const index = new Map(train.classNames.map((name, position) => [name, position]));
-  const labels = new Int32Array(test.count);
-  for (let row = 0; row < test.count; row++) {
-    const name = test.classNames[test.labels[row]];
+  const index = new Map(reference.classNames.map((name, position) => [name, position]));
+  const labels = new Int32Array(data.count);
+  for (let row = 0; row < data.count; row++) {
+    const label = data.labels[row];
+    const name = data.classNames ? data.classNames[label] : String(label);
     const position = index.get(name);
     if (position === undefined) {
       throw new CliError(
-        `${testPath}, row ${row + 1}: class "${name}" does not occur in ${trainPath} (classes: ${train.classNames.join(', ')})`,
+        `${path}, row ${row + 1}: class "${name}" does not occur in ${reference.origin} (classes: ${reference.classNames.join(', ')})`,
       );
     }
     labels[row] = position;
   }
   return {
-    train,
-    test: { ...test, labels, classCount: train.classCount, classNames: train.classNames },
+    ...data,
+    labels,
+    classCount: reference.classCount,
+    classNames: reference.classNames,
   };
 }
 
@@ -386,7 +421,11 @@ export async function resolveData(
     );
   }
   if (info.isDirectory()) {
-    return { split: await loadIdxDirectory(path, source), name: source, origin: path };
+    return {
+      split: await loadIdxDirectory(path, source, purpose),
+      name: source,
+      origin: path,
+    };
   }
   if (!isCsvPath) {
     throw new UsageError(

@@ -2,8 +2,9 @@
  * The layout of a run directory (`--out DIR`) and the reading and writing of its binary
  * files through the optimizer package's checkpoint format (magic, version, CRC-32).
  */
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { constants } from 'node:fs';
+import { access, mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import {
   type Checkpoint,
   decodeCheckpoint,
@@ -33,6 +34,49 @@ async function readExisting(path: string, what: string, hint = ''): Promise<Uint
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CliError(`no ${what} at ${path}${hint}`);
     throw new CliError(`cannot read ${path}: ${errorMessage(error)}`);
+  }
+}
+
+function reasonOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EROFS') return 'read-only file system';
+  if (code === 'ENOENT') return 'cannot be created there';
+  if (code === 'ENOTDIR') return 'a part of the path is a file, not a directory';
+  return errorMessage(error);
+}
+
+/**
+ * Makes sure `--out DIR` is a writable directory before any training starts, so a typo costs
+ * seconds, not a finished run. Missing directories are made one level at a time: Node's
+ * recursive `mkdir` never settles under some pseudo file systems (`/proc`).
+ * @param flag - the option, for messages (`--out`).
+ * @throws CliError naming the directory and the reason.
+ */
+export async function prepareOutDirectory(directory: string, flag = '--out'): Promise<void> {
+  const missing: string[] = [];
+  let existing = resolve(directory);
+  for (;;) {
+    try {
+      if (!(await stat(existing)).isDirectory()) {
+        throw new CliError(`${flag} ${directory}: ${existing} exists and is not a directory`);
+      }
+      break;
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' || dirname(existing) === existing) {
+        throw new CliError(`${flag} ${directory}: ${reasonOf(error)}`);
+      }
+      missing.unshift(existing);
+      existing = dirname(existing);
+    }
+  }
+  try {
+    for (const path of missing) await mkdir(path);
+    await access(resolve(directory), constants.W_OK);
+  } catch (error) {
+    throw new CliError(`${flag} ${directory}: not a writable directory (${reasonOf(error)})`);
   }
 }
 
