@@ -161,6 +161,47 @@ describe('IDX data', () => {
   });
 });
 
+describe('--resume', () => {
+  it('a run on a file asks for --data again (it reported a shape mismatch with digits)', async () => {
+    const train = await csv('resume.csv', animals());
+    const out = join(scratch, 'resume-run');
+    const trained = await runCli([
+      'train',
+      '--data',
+      train,
+      '--label',
+      'animal',
+      '--epochs',
+      '1',
+      '--out',
+      out,
+    ]);
+    expect(trained.code).toBe(0);
+    const result = await runCli(['train', '--resume', out, '--epochs', '2']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`--resume ${out}: the run was trained on ${train}`);
+    expect(result.stderr).toContain('give --data');
+    const again = await runCli([
+      'train',
+      '--resume',
+      out,
+      '--epochs',
+      '2',
+      '--data',
+      train,
+      '--label',
+      'animal',
+    ]);
+    expect(again.code).toBe(0);
+  });
+
+  it('a file instead of a run directory is "no checkpoint", not ENOTDIR', async () => {
+    const file = await csv('not-a-run.txt', 'x');
+    const result = await runCli(['train', '--resume', file]);
+    expectFailure(result, `no checkpoint at ${join(file, 'checkpoint.dualphi')}`);
+  });
+});
+
 describe('--out', () => {
   it('an existing file is refused before training starts (it failed after training with EEXIST)', async () => {
     const file = await csv('not-a-directory.txt', 'x');

@@ -233,7 +233,14 @@ export async function trainCommand(
   if (resume && !explicitlyGiven(command, 'data')) {
     // The built-in data sets are recognised from the checkpoint; paths must be given again.
     const known = builtInSource(resume.config.data.train.name);
-    if (known) options.data = known;
+    if (!known) {
+      // Files are not recorded in the checkpoint; falling back to digits would only report
+      // a shape mismatch.
+      throw new UsageError(
+        `--resume ${options.resume}: the run was trained on ${resume.config.data.train.name ?? 'a data file'}; give --data (and for CSV --label, --test or --test-split) as when it started`,
+      );
+    }
+    options.data = known;
   }
   const data = await resolveData(options, env, resume?.config.seed ?? options.seed);
   if (options.out !== undefined) await prepareOutDirectory(options.out);

@@ -404,7 +404,7 @@ export async function resolveData(
   if (!isCsvPath && csvOnly.length > 0) {
     const flags = csvOnly.map((key) => (key === 'testSplit' ? '--test-split' : `--${key}`));
     throw new UsageError(
-      `${flags.join(', ')} only apply to --data FILE.csv (got --data ${source})`,
+      `${flags.join(', ')} only ${flags.length === 1 ? 'applies' : 'apply'} to --data FILE.csv (got --data ${source})`,
     );
   }
   if (source === 'digits') {

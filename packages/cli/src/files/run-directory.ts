@@ -32,7 +32,8 @@ async function readExisting(path: string, what: string, hint = ''): Promise<Uint
     return new Uint8Array(await readFile(path));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CliError(`no ${what} at ${path}${hint}`);
+    // ENOTDIR: the directory given is a file (e.g. --resume run/model.dualphi).
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new CliError(`no ${what} at ${path}${hint}`);
     throw new CliError(`cannot read ${path}: ${errorMessage(error)}`);
   }
 }

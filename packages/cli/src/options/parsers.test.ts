@@ -34,6 +34,11 @@ describe('argument parsers', () => {
     expect(positiveNumber('3e-4')).toBe(3e-4);
     expect(() => positiveNumber('0')).toThrow('> 0');
     expect(() => positiveNumber('Infinity')).toThrow('finite');
+    expect(() => positiveNumber('1e400')).toThrow('finite');
+    // Number() reads these as 16 and 3: a learning rate of 16 from a typo.
+    expect(() => positiveNumber('0x10')).toThrow('decimal');
+    expect(() => unitInterval('0b0')).toThrow('decimal');
+    expect(positiveNumber(' .5 ')).toBe(0.5);
     expect(unitInterval('0')).toBe(0);
     expect(unitInterval('0.874')).toBe(0.874);
     expect(() => unitInterval('1')).toThrow('[0, 1)');

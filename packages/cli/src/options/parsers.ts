@@ -23,10 +23,13 @@ export function seed(text: string): number {
   return value;
 }
 
+/** Decimal notation only: `Number()` would also read `0x10` as 16 and `0b11` as 3. */
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
 function finiteNumber(text: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) {
-    throw new InvalidArgumentError('Allowed: a finite number.');
+  if (!DECIMAL.test(text) || !Number.isFinite(value)) {
+    throw new InvalidArgumentError('Allowed: a finite decimal number, e.g. 0.01 or 3e-4.');
   }
   return value;
 }
