@@ -246,11 +246,26 @@ describe.each(kernelSets)('softmaxCrossEntropy on %s kernels (theory.md §1)', (
     ],
     [[1, 2], { labels: [0] }, { classes: 0 }, '"classes" must be an integer ≥ 1, got 0'],
     [[1, 2], {}, { classes: 2 }, '"targets" must be { labels } or { probabilities }'],
+    [
+      [1, 2],
+      { labels: [0], probabilities: [0, 1] },
+      { classes: 2 },
+      '"targets" must be { labels } or { probabilities }, not both',
+    ],
+    [
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { labels: [0, 1] },
+      { classes: 2 },
+      '"logits" must be flat, rows × classes row-major (e.g. rows.flat()), got an array of arrays',
+    ],
   ])('%#: rejects bad input naming the row: %s', async (logits, targets, options, message) => {
-    const call = softmaxCrossEntropy(logits, targets as never, { ...options, kernels });
+    const call = softmaxCrossEntropy(logits as never, targets as never, { ...options, kernels });
     await expect(call).rejects.toThrow(LossInputError);
     await expect(
-      softmaxCrossEntropy(logits, targets as never, { ...options, kernels }),
+      softmaxCrossEntropy(logits as never, targets as never, { ...options, kernels }),
     ).rejects.toThrow(message);
   });
 

@@ -88,6 +88,17 @@ export async function softmaxCrossEntropy(
 
   let targetRows: Float32Array | undefined;
   let labels: Int32Array | readonly number[] | undefined;
+  const given = (key: 'labels' | 'probabilities') =>
+    targets != null &&
+    key in targets &&
+    (targets as unknown as Record<string, unknown>)[key] !== undefined;
+  if (given('labels') && given('probabilities')) {
+    // Which one was meant is unknowable; using either would silently ignore the other.
+    throw new LossInputError(
+      'targets',
+      `${context}: "targets" must be { labels } or { probabilities }, not both`,
+    );
+  }
   if (targets && 'labels' in targets && targets.labels !== undefined) {
     checkLabels(context, targets.labels, rows, classes);
     if (epsilon > 0) targetRows = smoothLabels(targets.labels, classes, epsilon);

@@ -48,6 +48,13 @@ export function rowsOf(
   if (values == null || typeof values.length !== 'number') {
     throw new LossInputError(argument, `${context}: "${argument}" must be an array of numbers`);
   }
+  // Rows given as nested arrays would be read as one value per row: name the layout instead.
+  if (Array.isArray(values) && values.length > 0 && Array.isArray(values[0])) {
+    throw new LossInputError(
+      argument,
+      `${context}: "${argument}" must be flat, rows × classes row-major (e.g. rows.flat()), got an array of arrays`,
+    );
+  }
   if (values.length === 0 || values.length % classes !== 0) {
     throw new LossInputError(
       argument,
