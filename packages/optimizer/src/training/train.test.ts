@@ -229,6 +229,14 @@ describe('train', () => {
     await bad({ labelSmoothing: 1 }, /"labelSmoothing" must be in \[0, 1\), got 1/);
     await bad({ activation: 'gelu' as never }, /"activation" must be 'relu' or 'tanh'/);
     await bad({ seed: -1 }, /"seed" must be a non-negative integer/);
+    // Ignored without a word before: the rate belongs to the optimizer.
+    await bad(
+      { learningRate: 0.5 } as never,
+      /"learningRate" is not an option of train \(allowed: data, .*\); learning rates and momentum are options of the optimizer/,
+    );
+    await bad({ onEpoch: 5 as never }, /train: "onEpoch" must be a function, got 5/);
+    await bad({ signal: 5 as never }, /train: "signal" must be an AbortSignal, got 5/);
+    await bad({ kernels: {} as never }, /train: "kernels" must be a kernel set/);
     const wrongFeatures = blobSplit(20, 10, 4, 3, 1);
     await bad(
       { data: { train: data.train, test: wrongFeatures.test } },

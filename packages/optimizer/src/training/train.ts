@@ -36,7 +36,7 @@ import type {
   TrainOptions,
   TrainResult,
 } from './types.js';
-import { resolveTrainSettings, validateDataSplit } from './validate.js';
+import { resolveTrainSettings, validateDataSplit, validateTrainOptionTypes } from './validate.js';
 import { yieldToEventLoop } from './yield.js';
 
 /** Stream number of the shuffling generator (the initialisation uses stream 0). */
@@ -96,6 +96,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (options === null || typeof options !== 'object') {
     throw new TypeError('train: options must be an object with at least "data"');
   }
+  validateTrainOptionTypes(options);
   const resume = options.resume;
   const settings = resolveTrainSettings(options, resume);
   const data: DataSplit = options.data;

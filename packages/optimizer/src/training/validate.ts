@@ -87,6 +87,53 @@ export function validateDataset(dataset: Dataset, name: string): void {
   }
 }
 
+/** The keys of {@link TrainOptions}: any other key is a misspelling or a misplaced setting. */
+const trainOptionNames: readonly (keyof TrainOptions)[] = [
+  'data',
+  'hidden',
+  'activation',
+  'optimizer',
+  'epochs',
+  'batchSize',
+  'seed',
+  'labelSmoothing',
+  'kernels',
+  'signal',
+  'onBatch',
+  'onEpoch',
+  'resume',
+  'yieldEvery',
+];
+
+/**
+ * Checks the keys of the options and the types of the hooks: an unknown key (say
+ * `learningRate`, which belongs to the optimizer) would otherwise be ignored without a word, and
+ * a hook that is not a function would fail only after the first batch or epoch.
+ */
+export function validateTrainOptionTypes(options: TrainOptions): void {
+  for (const key of Object.keys(options)) {
+    if (!(trainOptionNames as readonly string[]).includes(key)) {
+      throw new RangeError(
+        `train: "${key}" is not an option of train (allowed: ${trainOptionNames.join(', ')}); learning rates and momentum are options of the optimizer`,
+      );
+    }
+  }
+  for (const hook of ['onBatch', 'onEpoch'] as const) {
+    if (options[hook] !== undefined && typeof options[hook] !== 'function') {
+      throw new TypeError(`train: "${hook}" must be a function, got ${describe(options[hook])}`);
+    }
+  }
+  const { signal, kernels } = options;
+  if (signal !== undefined && (signal === null || typeof signal.aborted !== 'boolean')) {
+    throw new TypeError(`train: "signal" must be an AbortSignal, got ${describe(signal)}`);
+  }
+  if (kernels !== undefined && (kernels === null || typeof kernels.allocFrom !== 'function')) {
+    throw new TypeError(
+      'train: "kernels" must be a kernel set from loadKernels() or createReferenceKernels()',
+    );
+  }
+}
+
 /** Checks that the training and test sets fit together. */
 export function validateDataSplit(data: TrainOptions['data']): void {
   if (data === null || typeof data !== 'object') {
