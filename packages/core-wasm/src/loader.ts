@@ -53,7 +53,16 @@ async function readFileBytes(url: URL): Promise<Uint8Array<ArrayBuffer>> {
 async function instantiateUrl(url: URL): Promise<WebAssembly.Instance> {
   if (url.protocol === 'file:') {
     if (!isNode()) throw new Error(`loadKernels: cannot read ${url.href} outside Node`);
-    return instantiateBytes(await readFileBytes(url));
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = await readFileBytes(url);
+    } catch (error) {
+      // fs names the path but not who wanted it: say it is the kernels' .wasm that is missing.
+      throw new Error(
+        `loadKernels: cannot read ${url.href}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    return instantiateBytes(bytes);
   }
   const response = await fetch(url);
   if (!response.ok) {
