@@ -125,6 +125,7 @@ export function parseCsv(text: string, options: CsvOptions): Dataset {
     featureCount,
     classCount,
     ...(classNames ? { classNames } : {}),
+    ...(header ? { featureNames: header.filter((_, column) => column !== labelColumn) } : {}),
     ...(options.name ? { name: options.name } : {}),
   };
   return scaleDataset(dataset, options.scaling ?? 'none');

@@ -150,6 +150,7 @@ describe('parseCsv', () => {
     expect(Array.from(data.features)).toEqual([1, 2.5, -300, 0.5, 0, 0]);
     expect(data.classNames).toEqual(['setosa', 'virginica']);
     expect(Array.from(data.labels)).toEqual([0, 1, 0]);
+    expect(data.featureNames).toEqual(['a', 'b']);
   });
 
   it('keeps a single data row with a class name, and -1/1 labels as class names', () => {

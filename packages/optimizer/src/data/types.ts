@@ -16,6 +16,8 @@ export interface Dataset {
   classCount: number;
   /** Optional class names, `classNames[k]` for label k. */
   classNames?: readonly string[];
+  /** Optional feature names (a CSV header without the label column), feature order. */
+  featureNames?: readonly string[];
   /** Optional name, e.g. `'digits (train)'`. */
   name?: string;
 }
