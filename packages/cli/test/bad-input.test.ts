@@ -78,6 +78,22 @@ describe('CSV data', () => {
     );
   });
 
+  it('--test with the same columns in another order is refused (they were read by position)', async () => {
+    const train = await csv('ab.csv', animals());
+    const swapped = await csv(
+      'ba.csv',
+      animals()
+        .split('\n')
+        .map((line) => line.replace(/^([^,]*),([^,]*),/, '$2,$1,'))
+        .join('\n'),
+    );
+    const result = await runCli(['train', '--data', train, '--label', 'animal', '--test', swapped]);
+    expectFailure(
+      result,
+      `${swapped}: feature column 1 is "y" where ${train} has "x"; the headers must name the same columns in the same order`,
+    );
+  });
+
   it('evaluate maps a CSV file lacking a class onto the model’s classes', async () => {
     const train = await csv('animals.csv', animals());
     const test = await csv('no-cat.csv', animals('cat'));

@@ -289,6 +289,13 @@ async function loadCsv(
         `${options.test} has ${test.featureCount} feature columns, ${path} has ${dataset.featureCount}; they must agree`,
       );
     }
+    // Same count, other names or order: the model would read one column as another.
+    const column = dataset.featureNames?.findIndex((name, j) => test.featureNames?.[j] !== name);
+    if (test.featureNames && column !== undefined && column >= 0) {
+      throw new CliError(
+        `${options.test}: feature column ${column + 1} is "${test.featureNames[column]}" where ${path} has "${dataset.featureNames?.[column]}"; the headers must name the same columns in the same order`,
+      );
+    }
     const aligned = alignClasses(
       test,
       { classNames: dataset.classNames, classCount: dataset.classCount, origin: path },
