@@ -205,6 +205,20 @@ describe('Mlp backward', () => {
     expect(() =>
       createMlp({ inputSize: 2, hidden: [], outputSize: 2, activation: 'gelu' as never, kernels }),
     ).toThrow(/activation/);
+    // 2³² weights: refused before the initial weights are drawn (that took minutes), leak-free.
+    const before = kernels.allocatedBytes();
+    expect(() =>
+      createMlp({
+        inputSize: 4,
+        hidden: [8, 65536, 65536],
+        outputSize: 2,
+        activation: 'relu',
+        kernels,
+      }),
+    ).toThrow(
+      /network: layer 3 needs 65536 × 65536 = 4294967296 weights, more than the kernels can hold \(alloc: /,
+    );
+    expect(kernels.allocatedBytes()).toBe(before);
     const model = createMlp({
       inputSize: 2,
       hidden: [],

@@ -89,13 +89,25 @@ class MultilayerPerceptron implements Mlp {
     for (let l = 0; l + 1 < sizes.length; l++) {
       const activation: Activation | 'softmax' =
         l + 2 === sizes.length ? 'softmax' : config.activation;
-      layers.push({
-        inputSize: sizes[l],
-        outputSize: sizes[l + 1],
-        activation,
-        weights: kernels.allocFrom(glorotUniform(random, sizes[l], sizes[l + 1])),
-        bias: kernels.alloc(sizes[l + 1]),
-      });
+      // Allocate before drawing the initial weights: a layer too large for the kernels fails
+      // at once with a message, instead of after minutes of filling a huge JS array.
+      let weights: F32Buffer | undefined;
+      let bias: F32Buffer | undefined;
+      try {
+        weights = kernels.alloc(sizes[l] * sizes[l + 1]);
+        bias = kernels.alloc(sizes[l + 1]);
+      } catch (error) {
+        weights?.free();
+        for (const layer of layers) {
+          layer.weights.free();
+          layer.bias.free();
+        }
+        throw new RangeError(
+          `network: layer ${l + 1} needs ${sizes[l]} × ${sizes[l + 1]} = ${sizes[l] * sizes[l + 1]} weights, more than the kernels can hold (${error instanceof Error ? error.message : String(error)})`,
+        );
+      }
+      weights.view.set(glorotUniform(random, sizes[l], sizes[l + 1]));
+      layers.push({ inputSize: sizes[l], outputSize: sizes[l + 1], activation, weights, bias });
     }
     this.layers = layers;
     this.parameterList = layers.flatMap((layer, l) => [
