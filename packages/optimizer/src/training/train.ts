@@ -144,12 +144,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       return g;
     });
     const { batchSize, labelSmoothing } = settings;
-    const input = kernels.alloc(batchSize * featureCount);
+    // A batch never holds more rows than the training set: a batch size beyond it means one
+    // batch per epoch and must not size the buffers (2⁵³ − 1 failed deep inside alloc).
+    const batchRows = Math.min(batchSize, trainSet.count);
+    const input = kernels.alloc(batchRows * featureCount);
     owned.push(input);
-    const scratch = labelSmoothing > 0 ? kernels.alloc(batchSize * classCount) : undefined;
+    const scratch = labelSmoothing > 0 ? kernels.alloc(batchRows * classCount) : undefined;
     if (scratch) owned.push(scratch);
-    const labels = new Int32Array(batchSize);
-    const predicted = new Int32Array(batchSize);
+    const labels = new Int32Array(batchRows);
+    const predicted = new Int32Array(batchRows);
     const batches = Math.ceil(trainSet.count / batchSize);
     const history: EpochMetrics[] = resume ? resume.history.map((m) => ({ ...m })) : [];
 
