@@ -226,6 +226,12 @@ describe('--out', () => {
     expect(result.stderr).not.toContain('Training on');
   });
 
+  it('an empty value is a usage error (it wrote the run into the working directory)', async () => {
+    const result = await runCli(['train', '--epochs', '1', '--out', ''], { cwd: scratch });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--out needs a directory name (got an empty value)');
+  });
+
   it.runIf(process.platform === 'linux')(
     'a place that cannot hold directories fails at once (recursive mkdir under /proc never settled)',
     async () => {

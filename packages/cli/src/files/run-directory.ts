@@ -13,7 +13,7 @@ import {
   type SavedModel,
 } from '@dualphi/optimizer';
 import type { CsvScaling } from '../data/resolve.js';
-import { CliError, errorMessage } from '../errors.js';
+import { CliError, errorMessage, UsageError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
 
 /** File names inside a run directory. */
@@ -55,6 +55,10 @@ function reasonOf(error: unknown): string {
  * @throws CliError naming the directory and the reason.
  */
 export async function prepareOutDirectory(directory: string, flag = '--out'): Promise<void> {
+  // An empty value (`--out ""`, an unset shell variable) would resolve to the working directory.
+  if (directory.trim() === '') {
+    throw new UsageError(`${flag} needs a directory name (got an empty value)`);
+  }
   const missing: string[] = [];
   let existing = resolve(directory);
   for (;;) {
