@@ -94,6 +94,22 @@ describe('CSV data', () => {
     );
   });
 
+  it('--test naming a directory says so (it passed on EISDIR)', async () => {
+    const train = await csv('for-dir-test.csv', animals());
+    const directory = join(scratch, 'a-directory.csv');
+    await mkdir(directory, { recursive: true });
+    const result = await runCli([
+      'train',
+      '--data',
+      train,
+      '--label',
+      'animal',
+      '--test',
+      directory,
+    ]);
+    expectFailure(result, `cannot read ${directory}: it is a directory, not a file`);
+  });
+
   it('evaluate maps a CSV file lacking a class onto the model’s classes', async () => {
     const train = await csv('animals.csv', animals());
     const test = await csv('no-cat.csv', animals('cat'));

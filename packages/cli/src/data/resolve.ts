@@ -101,7 +101,9 @@ async function readBytes(path: string): Promise<Uint8Array> {
         ? 'no such file'
         : code === 'EACCES'
           ? 'permission denied'
-          : errorMessage(error);
+          : code === 'EISDIR'
+            ? 'it is a directory, not a file'
+            : errorMessage(error);
     throw new CliError(`cannot read ${path}: ${reason}`);
   }
 }
