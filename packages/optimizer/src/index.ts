@@ -9,7 +9,7 @@
 
 export * from './checkpoints/index.js';
 export * from './data/index.js';
-export { getDefaultKernels, resolveKernels } from './kernels.js';
+export { getDefaultKernels, resolveKernels, setDefaultKernels } from './kernels.js';
 export * from './losses/index.js';
 export * from './network/index.js';
 export * from './optimizers/index.js';

@@ -1,6 +1,6 @@
 import { createReferenceKernels } from '@dualphi/core-wasm/reference';
 import { describe, expect, it } from 'vitest';
-import { getDefaultKernels, resolveKernels } from './kernels.js';
+import { getDefaultKernels, resolveKernels, setDefaultKernels } from './kernels.js';
 
 describe('getDefaultKernels', () => {
   it('loads the wasm SIMD kernels once and shares them', async () => {
@@ -14,5 +14,28 @@ describe('getDefaultKernels', () => {
     const reference = createReferenceKernels();
     expect(await resolveKernels(reference)).toBe(reference);
     expect(await resolveKernels()).toBe(await getDefaultKernels());
+  });
+});
+
+describe('setDefaultKernels', () => {
+  it('makes the given kernels (or a promise of them) the shared default', async () => {
+    const wasm = await getDefaultKernels();
+    const reference = createReferenceKernels();
+    try {
+      setDefaultKernels(reference);
+      expect(await getDefaultKernels()).toBe(reference);
+      expect(await resolveKernels()).toBe(reference);
+      setDefaultKernels(Promise.resolve(wasm));
+      expect(await getDefaultKernels()).toBe(wasm);
+    } finally {
+      setDefaultKernels(wasm);
+    }
+  });
+
+  it('refuses what is not a kernel set', () => {
+    expect(() => setDefaultKernels({} as never)).toThrow(
+      /setDefaultKernels: expected a Kernels instance/,
+    );
+    expect(() => setDefaultKernels(null as never)).toThrow(TypeError);
   });
 });

@@ -21,6 +21,28 @@ export function getDefaultKernels(): Promise<Kernels> {
   return shared;
 }
 
+/**
+ * Makes `kernels` the shared default that {@link getDefaultKernels} returns from now on — for
+ * bundlers, workers and CDNs where the `.wasm` file is not beside the module (load it yourself
+ * with `loadKernels({ url | bytes | module })`). `@dualphi/tfjs-adapter`'s fused update uses the
+ * same default, so one call serves both.
+ *
+ * @throws TypeError when `kernels` is neither a kernel set nor a promise of one.
+ */
+export function setDefaultKernels(kernels: Kernels | Promise<Kernels>): void {
+  const candidate = kernels as unknown as { then?: unknown; gemm?: unknown } | null;
+  if (
+    candidate === null ||
+    typeof candidate !== 'object' ||
+    (typeof candidate.then !== 'function' && typeof candidate.gemm !== 'function')
+  ) {
+    throw new TypeError(
+      'setDefaultKernels: expected a Kernels instance (from loadKernels() or createReferenceKernels()) or a promise of one',
+    );
+  }
+  shared = Promise.resolve(kernels);
+}
+
 /** `kernels` when given, else {@link getDefaultKernels}. */
 export function resolveKernels(kernels?: Kernels): Promise<Kernels> {
   return kernels ? Promise.resolve(kernels) : getDefaultKernels();
