@@ -1,8 +1,8 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './atomic.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { removeUnfinishedWrites, writeFileAtomic } from './atomic.js';
 import { metricsCsv } from './metrics.js';
 
 let scratch: string;
@@ -27,6 +27,34 @@ describe('writeFileAtomic', () => {
     await writeFile(blocker, 'a file, not a directory');
     await expect(writeFileAtomic(join(blocker, 'x.txt'), 'data')).rejects.toThrow();
     expect(await readFile(blocker, 'utf8')).toBe('a file, not a directory');
+  });
+
+  it('leaves no temporary file behind when the process exits mid-write (a second Ctrl-C)', async () => {
+    const directory = join(scratch, 'exit');
+    const path = join(directory, 'checkpoint.dualphi');
+    await writeFileAtomic(path, 'the last good checkpoint');
+    // Hold the write inside fsync, where process.exit() from a second Ctrl-C can land.
+    const probe = await open(join(scratch, 'probe'), 'w');
+    const fileHandle = Object.getPrototypeOf(probe) as { sync(): Promise<void> };
+    await probe.close();
+    let release: (error: Error) => void = () => {};
+    const sync = vi
+      .spyOn(fileHandle, 'sync')
+      .mockImplementation(() => new Promise<void>((_, reject) => (release = reject)));
+    try {
+      const writing = writeFileAtomic(path, 'a newer checkpoint');
+      while ((await readdir(directory)).length < 2) await new Promise((r) => setTimeout(r, 1));
+      // What the exit hook runs (synchronously, the only kind of work 'exit' allows).
+      expect(process.listeners('exit')).toContain(removeUnfinishedWrites);
+      removeUnfinishedWrites();
+      expect(await readdir(directory)).toEqual(['checkpoint.dualphi']);
+      expect(await readFile(path, 'utf8')).toBe('the last good checkpoint');
+      release(new Error('interrupted'));
+      await expect(writing).rejects.toThrow('interrupted');
+    } finally {
+      sync.mockRestore();
+    }
+    expect(await readdir(directory)).toEqual(['checkpoint.dualphi']);
   });
 });
 
