@@ -240,6 +240,35 @@ describe('DualProcessOptimizer state restore edge cases', () => {
     tf.dispose([w, g, iter, wrong]);
   });
 
+  it('leaves its state as it was when setWeights rejects the list', async () => {
+    const w = tf.variable(tf.zeros([2]), true, 'keep-state/w');
+    const optimizer = dualProcess({ learningRate: 0.5, momentum: 0.5 });
+    const g = tf.ones([2]);
+    optimizer.applyGradients([{ name: w.name, tensor: g }]); // Δw = [−0.5, −0.5]
+    const iter = tf.scalar(7, 'int32');
+    const other = tf.tensor1d([10, 10]);
+    await expect(
+      optimizer.setWeights([
+        { name: 'iter', tensor: iter },
+        { name: 'keep-state/w/delta', tensor: other },
+        { name: 'keep-state/w/delta', tensor: other },
+      ]),
+    ).rejects.toThrow(/slot "keep-state\/w\/delta" appears twice/);
+    await expect(
+      optimizer.setWeights([
+        { name: 'iter', tensor: iter },
+        { name: 'keep-state/w/momentum', tensor: other },
+      ]),
+    ).rejects.toThrow(/is not a delta slot/);
+    expect(optimizer.iterations).toBe(1);
+    // Δw = 0.5·(−0.5) − 0.5·1 = −0.75 from the kept slot; w = −0.5 − 0.75.
+    optimizer.applyGradients([{ name: w.name, tensor: g }]);
+    expect(Array.from(w.dataSync())).toEqual([-1.25, -1.25]);
+    expect(optimizer.iterations).toBe(2);
+    optimizer.dispose();
+    tf.dispose([w, g, iter, other]);
+  });
+
   it('rejects a gradient for an unknown variable or of the wrong shape', () => {
     const w = tf.variable(tf.zeros([2]), true, 'grad-check/w');
     const optimizer = dualProcess();

@@ -258,8 +258,10 @@ export class DualProcessOptimizer extends tf.Optimizer {
   /**
    * Restores the state from `[iter, <variable>/delta …]` (copies the tensors). Slots are
    * matched to variables by name when those variables next reach {@link applyGradients}.
+   * A rejected list changes nothing (neither the slots nor the iteration count).
    *
-   * @throws RangeError when the list is empty or an entry is not named `<variable>/delta`.
+   * @throws RangeError when the list is empty or an entry is not named `<variable>/delta`
+   *   or appears twice.
    */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     if (!Array.isArray(weightValues) || weightValues.length === 0) {
@@ -267,8 +269,9 @@ export class DualProcessOptimizer extends tf.Optimizer {
         'DualProcessOptimizer.setWeights: expected [iterations, <variable>/delta …], got an empty list',
       );
     }
-    const slots = await this.extractIterations(weightValues);
-    this.slots.restore(slots);
+    // The slots first: restore() checks the whole list before it replaces anything.
+    this.slots.restore(weightValues.slice(1));
+    await this.extractIterations(weightValues);
     this.replaceLastStep(null);
   }
 

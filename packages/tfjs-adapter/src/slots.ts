@@ -64,8 +64,14 @@ export class DeltaSlots {
     return out;
   }
 
-  /** Replaces every slot with copies of the given `<variable>/delta` tensors. */
+  /**
+   * Replaces every slot with copies of the given `<variable>/delta` tensors. The whole list is
+   * checked first, so a rejected list leaves the current slots as they were.
+   *
+   * @throws RangeError for a name that is not `<variable>/delta` or a slot named twice.
+   */
   restore(weights: readonly { name: string; tensor: tf.Tensor }[]): void {
+    const seen = new Set<string>();
     for (const { name } of weights) {
       if (!name.endsWith(DELTA_SUFFIX) || name.length === DELTA_SUFFIX.length) {
         throw new RangeError(
@@ -73,17 +79,16 @@ export class DeltaSlots {
             `names "<variable>${DELTA_SUFFIX}" after the iteration count`,
         );
       }
+      if (seen.has(name)) {
+        throw new RangeError(`DualProcessOptimizer.setWeights: slot "${name}" appears twice`);
+      }
+      seen.add(name);
     }
     this.dispose();
     for (const { name, tensor } of weights) {
-      const variableName = name.slice(0, -DELTA_SUFFIX.length);
-      if (this.restored.has(variableName)) {
-        this.dispose();
-        throw new RangeError(`DualProcessOptimizer.setWeights: slot "${name}" appears twice`);
-      }
       // A copy: tfjs-layers disposes the tensors it passes in right after setWeights.
       this.restored.set(
-        variableName,
+        name.slice(0, -DELTA_SUFFIX.length),
         tf.tidy(() => tf.variable(tf.cast(tensor, 'float32'), false)),
       );
     }
