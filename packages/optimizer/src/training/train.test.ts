@@ -61,6 +61,24 @@ describe('train', () => {
     result.model.dispose();
   });
 
+  it('weights each batch by its rows in trainLoss (the partial last batch counts for 4 of 100)', async () => {
+    // The batch losses of the training steps (the calls that ask for a gradient).
+    const steps: { loss: number; rows: number }[] = [];
+    const watched: typeof kernels = Object.create(kernels);
+    watched.softmaxCrossEntropy = (logits, targets, rows, classes, outputs) => {
+      const result = kernels.softmaxCrossEntropy(logits, targets, rows, classes, outputs);
+      if (outputs?.gradient) steps.push({ loss: result.crossEntropy, rows });
+      return result;
+    };
+    const result = await train({ ...base(), epochs: 1, kernels: watched });
+    expect(steps.map((s) => s.rows)).toEqual([32, 32, 32, 4]);
+    const perSample = steps.reduce((sum, s) => sum + s.loss * s.rows, 0) / 100;
+    const perBatch = steps.reduce((sum, s) => sum + s.loss, 0) / steps.length;
+    expect(perSample).not.toBeCloseTo(perBatch, 6);
+    expect(result.epochs[0].trainLoss).toBeCloseTo(perSample, 12);
+    result.model.dispose();
+  });
+
   it('gives bit-identical weights for the same seed, data and settings', async () => {
     const a = await train(base());
     const b = await train(base());

@@ -76,7 +76,10 @@ export interface BatchEvent {
 export interface EpochMetrics {
   /** 1-based epoch number. */
   epoch: number;
-  /** Mean training cross-entropy (nats) over the epoch's mini-batches. */
+  /**
+   * Mean training cross-entropy H(p, q) (nats) over the epoch's samples as they were trained:
+   * each mini-batch's mean weighted by its rows, so a partial last batch counts for its size.
+   */
   trainLoss: number;
   /** Fraction of training samples classified correctly during the epoch. */
   trainAccuracy: number;
