@@ -172,7 +172,10 @@ function checkUpdate<S extends { length: number }>(
   });
 }
 
-/** Zeroed slots from `allocate` for every parameter and slot name of the rule; step 0. */
+/**
+ * Zeroed slots from `allocate` for every parameter and slot name of the rule; step 0. When an
+ * allocation throws, the slots already allocated are freed first.
+ */
 function initSlots<S>(
   optimizer: string,
   slotNames: readonly string[],
@@ -184,10 +187,16 @@ function initSlots<S>(
     parameters.map((p) => p.name),
   );
   const slots = new Map<string, S>();
-  for (const parameter of parameters) {
-    for (const slotName of slotNames) {
-      slots.set(slotKey(parameter.name, slotName), allocate(parameter.value.length));
+  try {
+    for (const parameter of parameters) {
+      for (const slotName of slotNames) {
+        slots.set(slotKey(parameter.name, slotName), allocate(parameter.value.length));
+      }
     }
+  } catch (error) {
+    // An allocation failed (kernel memory full): free the kernel buffers already made.
+    for (const slot of slots.values()) (slot as { free?: () => void }).free?.();
+    throw error;
   }
   return { step: 0, slots };
 }

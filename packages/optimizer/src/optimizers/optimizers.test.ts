@@ -564,6 +564,34 @@ describe('factory validation', () => {
       restoreOptimizerState(kernels, { step: 1, slots: { 'w/delta': [1, 2] as never } }),
     ).toThrow('restoreOptimizerState: slot "w/delta" must be a non-empty Float32Array');
   });
+
+  it('restoreOptimizerState frees the slots it made when an allocation fails part-way', () => {
+    const kernels = createReferenceKernels();
+    const full: typeof kernels = Object.create(kernels);
+    let allocations = 0;
+    full.allocFrom = (values) => {
+      if (++allocations === 2) throw new RangeError('out of kernel memory');
+      return kernels.allocFrom(values);
+    };
+    const slots = { 'w/firstMoment': new Float32Array(8), 'w/secondMoment': new Float32Array(8) };
+    expect(() => restoreOptimizerState(full, { step: 3, slots })).toThrow('out of kernel memory');
+    expect(kernels.allocatedBytes()).toBe(0);
+  });
+
+  it('init frees the slots it made when an allocation fails part-way', () => {
+    const kernels = createReferenceKernels();
+    const w = kernels.alloc(8);
+    const full: typeof kernels = Object.create(kernels);
+    let allocations = 0;
+    full.alloc = (length) => {
+      if (++allocations === 2) throw new RangeError('out of kernel memory');
+      return kernels.alloc(length);
+    };
+    const before = kernels.allocatedBytes();
+    expect(() => adam().init(full, [{ name: 'w', value: w }])).toThrow('out of kernel memory');
+    expect(kernels.allocatedBytes()).toBe(before);
+    w.free();
+  });
 });
 
 /** A small seeded PRNG for test data (Mulberry32). */

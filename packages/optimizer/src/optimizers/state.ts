@@ -15,7 +15,7 @@ export function serializeOptimizerState(state: OptimizerState): SerializedOptimi
  * Allocates the slots of a serialized state in `kernels` (copies).
  *
  * @throws RangeError when `step` is not a non-negative integer or a slot is not a non-empty
- *   `Float32Array` (nothing stays allocated then).
+ *   `Float32Array`, and whatever `kernels.allocFrom` throws; nothing stays allocated then.
  */
 export function restoreOptimizerState(
   kernels: Kernels,
@@ -35,8 +35,14 @@ export function restoreOptimizerState(
     }
   }
   const slots = new Map<string, F32Buffer>();
-  for (const [key, values] of Object.entries(serialized.slots)) {
-    slots.set(key, kernels.allocFrom(values));
+  try {
+    for (const [key, values] of Object.entries(serialized.slots)) {
+      slots.set(key, kernels.allocFrom(values));
+    }
+  } catch (error) {
+    // An allocation failed (kernel memory full): free the slots already made.
+    for (const buffer of slots.values()) buffer.free();
+    throw error;
   }
   return { step: serialized.step, slots };
 }
