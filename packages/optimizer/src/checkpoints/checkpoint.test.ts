@@ -63,6 +63,20 @@ describe('checkpoint format', () => {
     expect(decoded.batch).toBe(3);
   });
 
+  it('reads back a non-finite running sum it wrote (e.g. the balance cosine of an overflowing step)', () => {
+    const progress = midEpoch.progress as NonNullable<Checkpoint['progress']>;
+    const overflowed: Checkpoint = {
+      ...midEpoch,
+      progress: { ...progress, balanceCosineSum: Number.NaN, balanceAngleSum: Infinity },
+    };
+    const decoded = decodeCheckpoint(encodeCheckpoint(overflowed));
+    expect(decoded.progress).toEqual({
+      ...progress,
+      balanceCosineSum: Number.NaN,
+      balanceAngleSum: Number.NaN,
+    });
+  });
+
   it('rejects any flipped byte', () => {
     fc.assert(
       fc.property(

@@ -13,7 +13,7 @@ const ORDER = 'order';
  * Serialises a checkpoint: configuration, history, cursor and generator state as a JSON
  * header; weights, optimizer slots and the sample order as raw tensors; a version and a
  * CRC-32 checksum around it all. Non-finite metrics (NaN balance of optimizers without
- * telemetry) are stored as JSON `null` and read back as NaN.
+ * telemetry) and running sums are stored as JSON `null` and read back as NaN.
  */
 export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   validateCheckpoint(checkpoint);
@@ -41,6 +41,23 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
 
 /** Reads a metric that JSON stored as null (NaN or ±∞) back as NaN. */
 const metric = (value: unknown): number => (typeof value === 'number' ? value : Number.NaN);
+
+/**
+ * Reads the running sums of an interrupted epoch, a stored null (a non-finite balance sum
+ * after an overflowing step) as NaN like the history's metrics, so that every checkpoint
+ * {@link encodeCheckpoint} accepts can be read back. Anything but an object is left for
+ * validation to reject.
+ */
+function runningSums(progress: unknown): Checkpoint['progress'] {
+  if (progress === null || typeof progress !== 'object' || Array.isArray(progress)) {
+    return progress as Checkpoint['progress'];
+  }
+  const sums: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(progress)) {
+    sums[key] = value === null ? Number.NaN : value;
+  }
+  return sums as unknown as Checkpoint['progress'];
+}
 
 /**
  * Reads a checkpoint written by {@link encodeCheckpoint}, validating the magic number,
@@ -88,8 +105,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
     history,
   };
   if (order) checkpoint.order = order;
-  if (header.progress !== undefined)
-    checkpoint.progress = header.progress as Checkpoint['progress'];
+  if (header.progress !== undefined) checkpoint.progress = runningSums(header.progress);
   validateCheckpoint(checkpoint);
   return checkpoint;
 }
