@@ -239,6 +239,27 @@ describe('train', () => {
     initial.model.dispose();
   });
 
+  it('never offers as last good state an epoch start whose parameters had overflowed', async () => {
+    // One batch per epoch: the step that overflows the parameters is the last of epoch 1, and
+    // the non-finite loss shows only at the first step of epoch 2.
+    const error = await train({
+      ...base(),
+      batchSize: 100,
+      epochs: 2,
+      optimizer: sgd({ learningRate: Number.MAX_VALUE }),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TrainingDivergedError);
+    const diverged = error as TrainingDivergedError;
+    expect(diverged).toMatchObject({ epoch: 2, batch: 1, step: 2 });
+    expect(diverged.message).toMatch(/error.lastGood holds the start of epoch 1/);
+    expect(diverged.lastGood).toMatchObject({ epoch: 0, batch: 0, history: [] });
+    for (const values of Object.values(diverged.lastGood.weights))
+      expect(values.every(Number.isFinite)).toBe(true);
+    const initial = await train({ ...base(), epochs: 1, signal: AbortSignal.abort() });
+    expect(diverged.lastGood.weights).toEqual(initial.checkpoint().weights);
+    initial.model.dispose();
+  });
+
   it('validates its options with clear errors', async () => {
     const bad = async (options: Partial<TrainOptions>, message: RegExp) =>
       expect(train({ ...base(), ...options })).rejects.toThrow(message);

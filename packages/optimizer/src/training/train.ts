@@ -190,14 +190,25 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     let aborted = false;
     let sinceYield = 0;
 
+    // The last epoch start (or the resumed mid-epoch checkpoint) with finite parameters: what
+    // a divergence falls back to when the parameters themselves have overflowed.
+    let epochStart: Checkpoint | undefined;
     epochs: while (cursor.epoch < settings.epochs) {
-      // The state this epoch started from (an epoch boundary, or the resumed mid-epoch
-      // checkpoint): what a divergence falls back to when the parameters have overflowed.
       const startBatch = cursor.batch;
-      const epochStart =
-        startBatch === 0
-          ? snapshot({ ...cursor, random: cursor.random.clone() })
-          : (resume as Checkpoint);
+      if (startBatch > 0) {
+        epochStart = resume as Checkpoint;
+      } else if (
+        epochStart === undefined ||
+        allFinite(
+          kernels,
+          parameters.map((p) => p.value),
+        )
+      ) {
+        // Not refreshed when the last step of the previous epoch overflowed the parameters
+        // (the non-finite loss shows only at this epoch's first step): that start is not good.
+        epochStart = snapshot({ ...cursor, random: cursor.random.clone() });
+      }
+      const fallback = epochStart;
       const randomBefore = cursor.random.clone();
       const order =
         cursor.batch > 0
@@ -225,7 +236,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           kernels,
           parameters.map((p) => p.value),
         );
-        const lastGood = b > startBatch && finite ? snapshot(here) : epochStart;
+        const lastGood = b > startBatch && finite ? snapshot(here) : fallback;
         return new TrainingDivergedError({
           epoch,
           batch: b + 1,
