@@ -2,9 +2,21 @@
 import type { Checkpoint } from '../checkpoints/types.js';
 
 /**
- * The loss or a gradient became NaN or infinite. Training stops rather than carrying on
- * silently; `lastGood` holds the last state whose parameters are all finite (the state just
- * before the failing step, or the start of the epoch if the parameters had already
+ * What became NaN or infinite: the batch loss, the gradient norm, or the parameters after an
+ * epoch's last step (checked once per epoch; earlier overflows show in the next step's loss).
+ */
+export type DivergedQuantity = 'loss' | 'gradient' | 'parameters';
+
+const quantityNames: Record<DivergedQuantity, string> = {
+  loss: 'loss',
+  gradient: 'gradient norm',
+  parameters: 'parameter norm',
+};
+
+/**
+ * The loss, a gradient or the parameters became NaN or infinite. Training stops rather than
+ * carrying on silently; `lastGood` holds the last state whose parameters are all finite (the
+ * state just before the failing step, or the start of the epoch if the parameters had already
  * overflowed), from which training can be resumed with other settings.
  */
 export class TrainingDivergedError extends Error {
@@ -17,7 +29,7 @@ export class TrainingDivergedError extends Error {
   /** 1-based optimizer step (counted over the whole run) that failed. */
   readonly step: number;
   /** What became non-finite. */
-  readonly quantity: 'loss' | 'gradient';
+  readonly quantity: DivergedQuantity;
   /** A checkpoint of the last good state. */
   readonly lastGood: Checkpoint;
 
@@ -25,7 +37,7 @@ export class TrainingDivergedError extends Error {
     epoch: number;
     batch: number;
     step: number;
-    quantity: 'loss' | 'gradient';
+    quantity: DivergedQuantity;
     value: number;
     lastGood: Checkpoint;
   }) {
@@ -35,7 +47,7 @@ export class TrainingDivergedError extends Error {
         : `the start of epoch ${options.lastGood.epoch + 1}`;
     super(
       `training diverged at epoch ${options.epoch}, batch ${options.batch} (step ${options.step}): ` +
-        `the ${options.quantity === 'loss' ? 'loss' : 'gradient norm'} is ${options.value}. ` +
+        `the ${quantityNames[options.quantity]} is ${options.value}. ` +
         `Try a smaller learning rate; error.lastGood holds ${where}.`,
     );
     this.epoch = options.epoch;

@@ -1,4 +1,4 @@
-export { TrainingDivergedError } from './errors.js';
+export { type DivergedQuantity, TrainingDivergedError } from './errors.js';
 export { type EvaluateOptions, type Evaluation, evaluate } from './evaluate.js';
 export { train } from './train.js';
 export type {

@@ -239,19 +239,22 @@ describe('train', () => {
     initial.model.dispose();
   });
 
-  it('never offers as last good state an epoch start whose parameters had overflowed', async () => {
-    // One batch per epoch: the step that overflows the parameters is the last of epoch 1, and
-    // the non-finite loss shows only at the first step of epoch 2.
+  it('stops when the last step of an epoch overflows the parameters (no later step sees it)', async () => {
+    // One batch per epoch and one epoch: the only step overflows the parameters while its
+    // loss and gradient are finite. Before, the run "finished" with ±∞/NaN weights; with more
+    // epochs, the next epoch's start (non-finite) was offered as the last good state.
     const error = await train({
       ...base(),
       batchSize: 100,
-      epochs: 2,
+      epochs: 1,
       optimizer: sgd({ learningRate: Number.MAX_VALUE }),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TrainingDivergedError);
     const diverged = error as TrainingDivergedError;
-    expect(diverged).toMatchObject({ epoch: 2, batch: 1, step: 2 });
-    expect(diverged.message).toMatch(/error.lastGood holds the start of epoch 1/);
+    expect(diverged).toMatchObject({ epoch: 1, batch: 1, step: 1, quantity: 'parameters' });
+    expect(diverged.message).toMatch(
+      /the parameter norm is (NaN|Infinity)\. .*error.lastGood holds the state just before this step/,
+    );
     expect(diverged.lastGood).toMatchObject({ epoch: 0, batch: 0, history: [] });
     for (const values of Object.values(diverged.lastGood.weights))
       expect(values.every(Number.isFinite)).toBe(true);

@@ -26,7 +26,7 @@ import {
   serializeOptimizerState,
 } from '../optimizers/index.js';
 import type { Optimizer, OptimizerState, ParameterTensor } from '../optimizers/types.js';
-import { TrainingDivergedError } from './errors.js';
+import { type DivergedQuantity, TrainingDivergedError } from './errors.js';
 import { evaluate } from './evaluate.js';
 import { batchTargets } from './targets.js';
 import type {
@@ -78,9 +78,11 @@ interface Cursor {
   progress?: EpochProgress;
 }
 
-/** True when every value of every buffer is finite (Σx² in f64 is then finite too). */
-function allFinite(kernels: Kernels, buffers: readonly F32Buffer[]): boolean {
-  return buffers.every((b) => Number.isFinite(kernels.sumOfSquares(b, b.length)));
+/** Σx² over all values of all buffers, in f64: finite exactly when every value is finite. */
+function squaredNorm(kernels: Kernels, buffers: readonly F32Buffer[]): number {
+  let sum = 0;
+  for (const buffer of buffers) sum += kernels.sumOfSquares(buffer, buffer.length);
+  return sum;
 }
 
 /**
@@ -90,7 +92,8 @@ function allFinite(kernels: Kernels, buffers: readonly F32Buffer[]): boolean {
  * checkpoint from which `train({ ..., resume })` continues exactly.
  *
  * @throws RangeError / TypeError for invalid options or data (naming the field).
- * @throws TrainingDivergedError when the loss or a gradient becomes NaN or infinite.
+ * @throws TrainingDivergedError when the loss or a gradient becomes NaN or infinite, or an
+ *   epoch's last step leaves the parameters non-finite.
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
   if (options === null || typeof options !== 'object') {
@@ -190,25 +193,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     let aborted = false;
     let sinceYield = 0;
 
-    // The last epoch start (or the resumed mid-epoch checkpoint) with finite parameters: what
-    // a divergence falls back to when the parameters themselves have overflowed.
-    let epochStart: Checkpoint | undefined;
     epochs: while (cursor.epoch < settings.epochs) {
+      // The state this epoch started from (an epoch boundary, or the resumed mid-epoch
+      // checkpoint): what a divergence falls back to when the parameters have overflowed. Its
+      // parameters are finite: each epoch ends with a check of them.
       const startBatch = cursor.batch;
-      if (startBatch > 0) {
-        epochStart = resume as Checkpoint;
-      } else if (
-        epochStart === undefined ||
-        allFinite(
-          kernels,
-          parameters.map((p) => p.value),
-        )
-      ) {
-        // Not refreshed when the last step of the previous epoch overflowed the parameters
-        // (the non-finite loss shows only at this epoch's first step): that start is not good.
-        epochStart = snapshot({ ...cursor, random: cursor.random.clone() });
-      }
-      const fallback = epochStart;
+      const epochStart =
+        startBatch === 0
+          ? snapshot({ ...cursor, random: cursor.random.clone() })
+          : (resume as Checkpoint);
       const randomBefore = cursor.random.clone();
       const order =
         cursor.batch > 0
@@ -217,11 +210,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const progress = cursor.batch > 0 ? (cursor.progress as EpochProgress) : emptyProgress();
       const epoch = cursor.epoch + 1;
 
-      /** The error for a non-finite loss or gradient at batch b (0-based), with the last good state. */
+      /**
+       * The error for a non-finite quantity at batch b (0-based) of optimizer step `step`, with
+       * the last good state.
+       */
       const diverged = (
         b: number,
-        quantity: 'loss' | 'gradient',
+        quantity: DivergedQuantity,
         value: number,
+        step = (state as OptimizerState).step + 1,
       ): TrainingDivergedError => {
         const here: Cursor = {
           epoch: cursor.epoch,
@@ -232,15 +229,17 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         };
         // The state before this step is good if its parameters are still finite; else (or when
         // no step was taken yet in this call) fall back to where the epoch started.
-        const finite = allFinite(
-          kernels,
-          parameters.map((p) => p.value),
+        const finite = Number.isFinite(
+          squaredNorm(
+            kernels,
+            parameters.map((p) => p.value),
+          ),
         );
-        const lastGood = b > startBatch && finite ? snapshot(here) : fallback;
+        const lastGood = b > startBatch && finite ? snapshot(here) : epochStart;
         return new TrainingDivergedError({
           epoch,
           batch: b + 1,
-          step: (state as OptimizerState).step + 1,
+          step,
           quantity,
           value,
           lastGood,
@@ -288,8 +287,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         );
         if (!Number.isFinite(loss.crossEntropy)) throw diverged(b, 'loss', loss.crossEntropy);
         model.backward(logits, rows, gradients);
-        let gradientSquares = 0;
-        for (const g of gradients) gradientSquares += kernels.sumOfSquares(g, g.length);
+        const gradientSquares = squaredNorm(kernels, gradients);
         if (!Number.isFinite(gradientSquares))
           throw diverged(b, 'gradient', Math.sqrt(gradientSquares));
         const telemetry = optimizer.update(kernels, parameters, gradients, state);
@@ -318,6 +316,22 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           sinceYield = 0;
           await yieldToEventLoop();
         }
+      }
+
+      // The epoch's last step may have overflowed the parameters with a finite loss and
+      // gradient: no later step of this epoch would see it, and the epoch's metrics, the next
+      // epoch's start (a divergence's fallback) or the final model would hold ±∞/NaN.
+      const parameterSquares = squaredNorm(
+        kernels,
+        parameters.map((p) => p.value),
+      );
+      if (!Number.isFinite(parameterSquares)) {
+        throw diverged(
+          batches - 1,
+          'parameters',
+          Math.sqrt(parameterSquares),
+          (state as OptimizerState).step,
+        );
       }
 
       const test = evaluate(model, data.test, { labelSmoothing });
