@@ -20,8 +20,11 @@ import { Output, type TextStream } from './terminal/output.js';
 
 /** Streams and environment of one run (the process's own by default; tests may pass others). */
 export interface RunIo {
+  /** Where results go (the JSON document with `--json`); default `process.stdout`. */
   stdout?: TextStream;
+  /** Where progress, messages and errors go; default `process.stderr`. */
   stderr?: TextStream;
+  /** The environment (`NO_COLOR`, `DUALPHI_DATA`); default `process.env`. */
   env?: NodeJS.ProcessEnv;
 }
 
