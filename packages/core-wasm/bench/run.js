@@ -70,6 +70,14 @@ function ratio(ours, theirs) {
   return `${(theirs.median / ours.median).toFixed(2)}×`;
 }
 
+/** The four table cells every row ends with: each tfjs backend's rate and our speed-up over it. */
+function versusTfjs(ours, tfjs, work, scale) {
+  return [tfjs.wasm, tfjs.cpu].flatMap((theirs) => [
+    theirs ? rate(theirs, work, scale) : 'n/a',
+    ratio(ours, theirs),
+  ]);
+}
+
 const kernels = await loadKernels();
 const sections = [];
 
@@ -141,10 +149,7 @@ const gemmCases = [
       ours && ceilingTiming
         ? `${(((100 * ceilingTiming.min) / ours.min) * (flops / CEILING_FLOPS_PER_CALL)).toFixed(0)} %`
         : 'n/a',
-      tfjs.wasm ? rate(tfjs.wasm, flops, 1e9) : 'n/a',
-      ratio(ours, tfjs.wasm),
-      tfjs.cpu ? rate(tfjs.cpu, flops, 1e9) : 'n/a',
-      ratio(ours, tfjs.cpu),
+      ...versusTfjs(ours, tfjs, flops, 1e9),
     ];
     console.log(row.join(' | '));
     rows.push(row);
@@ -218,10 +223,7 @@ const gemmCases = [
     const row = [
       `${batch}×${classes}, class-index labels`,
       ours ? rate(ours, batch * classes, 1e6) : 'n/a',
-      tfjs.wasm ? rate(tfjs.wasm, batch * classes, 1e6) : 'n/a',
-      ratio(ours, tfjs.wasm),
-      tfjs.cpu ? rate(tfjs.cpu, batch * classes, 1e6) : 'n/a',
-      ratio(ours, tfjs.cpu),
+      ...versusTfjs(ours, tfjs, batch * classes, 1e6),
     ];
     console.log(row.join(' | '));
     rows.push(row);
@@ -313,10 +315,7 @@ const gemmCases = [
       ours ? rate(ours, n, 1e9) : 'n/a',
       js ? rate(js, n, 1e9) : 'n/a',
       ratio(ours, js),
-      tfjs.wasm ? rate(tfjs.wasm, n, 1e9) : 'n/a',
-      ratio(ours, tfjs.wasm),
-      tfjs.cpu ? rate(tfjs.cpu, n, 1e9) : 'n/a',
-      ratio(ours, tfjs.cpu),
+      ...versusTfjs(ours, tfjs, n, 1e9),
     ];
     console.log(row.join(' | '));
     rows.push(row);
