@@ -1,6 +1,7 @@
 /** Validation of training inputs: clear errors before any kernel runs. */
 import type { Checkpoint } from '../checkpoints/types.js';
 import { type Dataset, MAX_CLASS_COUNT } from '../data/types.js';
+import type { Optimizer } from '../optimizers/types.js';
 import type { Activation, TrainOptions } from './types.js';
 
 /** Training settings after defaults and validation. */
@@ -123,6 +124,7 @@ export function validateTrainOptionTypes(options: TrainOptions): void {
       throw new TypeError(`train: "${hook}" must be a function, got ${describe(options[hook])}`);
     }
   }
+  checkOptimizer(options.optimizer);
   const { signal, kernels } = options;
   if (signal !== undefined && (signal === null || typeof signal.aborted !== 'boolean')) {
     throw new TypeError(`train: "signal" must be an AbortSignal, got ${describe(signal)}`);
@@ -130,6 +132,58 @@ export function validateTrainOptionTypes(options: TrainOptions): void {
   if (kernels !== undefined && (kernels === null || typeof kernels.allocFrom !== 'function')) {
     throw new TypeError(
       'train: "kernels" must be a kernel set from loadKernels() or createReferenceKernels()',
+    );
+  }
+}
+
+/** The methods `train()` calls on its optimizer. */
+const optimizerMethods = ['init', 'update', 'toConfig'] as const;
+
+/**
+ * Checks that the `optimizer` option is an optimizer of this package (or one with the same
+ * interface): `train({ optimizer: 'adam' })` used to fail with "optimizer.toConfig is not a
+ * function". Absent means the default; `null` is refused like any other non-optimizer.
+ */
+function checkOptimizer(optimizer: unknown): void {
+  if (optimizer === undefined) return;
+  const candidate = optimizer as Partial<Record<string, unknown>> | null;
+  const missing =
+    candidate === null || typeof candidate !== 'object'
+      ? undefined
+      : optimizerMethods.find((method) => typeof candidate[method] !== 'function');
+  if (candidate === null || typeof candidate !== 'object' || missing !== undefined) {
+    throw new TypeError(
+      `train: "optimizer" must be an optimizer such as dualProcess(), sgd({ learningRate }), momentum(…), adam() or adamw()${missing ? ` (it has no ${missing}() method)` : ''}, got ${describe(optimizer)}${typeof optimizer === 'string' ? `; call the factory, e.g. ${optimizer}()` : ''}`,
+    );
+  }
+}
+
+/**
+ * Checks that the optimizer a resumed run continues with is the checkpoint's: the same name
+ * and the same hyper-parameters, every key of `toConfig()` (`dualProcess()` resuming a
+ * `dualProcess({ rounded: true })` run would otherwise continue with other constants and
+ * break the bit-identical continuation).
+ *
+ * @throws RangeError naming each differing hyper-parameter with both values.
+ */
+export function checkResumeOptimizer(optimizer: Optimizer, resume: Checkpoint): void {
+  const saved = resume.config.optimizer;
+  if (optimizer.name !== saved.name) {
+    throw new RangeError(
+      `train: the checkpoint was trained with ${saved.name}, not ${optimizer.name}`,
+    );
+  }
+  const given = optimizer.toConfig().hyperParameters;
+  const keys = [...new Set([...Object.keys(saved.hyperParameters), ...Object.keys(given)])];
+  const differences = keys
+    .filter((key) => !Object.is(given[key], saved.hyperParameters[key]))
+    .map(
+      (key) =>
+        `"${key}" is ${describe(given[key])} but the checkpoint has ${describe(saved.hyperParameters[key])}`,
+    );
+  if (differences.length > 0) {
+    throw new RangeError(
+      `train: the optimizer's hyper-parameters differ from the checkpoint's ${saved.name}: ${differences.join('; ')}. Leave "optimizer" out to continue with the checkpoint's`,
     );
   }
 }
