@@ -14,6 +14,7 @@ export function serializeOptimizerState(state: OptimizerState): SerializedOptimi
 /**
  * Allocates the slots of a serialized state in `kernels` (copies).
  *
+ * @throws TypeError when `kernels` is not a kernel set.
  * @throws RangeError when `step` is not a non-negative integer or a slot is not a non-empty
  *   `Float32Array`, and whatever `kernels.allocFrom` throws; nothing stays allocated then.
  */
@@ -21,6 +22,11 @@ export function restoreOptimizerState(
   kernels: Kernels,
   serialized: SerializedOptimizerState,
 ): OptimizerState {
+  if (kernels === null || typeof kernels !== 'object' || typeof kernels.allocFrom !== 'function') {
+    throw new TypeError(
+      'restoreOptimizerState: "kernels" must be a kernel set from loadKernels() or createReferenceKernels()',
+    );
+  }
   if (!Number.isSafeInteger(serialized?.step) || serialized.step < 0) {
     throw new RangeError(
       `restoreOptimizerState: "step" must be an integer ≥ 0, got ${String(serialized?.step)}`,
