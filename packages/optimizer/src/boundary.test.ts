@@ -17,12 +17,19 @@ import { fitScaler, scaleDataset, scaleSplit } from './data/scaling.js';
 import { subset, trainTestSplit } from './data/split.js';
 import { resolveKernels } from './kernels.js';
 import { crossEntropy, entropy, klDivergence } from './losses/information.js';
+import { smoothLabels, smoothProbabilities } from './losses/smoothing.js';
 import { softmaxCrossEntropy } from './losses/softmax-cross-entropy.js';
 import { fromNats } from './losses/units.js';
+import { glorotUniform } from './network/init.js';
 import { parameterLayout } from './network/layout.js';
 import { createMlp, validateNetworkConfig } from './network/mlp.js';
+import { Random } from './network/random.js';
 import { dualProcess } from './optimizers/dual-process.js';
-import { restoreOptimizerState } from './optimizers/state.js';
+import {
+  disposeOptimizerState,
+  restoreOptimizerState,
+  serializeOptimizerState,
+} from './optimizers/state.js';
 import { evaluate } from './training/evaluate.js';
 import { blobSplit } from './training/synthetic.test-helpers.js';
 import { train } from './training/train.js';
@@ -351,6 +358,31 @@ const cases: [string, () => unknown, string | RegExp][] = [
     'resolveKernels: "kernels" must be a kernel set',
   ],
   [
+    'serializeOptimizerState(null)',
+    () => serializeOptimizerState(null as never),
+    'serializeOptimizerState: "state" must be an optimizer state from optimizer.init()',
+  ],
+  [
+    'disposeOptimizerState({})',
+    () => disposeOptimizerState({} as never),
+    'disposeOptimizerState: "state" must be an optimizer state',
+  ],
+  [
+    'glorotUniform(null, 2, 2)',
+    () => glorotUniform(null as never, 2, 2),
+    'glorotUniform: "random" must be a Random (Random.fromSeed(seed))',
+  ],
+  [
+    "glorotUniform(random, '2', 2)",
+    () => glorotUniform(Random.fromSeed(1), '2' as never, 2),
+    'glorotUniform: "fanIn" must be a number, got "2"',
+  ],
+  [
+    "smoothLabels([0], 2, '0.1')",
+    () => smoothLabels([0], 2, '0.1' as never),
+    'smoothLabels: "labelSmoothing" must be a number in [0, 1), got "0.1"',
+  ],
+  [
     'restoreOptimizerState(null, state)',
     () => restoreOptimizerState(null as never, { step: 0, slots: {} }),
     'restoreOptimizerState: "kernels" must be a kernel set',
@@ -375,6 +407,56 @@ describe('public functions refuse options of the wrong type with a TypeError nam
     result.model.dispose();
     await expect(resolveKernels(kernels)).resolves.toBe(kernels);
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
+  });
+});
+
+describe('unknown option names are a RangeError naming them (they were ignored without a word)', () => {
+  it.each([
+    [
+      'loadDigits({ testFraction: 0.3 })',
+      () => loadDigits({ testFraction: 0.3 } as never),
+      'loadDigits: "testFraction" is not an option (allowed: scaling); the split is fixed (DIGITS_SPLIT): for another, use trainTestSplit(loadDigitsDataset(), options)',
+    ],
+    [
+      'trainTestSplit(dataset, { fraction: 0.3 })',
+      () => trainTestSplit(dataset, { fraction: 0.3 } as never),
+      'trainTestSplit: "fraction" is not an option (allowed: testFraction, seed, stratified)',
+    ],
+    [
+      'idxDataset(images, labels, { classes: 10 })',
+      () => idxDataset(new Uint8Array(0), new Uint8Array(0), { classes: 10 } as never),
+      'idxDataset: "classes" is not an option (allowed: classCount, classNames, scaling, name)',
+    ],
+    [
+      'evaluate(model, dataset, { smoothing: 0.1 })',
+      () => evaluate(model, dataset, { smoothing: 0.1 } as never),
+      'evaluate: "smoothing" is not an option (allowed: batchSize, labelSmoothing)',
+    ],
+    [
+      'entropy(p, { classes: 2, labelSmoothing: 0.1 })',
+      () => entropy([0.5, 0.5], { ...lossOptions, labelSmoothing: 0.1 } as never),
+      'entropy: "labelSmoothing" is not an option (allowed: classes, unit, tolerance, kernels)',
+    ],
+  ])('%s', async (_, call, message) => {
+    const error = await failure(call);
+    expect(error).toBeInstanceOf(RangeError);
+    expect((error as Error).message).toContain(message);
+  });
+});
+
+describe('smoothing refuses what would land in the wrong row', () => {
+  it('a label of `classes` or more, or probabilities that are not rows × classes', () => {
+    // Label 3 of 3 classes used to add 1 − ε to the first entry of the next row.
+    expect(() => smoothLabels([0, 3, 1], 3, 0.1)).toThrow(
+      'smoothLabels: label of row 1 is 3; labels must be integers in [0, 3)',
+    );
+    expect(() => smoothProbabilities(null as never, 2, 0.1)).toThrow(
+      'smoothProbabilities: "probabilities" must be an array of numbers',
+    );
+    expect(() => smoothProbabilities([0.5, 0.5, 1], 2, 0.1)).toThrow(
+      'not a positive multiple of classes = 2',
+    );
+    expect(Array.from(smoothLabels([1], 2, 0.2))).toEqual([Math.fround(0.1), Math.fround(0.9)]);
   });
 });
 

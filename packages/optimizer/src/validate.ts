@@ -50,6 +50,28 @@ export function checkOptionType(
 }
 
 /**
+ * Refuses option names the function does not have: a misspelt or misplaced option (say
+ * `testFraction` for `loadDigits`, whose split is fixed) would otherwise be ignored without a
+ * word.
+ *
+ * @throws RangeError `` `${context}: "${key}" is not an option (allowed: …)` ``.
+ */
+export function checkKnownOptions(
+  context: string,
+  options: object,
+  allowed: readonly string[],
+  hint = '',
+): void {
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      throw new RangeError(
+        `${context}: "${key}" is not an option (allowed: ${allowed.join(', ')})${hint}`,
+      );
+    }
+  }
+}
+
+/**
  * The options argument of a public function: `undefined` gives `{}`, anything but a plain
  * object (`null`, a string, a number, an array) is refused.
  *

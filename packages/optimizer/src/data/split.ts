@@ -4,7 +4,7 @@
  */
 import { Random } from '../network/random.js';
 import { validateDataset } from '../training/validate.js';
-import { checkOptionType, describeValue, optionsObject } from '../validate.js';
+import { checkKnownOptions, checkOptionType, describeValue, optionsObject } from '../validate.js';
 import type { DataSplit, Dataset } from './types.js';
 import { checkDatasetArgument } from './validate.js';
 
@@ -60,13 +60,14 @@ export function subset(dataset: Dataset, indices: ArrayLike<number>, name?: stri
  *
  * @throws TypeError when `dataset` is not a data set, `options` not an object, or an option
  *   has the wrong type.
- * @throws RangeError for a label outside [0, classCount) or another malformed data set (naming
+ * @throws RangeError for an unknown option, a label outside [0, classCount) or another malformed data set (naming
  *   the row), a fraction outside (0, 1), a non-integer seed, or a split that would leave either
  *   side empty.
  */
 export function trainTestSplit(dataset: Dataset, options?: TrainTestSplitOptions): DataSplit {
   const context = 'trainTestSplit';
   const given = optionsObject(context, options);
+  checkKnownOptions(context, given, ['testFraction', 'seed', 'stratified']);
   checkOptionType(context, 'testFraction', given.testFraction, 'number');
   checkOptionType(context, 'seed', given.seed, 'number');
   checkOptionType(context, 'stratified', given.stratified, 'boolean');

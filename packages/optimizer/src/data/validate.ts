@@ -5,7 +5,7 @@
  * destructure property 'featureCount'"). The contents of a data set are checked by
  * `validateDataset` (training/validate.ts).
  */
-import { checkOptionType, describeValue, optionsObject } from '../validate.js';
+import { checkKnownOptions, checkOptionType, describeValue, optionsObject } from '../validate.js';
 import type { IdxDatasetOptions } from './idx.js';
 
 /**
@@ -39,10 +39,11 @@ export function checkSplitArgument(context: string, split: unknown): void {
  * Checks the types of {@link IdxDatasetOptions}.
  *
  * @returns The options (`{}` when absent).
- * @throws TypeError naming the option.
+ * @throws TypeError naming the option; RangeError for an unknown one.
  */
 export function checkIdxDatasetOptions(options: IdxDatasetOptions | undefined): IdxDatasetOptions {
   const given = optionsObject('idxDataset', options);
+  checkKnownOptions('idxDataset', given, ['classCount', 'classNames', 'scaling', 'name']);
   checkOptionType('idxDataset', 'classCount', given.classCount, 'number', 'an integer in [2, 256]');
   if (
     given.classNames !== undefined &&

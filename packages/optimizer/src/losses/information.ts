@@ -45,7 +45,7 @@ async function measure(
   q: NumericRows | undefined,
   options: InformationOptions,
 ): Promise<RowMeasure> {
-  checkLossOptions(name, options);
+  checkLossOptions(name, options, ['classes', 'unit', 'tolerance', 'kernels']);
   const classes = options.classes;
   const rows = rowsOf(name, 'p', p, classes);
   checkDistributions(name, 'p', p, classes, options.tolerance);

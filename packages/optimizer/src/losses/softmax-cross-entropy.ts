@@ -82,7 +82,7 @@ export async function softmaxCrossEntropy(
   options: SoftmaxCrossEntropyOptions,
 ): Promise<CrossEntropySplit> {
   const context = 'softmaxCrossEntropy';
-  checkLossOptions(context, options);
+  checkLossOptions(context, options, ['classes', 'labelSmoothing', 'unit', 'tolerance', 'kernels']);
   if (targets === null || typeof targets !== 'object') {
     throw new TypeError(
       `${context}: "targets" must be { labels } or { probabilities }, got ${targets === null ? 'null' : typeof targets}`,

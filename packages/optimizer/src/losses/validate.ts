@@ -2,7 +2,7 @@
  * Input checks for the losses: shapes, finite logits, class indices in range, and rows that
  * are probability distributions (theory.md §1 measures are defined only for those).
  */
-import { checkOptionType, optionsObject } from '../validate.js';
+import { checkKnownOptions, checkOptionType, optionsObject } from '../validate.js';
 
 /** Bad loss input: the message names the argument, the row (and column) and the rule broken. */
 export class LossInputError extends RangeError {
@@ -167,15 +167,21 @@ interface CommonLossOptions {
  * Checks the types of a loss's options object: an object (it carries the required
  * `classes`), `classes`, `tolerance` and `labelSmoothing` numbers (a `tolerance` of `'x'` used
  * to accept every row), `unit` a string, `kernels` a kernel set. Ranges are checked by the
- * loss itself.
+ * loss itself. Only the names in `allowed` may appear.
  *
- * @throws TypeError naming the option.
+ * @throws TypeError naming the option; RangeError for an unknown option; LossInputError for
+ *   a negative tolerance.
  */
-export function checkLossOptions<T extends CommonLossOptions>(context: string, options: T): T {
+export function checkLossOptions<T extends CommonLossOptions>(
+  context: string,
+  options: T,
+  allowed: readonly string[],
+): T {
   if (options === undefined) {
     throw new TypeError(`${context}: the options { classes, … } are required`);
   }
   const given = optionsObject(context, options);
+  checkKnownOptions(context, given, allowed);
   checkOptionType(context, 'classes', given.classes, 'number', 'an integer ≥ 1');
   checkOptionType(context, 'tolerance', given.tolerance, 'number', 'a number ≥ 0');
   checkOptionType(context, 'labelSmoothing', given.labelSmoothing, 'number', 'a number in [0, 1)');

@@ -4,8 +4,23 @@
 import type { F32Buffer, Kernels } from '@dualphi/core-wasm';
 import type { OptimizerState, SerializedOptimizerState } from './types.js';
 
-/** Copies the state out of the kernels' memory: `step` and a `Float32Array` per slot. */
+/** @throws TypeError unless `state` is an {@link OptimizerState} (from `optimizer.init`). */
+function checkState(context: string, state: unknown): void {
+  const slots = (state as { slots?: unknown } | null)?.slots;
+  if (state === null || typeof state !== 'object' || !(slots instanceof Map)) {
+    throw new TypeError(
+      `${context}: "state" must be an optimizer state from optimizer.init() or restoreOptimizerState()`,
+    );
+  }
+}
+
+/**
+ * Copies the state out of the kernels' memory: `step` and a `Float32Array` per slot.
+ *
+ * @throws TypeError unless `state` is an optimizer state.
+ */
 export function serializeOptimizerState(state: OptimizerState): SerializedOptimizerState {
+  checkState('serializeOptimizerState', state);
   const slots: Record<string, Float32Array> = {};
   for (const [key, buffer] of state.slots) slots[key] = buffer.view.slice(0, buffer.length);
   return { step: state.step, slots };
@@ -53,8 +68,13 @@ export function restoreOptimizerState(
   return { step: serialized.step, slots };
 }
 
-/** Frees every slot buffer and empties the state (idempotent). */
+/**
+ * Frees every slot buffer and empties the state (idempotent).
+ *
+ * @throws TypeError unless `state` is an optimizer state.
+ */
 export function disposeOptimizerState(state: OptimizerState): void {
+  checkState('disposeOptimizerState', state);
   for (const buffer of state.slots.values()) buffer.free();
   state.slots.clear();
 }

@@ -3,7 +3,7 @@ import type { Checkpoint } from '../checkpoints/types.js';
 import { type Dataset, MAX_CLASS_COUNT } from '../data/types.js';
 import type { Mlp } from '../network/types.js';
 import type { Optimizer } from '../optimizers/types.js';
-import { checkOptionType, optionsObject } from '../validate.js';
+import { checkKnownOptions, checkOptionType, optionsObject } from '../validate.js';
 import type { EvaluateOptions } from './evaluate.js';
 import type { Activation, TrainOptions } from './types.js';
 
@@ -314,7 +314,7 @@ export function resolveTrainSettings(options: TrainOptions, resume?: Checkpoint)
  * range check by coercion).
  *
  * @returns The options object (`{}` when absent).
- * @throws TypeError naming the argument or option.
+ * @throws TypeError naming the argument or option; RangeError for an unknown option.
  */
 export function validateEvaluateArguments(
   model: Mlp,
@@ -333,6 +333,7 @@ export function validateEvaluateArguments(
     );
   }
   const given = optionsObject('evaluate', options);
+  checkKnownOptions('evaluate', given, ['batchSize', 'labelSmoothing']);
   checkOptionType('evaluate', 'batchSize', given.batchSize, 'number', 'a positive integer');
   checkOptionType(
     'evaluate',
