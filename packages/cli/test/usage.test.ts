@@ -2,6 +2,7 @@
  * The command line's contract without training: constants, help, version, usage errors
  * (exit 2 with a message naming the flag), and data errors (exit 1 naming the problem).
  */
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,6 +128,13 @@ describe('hyper-parameters the f32 kernels cannot hold', () => {
       expect(result.stdout).toBe('');
     },
   );
+
+  it('leaves no --out directory behind (the flags are checked before anything is made)', async () => {
+    const out = join(scratch, 'refused-lr');
+    const result = await runCli(['train', '--lr', '1e-46', '--out', out]);
+    expect(result.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
 });
 
 describe('bad data exits with status 1 and names the problem', () => {
