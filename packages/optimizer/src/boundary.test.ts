@@ -30,6 +30,7 @@ import {
   restoreOptimizerState,
   serializeOptimizerState,
 } from './optimizers/state.js';
+import { processBalance } from './optimizers/telemetry.js';
 import { evaluate } from './training/evaluate.js';
 import { blobSplit } from './training/synthetic.test-helpers.js';
 import { train } from './training/train.js';
@@ -366,6 +367,11 @@ const cases: [string, () => unknown, string | RegExp][] = [
     'disposeOptimizerState({})',
     () => disposeOptimizerState({} as never),
     'disposeOptimizerState: "state" must be an optimizer state',
+  ],
+  [
+    'processBalance(null)',
+    () => processBalance(null as never),
+    'processBalance: "terms" must be { gradientNormSquared, momentumNormSquared, dot }',
   ],
   [
     'glorotUniform(null, 2, 2)',
