@@ -58,7 +58,7 @@ const cases: [string, () => unknown, string | RegExp][] = [
   [
     "train({ optimizer: 'adam' })",
     () => train({ ...trainBase, optimizer: 'adam' as never }),
-    /train: "optimizer" must be an optimizer such as dualProcess\(\), .*, got "adam"; call the factory, e\.g\. adam\(\)/,
+    /train: "optimizer" must be an optimizer such as dualProcess\(\), .*, got "adam" \(a name; call the factory to make the optimizer\)/,
   ],
   [
     'train({ optimizer: {} })',

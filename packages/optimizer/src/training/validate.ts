@@ -182,7 +182,7 @@ function checkOptimizer(optimizer: unknown): void {
       : optimizerMethods.find((method) => typeof candidate[method] !== 'function');
   if (candidate === null || typeof candidate !== 'object' || missing !== undefined) {
     throw new TypeError(
-      `train: "optimizer" must be an optimizer such as dualProcess(), sgd({ learningRate }), momentum(…), adam() or adamw()${missing ? ` (it has no ${missing}() method)` : ''}, got ${describe(optimizer)}${typeof optimizer === 'string' ? `; call the factory, e.g. ${optimizer}()` : ''}`,
+      `train: "optimizer" must be an optimizer such as dualProcess(), sgd({ learningRate }), momentum(…), adam() or adamw()${missing ? ` (it has no ${missing}() method)` : ''}, got ${describe(optimizer)}${typeof optimizer === 'string' ? ' (a name; call the factory to make the optimizer)' : ''}`,
     );
   }
 }
