@@ -117,9 +117,15 @@ export class ProcessBalanceCallback extends Callback {
   private perTensor = new Map<string, BalanceMean>();
   private steps = 0;
 
-  /** See {@link processBalance}. */
+  /**
+   * See {@link processBalance}.
+   *
+   * @throws TypeError when `options` is not an object, `log` is neither a function nor
+   *   `false`, or `stopOnNonFinite` is not a boolean; RangeError for an unknown option.
+   */
   constructor(options: ProcessBalanceOptions = {}) {
     super();
+    checkCallbackOptions(options);
     this.log = options.log === undefined ? (line) => console.log(line) : options.log;
     this.stopOnNonFinite = options.stopOnNonFinite ?? true;
   }
@@ -216,6 +222,44 @@ export class ProcessBalanceCallback extends Callback {
  */
 export function processBalance(options?: ProcessBalanceOptions): ProcessBalanceCallback {
   return new ProcessBalanceCallback(options);
+}
+
+/** The keys of {@link ProcessBalanceOptions}. */
+const callbackOptionNames = ['log', 'stopOnNonFinite'];
+
+/**
+ * Checks the options of {@link processBalance} at once: a `log` that is not a function
+ * failed only at the end of the first epoch, a misspelt key was ignored.
+ */
+function checkCallbackOptions(options: unknown): asserts options is ProcessBalanceOptions {
+  const context = 'processBalance()';
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`${context}: the options must be an object, got ${describe(options)}`);
+  }
+  const { log, stopOnNonFinite } = options as Record<string, unknown>;
+  for (const key of Object.keys(options)) {
+    if (!callbackOptionNames.includes(key)) {
+      throw new RangeError(
+        `${context}: "${key}" is not an option (allowed: ${callbackOptionNames.join(', ')})`,
+      );
+    }
+  }
+  if (log !== undefined && log !== false && typeof log !== 'function') {
+    throw new TypeError(
+      `${context}: "log" must be a function of one line, or false, got ${describe(log)}`,
+    );
+  }
+  if (stopOnNonFinite !== undefined && typeof stopOnNonFinite !== 'boolean') {
+    throw new TypeError(
+      `${context}: "stopOnNonFinite" must be a boolean, got ${describe(stopOnNonFinite)}`,
+    );
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return 'an array';
+  return value !== null && typeof value === 'object' ? 'an object' : String(value);
 }
 
 function numericLogs(logs: Record<string, unknown> | undefined): Record<string, number> {

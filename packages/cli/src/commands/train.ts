@@ -242,18 +242,20 @@ export async function trainCommand(
     }
     options.data = known;
   }
+  // The optimizer's flags are checked before any data is read or directory made: a refused
+  // --lr (say 1e-46, which f32 rounds to 0) must leave nothing behind.
+  const optimizer = resume
+    ? undefined
+    : chooseOptimizer(options.optimizer, { lr: options.lr, momentum: options.momentum });
   const data = await resolveData(options, env, resume?.config.seed ?? options.seed);
   if (options.out !== undefined) await prepareOutDirectory(options.out);
 
   const trainOptions: TrainOptions = { data: data.split };
-  if (resume) {
+  if (optimizer === undefined) {
+    // Resuming: the network, optimizer and settings come from the checkpoint.
     trainOptions.resume = resume;
     if (explicitlyGiven(command, 'epochs')) trainOptions.epochs = options.epochs;
   } else {
-    const optimizer = chooseOptimizer(options.optimizer, {
-      lr: options.lr,
-      momentum: options.momentum,
-    });
     Object.assign(trainOptions, { optimizer, ...modelTrainOptions(options) });
     output.message(
       output.errorColors.dim(

@@ -19,6 +19,8 @@ import {
   momentum as momentumOptimizer,
   type Optimizer,
   type OptimizerConfig,
+  OptimizerOptionError,
+  OptimizerOptionTypeError,
   sgd,
 } from '@dualphi/optimizer';
 import { UsageError } from '../errors.js';
@@ -46,6 +48,37 @@ export function chooseOptimizer(
       `--momentum does not apply to --optimizer ${name} (allowed with: ${[...withMomentum].join(', ')})`,
     );
   }
+  try {
+    return buildOptimizer(name, overrides);
+  } catch (error) {
+    throw asFlagError(error, overrides);
+  }
+}
+
+/** The flag each overridable hyper-parameter comes from. */
+const flags: Readonly<Record<string, keyof OptimizerOverrides>> = {
+  learningRate: 'lr',
+  momentum: 'momentum',
+};
+
+/**
+ * A hyper-parameter the optimizer refused (e.g. `--lr 1e-46`, which passes the flag's own
+ * check but becomes 0 in the f32 kernels) as a usage error naming the flag and the value
+ * given, without the library's function name.
+ */
+function asFlagError(error: unknown, overrides: OptimizerOverrides): unknown {
+  if (!(error instanceof OptimizerOptionError || error instanceof OptimizerOptionTypeError)) {
+    return error;
+  }
+  const flag = flags[error.option];
+  if (flag === undefined || overrides[flag] === undefined) return error;
+  const requirement = error.message
+    .slice(`${error.optimizer}: "${error.option}" `.length)
+    .replace(/, got [^,]*$/, '');
+  return new UsageError(`--${flag} ${String(overrides[flag])}: ${requirement}`);
+}
+
+function buildOptimizer(name: OptimizerName, overrides: OptimizerOverrides): Optimizer {
   const lr = overrides.lr;
   const mu = overrides.momentum;
   switch (name) {

@@ -6,6 +6,7 @@ import { dualProcess } from './dual-process.js';
 import { momentum } from './momentum.js';
 import { sgd } from './sgd.js';
 import type { Optimizer, OptimizerConfig, OptimizerName } from './types.js';
+import { checkOptimizerConfigShape } from './validate.js';
 
 const factories: Record<OptimizerName, (hyperParameters: Record<string, unknown>) => Optimizer> = {
   dualProcess: (h) => dualProcess(h),
@@ -23,9 +24,11 @@ export const optimizerNames: readonly OptimizerName[] = Object.freeze(
 /**
  * The optimizer a config describes: `optimizerFromConfig(o.toConfig())` behaves as `o`.
  *
+ * @throws OptimizerOptionTypeError (a TypeError) when `config` is not `{ name, hyperParameters }`.
  * @throws RangeError for an unknown name; OptimizerOptionError for bad hyper-parameters.
  */
 export function optimizerFromConfig(config: OptimizerConfig): Optimizer {
+  checkOptimizerConfigShape('optimizerFromConfig', config);
   const factory = Object.hasOwn(factories, config?.name) ? factories[config.name] : undefined;
   if (!factory) {
     throw new RangeError(

@@ -24,9 +24,11 @@ export type {
   StepTelemetry,
 } from './types.js';
 export {
+  checkFloat32,
   type HyperParameterRule,
   hyperParameterRules,
   OptimizerOptionError,
+  OptimizerOptionTypeError,
   requireHyperParameter,
   validateHyperParameter,
   validateHyperParameters,

@@ -19,7 +19,8 @@ export function readOptions(
 ): Record<string, number | boolean> {
   const given = validateHyperParameters(
     optimizer,
-    (options ?? {}) as Readonly<Record<string, unknown>>,
+    // Only a missing object means "all defaults": null is refused like any other non-object.
+    (options === undefined ? {} : options) as Readonly<Record<string, unknown>>,
     allowed,
   );
   for (const option of required) requireHyperParameter(optimizer, given, option);

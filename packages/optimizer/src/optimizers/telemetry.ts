@@ -11,8 +11,14 @@ import type { ProcessBalance, StepTelemetry } from './types.js';
  *
  * @returns Norms, the angle θ = atan2(‖M‖, ‖G‖) ∈ [0, π/2] and the cosine G·M / (‖G‖‖M‖)
  *   (0 when either norm is 0; clamped to [−1, 1] against rounding).
+ * @throws TypeError unless `terms` is an object of the three sums.
  */
 export function processBalance(terms: ProcessTerms): ProcessBalance {
+  if (terms === null || typeof terms !== 'object') {
+    throw new TypeError(
+      'processBalance: "terms" must be { gradientNormSquared, momentumNormSquared, dot }',
+    );
+  }
   const gradientNorm = Math.sqrt(terms.gradientNormSquared);
   const momentumNorm = Math.sqrt(terms.momentumNormSquared);
   const denominator = gradientNorm * momentumNorm;

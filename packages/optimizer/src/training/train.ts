@@ -36,7 +36,12 @@ import type {
   TrainOptions,
   TrainResult,
 } from './types.js';
-import { resolveTrainSettings, validateDataSplit, validateTrainOptionTypes } from './validate.js';
+import {
+  checkResumeOptimizer,
+  resolveTrainSettings,
+  validateDataSplit,
+  validateTrainOptionTypes,
+} from './validate.js';
 import { yieldToEventLoop } from './yield.js';
 
 /** Stream number of the shuffling generator (the initialisation uses stream 0). */
@@ -112,11 +117,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const classCount = trainSet.classCount;
   const optimizer: Optimizer =
     options.optimizer ?? (resume ? optimizerFromConfig(resume.config.optimizer) : dualProcess());
-  if (resume && optimizer.name !== resume.config.optimizer.name) {
-    throw new RangeError(
-      `train: the checkpoint was trained with ${resume.config.optimizer.name}, not ${optimizer.name}`,
-    );
-  }
+  if (resume) checkResumeOptimizer(optimizer, resume);
   const config = (): TrainConfig => ({
     network: {
       inputSize: featureCount,

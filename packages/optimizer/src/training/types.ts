@@ -41,7 +41,8 @@ export interface TrainOptions {
   /**
    * Continue from a checkpoint (of an epoch boundary or of an abort mid-epoch). The
    * network, batch size, seed, label smoothing and optimizer configuration come from the
-   * checkpoint; options given here that disagree with it are an error. The continued run
+   * checkpoint; options given here that disagree with it are an error (an `optimizer` must
+   * match its name and every hyper-parameter of `toConfig()`). The continued run
    * produces bit-identical weights to an uninterrupted one (same kernels).
    */
   resume?: Checkpoint;
