@@ -256,6 +256,8 @@ describe('empty and conflicting flags are usage errors', () => {
       ['evaluate', '--model', 'm', '--data', 'x.csv', '--delimiter', '..'],
       /--delimiter <char>' argument '\.\.' is invalid/,
     ],
+    ['--model ""', ['evaluate', '--model', ''], /--model <dir>' argument '' is invalid/],
+    ['--resume ""', ['train', '--resume', ''], /--resume <dir>' argument '' is invalid/],
     [
       '--test with --test-split',
       ['train', '--data', 'x.csv', '--label', 'y', '--test', 't.csv', '--test-split', '0.2'],
