@@ -3,7 +3,11 @@
  * doubled quotes, delimiters and line breaks inside quotes) is Papa Parse's; this module adds
  * the choice of the delimiter, line numbers, and errors that name the line.
  */
-import Papa from 'papaparse';
+// The unminified entry, the one Node loads: bundlers otherwise take the prebuilt
+// papaparse.min.js of its `browser` field, which Vite 8's minifier breaks when it bundles it
+// with this package (parse() then fails on an undefined config). Bundlers warn that Papa's
+// Node-stream input needs `stream`; parseCsv passes strings only and never reaches it.
+import Papa from 'papaparse/papaparse.js';
 import { DataFormatError } from './types.js';
 
 /** One record of a CSV text: its cells as written (untrimmed) and the line it starts on. */

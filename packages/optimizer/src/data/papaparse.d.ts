@@ -3,7 +3,7 @@
  * from `@types/papaparse`, which references Node's stream types: this package builds without
  * Node types so that nothing in it can depend on Node built-ins.
  */
-declare module 'papaparse' {
+declare module 'papaparse/papaparse.js' {
   /** A problem Papa Parse found, with its offset in the text. */
   interface ParseError {
     type: string;
