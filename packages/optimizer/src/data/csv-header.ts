@@ -48,14 +48,17 @@ export function detectHeader(records: readonly CsvRecord[], label: CsvOptions['l
       `its feature columns hold both text (${JSON.stringify(text[0])}) and numbers (${numbers[0]})`,
     );
   }
-  // An empty feature cell: a data row, whose empty cell is then reported as not a number.
-  if (numbers.length < features.length) return false;
-  if (cells.length > 1 && cells.every((cell, column) => cell === String(column))) {
+  // pandas writes unnamed columns as 0,1,2,… and, with its index, an empty cell before them.
+  const numbered = cells[0] === '' ? cells.slice(1) : cells;
+  if (numbered.length > 1 && numbered.every((cell, column) => cell === String(column))) {
+    const shown = numbered.length <= 5 ? numbered.join(',') : `0,1,…,${numbered.length - 1}`;
     throw ambiguous(
       first,
-      `it reads ${cells.length <= 5 ? cells.join(',') : `0,1,…,${cells.length - 1}`}, the column numbers pandas writes as the header of unnamed columns`,
+      `it reads ${cells[0] === '' ? ',' : ''}${shown}, the column numbers pandas writes as the header of unnamed columns`,
     );
   }
+  // An empty feature cell: a data row, whose empty cell is then reported as not a number.
+  if (numbers.length < features.length) return false;
   const labelCell = cells[labelColumn];
   if (labelCell === '' || isNumber(labelCell) || rest.length === 0) return false;
   // Numbers in every feature column and a class name: the first sample of a header-less file

@@ -19,6 +19,14 @@ describe('header: auto', () => {
     expect(() => parseCsv(pandas, { label: -1 })).toThrow(DataFormatError);
   });
 
+  it('refuses to guess on pandas’ header written with its index (an empty cell first)', () => {
+    const indexed = ',0,1,2\n0,5.1,3.5,0\n1,4.9,3.0,1\n';
+    expect(() => parseCsv(indexed, { label: -1 })).toThrow(
+      'line 1 could be a header or a data row: it reads ,0,1,2, the column numbers pandas writes',
+    );
+    expect(parseCsv(indexed, { label: -1, header: true }).featureNames).toEqual(['', '0', '1']);
+  });
+
   it('reads pandas’ header when told, and the line as data when told', () => {
     const headed = parseCsv(pandas, { label: -1, header: true });
     expect(headed.count).toBe(3);

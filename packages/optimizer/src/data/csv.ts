@@ -30,7 +30,7 @@ export interface CsvOptions {
    *    - one of them empty: a data row (its empty cell is then an error);
    *    - all numbers: a data row, except when it could equally be a header, which is an
    *      error: when the whole line reads `0,1,2,…` (the header pandas writes for unnamed
-   *      columns), or when its label is text that no other row has as label (a label
+   *      columns; also after an empty cell, as pandas writes it with its index), or when its label is text that no other row has as label (a label
    *      column's name above numeric column names such as wavelengths). A lone line is a
    *      data row unless every cell is text.
    *
