@@ -189,6 +189,20 @@ describe('files that are not regular files', () => {
   );
 });
 
+describe('models that are not regular files', () => {
+  it.runIf(process.platform === 'linux')(
+    '--model /dev/zero and --model FIFO are refused at once (they filled memory or hung)',
+    async () => {
+      const zero = await dualphi(['evaluate', '--model', '/dev/zero'], 20_000);
+      expectError(zero, 1, 'cannot read /dev/zero: it is a character device, not a regular file');
+      const fifo = join(scratch, 'model-fifo.dualphi');
+      execFileSync('mkfifo', [fifo]);
+      const piped = await dualphi(['evaluate', '--model', fifo], 20_000);
+      expectError(piped, 1, `cannot read ${fifo}: it is a FIFO (named pipe), not a regular file`);
+    },
+  );
+});
+
 describe('--test classes', () => {
   it('a class index absent from training is an error naming the label (classCount grew to hold it)', async () => {
     const train = await file('three.csv', `x,y,label\n${rows(30, String, 3)}\n`);

@@ -12,8 +12,7 @@
  * File I/O lives here (the optimizer package has no Node built-ins); parsing is the
  * optimizer package's, whose `DataFormatError`s name the position of a problem.
  */
-import { constants, type Stats } from 'node:fs';
-import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   type DataSplit,
@@ -27,6 +26,7 @@ import {
 } from '@dualphi/optimizer';
 import { CliError, errorMessage, UsageError } from '../errors.js';
 import type { DataOptions, HeaderMode } from '../options/common.js';
+import { readRegularFile } from './read-file.js';
 
 /** Where Debian's `dataset-fashion-mnist` puts the files. */
 export const systemFashionMnistDirectory = '/usr/share/datasets/fashion-mnist';
@@ -107,42 +107,12 @@ function readFailure(path: string, error: unknown): CliError {
   return new CliError(`cannot read ${path}: ${reason}`);
 }
 
-/** What a file that is neither a regular file nor a directory is, for messages. */
-function kindOf(info: Stats): string {
-  if (info.isFIFO()) return 'a FIFO (named pipe)';
-  if (info.isCharacterDevice()) return 'a character device';
-  if (info.isBlockDevice()) return 'a block device';
-  if (info.isSocket()) return 'a socket';
-  return 'not a regular file';
-}
-
-/**
- * Reads a whole regular file. Anything else is refused before a byte is read: a FIFO would
- * block until a writer appears, `/dev/zero` or `/dev/urandom` would fill memory. Opened
- * non-blocking so that even opening a FIFO returns at once; the checks are on the opened
- * file (fstat), so it cannot be swapped between the check and the read.
- */
+/** Reads a whole regular file (see {@link readRegularFile}), naming the problem otherwise. */
 async function readBytes(path: string): Promise<Uint8Array> {
-  let handle: FileHandle;
   try {
-    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (error) {
-    throw readFailure(path, error);
-  }
-  try {
-    const info = await handle.stat();
-    if (info.isDirectory())
-      throw new CliError(`cannot read ${path}: it is a directory, not a file`);
-    if (!info.isFile()) {
-      throw new CliError(
-        `cannot read ${path}: it is ${kindOf(info)}, not a regular file (data must be a file that can be read to its end)`,
-      );
-    }
-    return new Uint8Array(await handle.readFile());
+    return await readRegularFile(path);
   } catch (error) {
     throw error instanceof CliError ? error : readFailure(path, error);
-  } finally {
-    await handle.close();
   }
 }
 
