@@ -109,13 +109,13 @@ export function addDataOptions(command: Command): Command {
     .addOption(
       new Option(
         '--header <mode>',
-        'CSV only: is line 1 a header; auto decides only when it cannot be data (or a header) and otherwise asks (default: auto)',
+        'CSV only: is line 1 a header; auto decides when sure and asks otherwise (default: auto)',
       ).choices(['auto', 'yes', 'no']),
     )
     .addOption(
       new Option(
         '--delimiter <char>',
-        'CSV only: field separator: auto (, ; tab or |, whichever splits the lines evenly), one character, or comma, semicolon, tab, pipe, space (default: auto)',
+        'CSV only: the field separator: auto (whichever of , ; tab | fits), one character, or comma, semicolon, tab, pipe, space (default: auto)',
       ).argParser(csvDelimiter),
     );
 }
