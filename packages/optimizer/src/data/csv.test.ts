@@ -2,6 +2,7 @@
  * parseCsv's reading rules: the header decision, strict decoding, the delimiter, quoting.
  * (data.test.ts holds the cell checks and the write → read property.)
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DataFormatError, parseCsv } from './index.js';
 
@@ -183,5 +184,57 @@ describe('quoting and line breaks', () => {
     const data = parseCsv('x,label\r1,a\r2,b\r', { label: 'label' });
     expect(data.count).toBe(2);
     expect(data.classNames).toEqual(['a', 'b']);
+  });
+});
+
+describe('header: auto never drops or invents a row', () => {
+  it('a table with or without a header is read whole or refused with the question', () => {
+    const table = fc
+      .record({
+        features: fc.integer({ min: 1, max: 4 }),
+        rows: fc.integer({ min: 1, max: 8 }),
+        names: fc.boolean(),
+        header: fc.boolean(),
+      })
+      .chain(({ features, rows, names, header }) =>
+        fc.record({
+          features: fc.constant(features),
+          header: fc.constant(header),
+          values: fc.array(fc.integer({ min: -3, max: 9 }), {
+            minLength: rows * features,
+            maxLength: rows * features,
+          }),
+          labels: fc.array(
+            names
+              ? fc.constantFrom<string>('cat', 'dog', 'fish')
+              : fc.integer({ min: 0, max: 3 }).map(String),
+            { minLength: rows, maxLength: rows },
+          ),
+          // Header names: words, or pandas' column numbers.
+          numbered: fc.boolean(),
+        }),
+      );
+    fc.assert(
+      fc.property(table, ({ features, header, values, labels, numbered }) => {
+        const lines = labels.map((label, r) =>
+          [...values.slice(r * features, (r + 1) * features), label].join(','),
+        );
+        const names = Array.from({ length: features + 1 }, (_, j) =>
+          numbered ? String(j) : j === features ? 'label' : `f${j}`,
+        );
+        const text = `${header ? `${names.join(',')}\n` : ''}${lines.join('\n')}\n`;
+        let data: ReturnType<typeof parseCsv>;
+        try {
+          data = parseCsv(text, { label: -1 });
+        } catch (error) {
+          expect(error).toBeInstanceOf(DataFormatError);
+          expect((error as Error).message).toMatch(/could be a header or a data row/);
+          return;
+        }
+        expect(data.count).toBe(labels.length);
+        expect(data.featureNames === undefined).toBe(!header);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
