@@ -301,11 +301,28 @@ describe('CLI messages', () => {
     const ragged = await file('ragged.csv', 'a,b,label\n1,2,0\n3,4,1\n5,1\n');
     const tiny = await file('tiny.csv', 'a,label\n1,0\n2,1\n3,0\n');
     const unclosed = await file('unclosed.csv', 'a,label\n1,"0\n2,1\n');
+    const oneClass = await file('one-class.csv', 'a,label\n1,0\n2,0\n3,0\n');
+    const hugeLabel = await file('huge-label.csv', 'a,label\n1,0\n2,1\n3,1000000\n');
+    const fraction = await file('fraction.csv', 'a,label\n1,0\n2,0.5\n');
+    const notModel = await file('not-a-model.dualphi', 'garbage');
+    const idx = join(scratch, 'corrupt-idx');
+    execFileSync('mkdir', ['-p', idx]);
+    const labels = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 3, 7]);
+    await writeFile(join(idx, 'train-labels-idx1-ubyte'), labels);
+    await writeFile(join(idx, 't10k-labels-idx1-ubyte'), labels);
+    await writeFile(join(idx, 'train-images-idx3-ubyte'), new Uint8Array([1, 2, 3, 4, 0, 0, 0, 2]));
+    await writeFile(join(idx, 't10k-images-idx3-ubyte'), new Uint8Array([0, 0, 8, 3, 0, 0, 0, 2]));
     for (const args of [
       ['train', '--data', ragged, '--label', 'label'],
       ['train', '--data', tiny, '--label', 'label', '--test-split', '0.1'],
       ['train', '--data', tiny, '--label', '7'],
       ['train', '--data', unclosed, '--label', 'label'],
+      ['train', '--data', oneClass, '--label', 'label'],
+      ['train', '--data', hugeLabel, '--label', 'label'],
+      ['train', '--data', fraction, '--label', 'label'],
+      ['train', '--data', idx, '--epochs', '1'],
+      ['evaluate', '--model', notModel],
+      ['train', '--resume', notModel],
     ]) {
       const result = await dualphi(args);
       expect(result.code, result.stderr).toBe(1);
