@@ -58,7 +58,7 @@ describe.runIf(RUN)('in a browser (headless Chromium)', () => {
         'dist/index.js is missing: run `npx turbo run build --filter=@dualphi/core-wasm` first.',
       );
     }
-    server = createServer(async (request, response) => {
+    const started = createServer(async (request, response) => {
       const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
       if (path === '/') {
         response.writeHead(200, { 'content-type': TYPES['.html'] }).end(PAGE);
@@ -78,8 +78,9 @@ describe.runIf(RUN)('in a browser (headless Chromium)', () => {
         response.writeHead(404).end();
       }
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = started;
+    await new Promise<void>((resolve) => started.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(started.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
       headless: true,

@@ -19,7 +19,7 @@ import {
 import type { CommandContext } from '../program.js';
 import { writeReport } from '../report/html.js';
 import {
-  formatAngle,
+  formatDegrees,
   formatNats,
   formatPercent,
   formatRate,
@@ -165,7 +165,7 @@ export async function compareCommand(
     `${formatPercent(run.bestTestAccuracy)} (${run.bestEpoch})`,
     formatNats(run.final.testLoss),
     formatNats(run.epochs.at(-1)?.divergence ?? Number.NaN),
-    formatAngle(meanFinite(run.epochs.map((epoch) => epoch.balanceAngle))),
+    formatDegrees(meanFinite(run.epochs.map((epoch) => epoch.balanceDegrees))),
     formatRate(run.final.samplesPerSecond),
     formatSeconds(run.seconds),
   ]);

@@ -39,7 +39,7 @@ import {
 import type { CommandContext } from '../program.js';
 import { writeReport } from '../report/html.js';
 import {
-  formatAngle,
+  formatDegrees,
   formatNats,
   formatPercent,
   formatRate,
@@ -188,7 +188,7 @@ async function writeRunFiles(
           formatNats(epoch.divergence),
           formatNats(epoch.entropy),
           formatNats(epoch.predictionEntropy),
-          formatAngle(epoch.balanceAngle),
+          formatDegrees(epoch.balanceDegrees),
           formatSeconds(epoch.seconds),
         ]),
       },

@@ -20,7 +20,7 @@ export type ChartEpoch = Pick<
   | 'divergence'
   | 'entropy'
   | 'predictionEntropy'
-  | 'balanceAngle'
+  | 'balanceDegrees'
 >;
 
 /** One training run: its label (the optimizer in `compare`) and its epochs. */
@@ -183,7 +183,6 @@ function divergenceEntropySpec(runs: readonly ChartRun[]): TopLevelSpec {
 /** The Vega-Lite specifications of the report, without rendering them. */
 export function chartSpecs(runs: readonly ChartRun[]): Omit<RenderedChart, 'svg'>[] {
   const runNames = runs.map((run) => run.name);
-  const radiansToDegrees = 180 / Math.PI;
   return [
     {
       id: 'loss',
@@ -223,7 +222,7 @@ export function chartSpecs(runs: readonly ChartRun[]): Omit<RenderedChart, 'svg'
         "Mean angle θ = atan2(‖M‖, ‖G‖) between the momentum term M = α·Δw(t − 1) and the gradient term G = −η·g over each epoch's steps; 45° is where the two processes are equal (theory.md §5 — this project's interpretation, it changes no update). Optimizers without this telemetry have no line.",
       spec: lineSpec(
         'Process-balance angle per epoch',
-        longRows(runs, { 'balance angle': (e) => e.balanceAngle * radiansToDegrees }),
+        longRows(runs, { 'balance angle': (e) => e.balanceDegrees }),
         'θ (degrees)',
         runNames,
         { rule: { value: 45, label: '45° = balance' } },

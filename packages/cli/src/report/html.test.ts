@@ -10,7 +10,7 @@ const epochs = [1, 2, 3].map((epoch) => ({
   divergence: 1.1 / epoch,
   entropy: 0,
   predictionEntropy: 1.5 / epoch,
-  balanceAngle: epoch === 2 ? Number.NaN : Math.PI / 4,
+  balanceDegrees: epoch === 2 ? Number.NaN : 45,
 }));
 
 describe('report', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  formatAngle,
   formatConstant,
+  formatDegrees,
   formatNats,
   formatPercent,
   formatRate,
@@ -14,8 +14,8 @@ describe('formatting', () => {
     expect(formatNats(0.123456)).toBe('0.1235');
     expect(formatNats(Number.NaN)).toBe('—');
     expect(formatPercent(0.97222)).toBe('97.22%');
-    expect(formatAngle(Math.PI / 4)).toBe('45.0°');
-    expect(formatAngle(Number.NaN)).toBe('—');
+    expect(formatDegrees(45)).toBe('45.0°');
+    expect(formatDegrees(Number.NaN)).toBe('—');
     expect(formatRate(123456.7)).toBe('123,457');
     expect(formatSeconds(0.0123)).toBe('12ms');
     expect(formatSeconds(2.345)).toBe('2.3s');
@@ -32,7 +32,7 @@ describe('formatting', () => {
       divergence: 0.4,
       entropy: 0,
       predictionEntropy: 0.7,
-      balanceAngle: Math.PI / 4,
+      balanceDegrees: 45,
       seconds: 1.5,
     };
     expect(epochTableRow(row, 10).length).toBe(epochHeader().length);

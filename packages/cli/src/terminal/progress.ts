@@ -5,7 +5,7 @@
  */
 import type { BatchEvent, EpochMetrics } from '@dualphi/optimizer';
 import cliProgress from 'cli-progress';
-import { formatAngle, formatNats, formatPercent, formatRate, formatSeconds } from './format.js';
+import { formatDegrees, formatNats, formatPercent, formatRate, formatSeconds } from './format.js';
 import type { Output } from './output.js';
 
 /** What the progress display needs from the optimizer package's `BatchEvent`. */
@@ -27,7 +27,7 @@ export type EpochRow = Pick<
   | 'divergence'
   | 'entropy'
   | 'predictionEntropy'
-  | 'balanceAngle'
+  | 'balanceDegrees'
   | 'seconds'
 >;
 
@@ -52,7 +52,7 @@ function epochCells(row: EpochRow, totalEpochs: number): string[] {
     formatNats(row.divergence),
     formatNats(row.entropy),
     formatNats(row.predictionEntropy),
-    formatAngle(row.balanceAngle),
+    formatDegrees(row.balanceDegrees),
     formatSeconds(row.seconds),
   ];
 }
