@@ -170,7 +170,15 @@ export async function compareCommand(
     formatSeconds(run.seconds),
   ]);
   output.result();
-  output.result(renderTable(resultColumns, rows, c, { alignRight: [2, 3, 4, 5, 6, 7, 8] }));
+  output.result(
+    renderTable(resultColumns, rows, c, {
+      alignRight: [2, 3, 4, 5, 6, 7, 8],
+      width: output.resultWidth,
+      shortHead: { 2: 'accuracy', 3: 'best', 4: 'loss', 5: 'KL' },
+      // Narrow terminals: the divergence (= test loss with one-hot labels) goes first.
+      dropOrder: [5, 7, 8, 3, 1, 4],
+    }),
+  );
 
   if (options.out !== undefined && runs.length > 0) {
     await writeFileAtomic(join(options.out, runFiles.comparisonJson), jsonText(document));

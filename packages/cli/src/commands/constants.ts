@@ -99,6 +99,9 @@ export function constantsCommand(options: ConstantsOptions, context: CommandCont
   output.result(
     renderTable(['symbol', 'meaning', 'exact', 'rounded (papers)'], rows, c, {
       alignRight: [2, 3],
+      width: output.resultWidth,
+      shortHead: { 3: 'papers' },
+      dropOrder: [1],
     }),
   );
   output.result(

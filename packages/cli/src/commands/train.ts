@@ -337,7 +337,7 @@ async function runAndSave(
       if (result.epochs.length > 0) await writeRunFiles(directory, document, data.name);
       output.document(document);
       output.message(`Checkpoint saved to ${checkpointPath}`);
-      output.message(`Resume with: ${resumeCommand(directory, options)}`);
+      output.message(`Resume with: ${resumeCommand(directory, options)}`, { wrap: false });
       throw new CliError('training interrupted', ExitCode.interrupted);
     }
     const document = trainDocument(result, source, outDirectory);
