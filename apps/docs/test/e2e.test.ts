@@ -82,6 +82,60 @@ describe.runIf(RUN)('the built documentation site', () => {
     await page.close();
   });
 
+  it('fits display formulas and code blocks in a 1280-px window; on a phone they scroll, never clip', async () => {
+    const pages = [
+      '/theory',
+      '/guide/quick-start',
+      '/guides/cli',
+      '/benchmarks',
+      '/api/@dualphi/optimizer/',
+    ];
+    const boxes = '.vp-doc mjx-container[display="true"], .vp-doc div[class*="language-"] pre';
+    for (const [width, height] of [
+      [1280, 900],
+      [375, 800],
+    ]) {
+      for (const path of pages) {
+        const { page, problems } = await openPage(path, { width, height });
+        const found = await page.evaluate((selector) => {
+          const wide: { text: string; overflowX: string }[] = [];
+          const all = Array.from(document.querySelectorAll<HTMLElement>(selector));
+          for (const box of all) {
+            if (box.scrollWidth > box.clientWidth + 1) {
+              wide.push({
+                text: `${box.tagName} ${box.scrollWidth}>${box.clientWidth} ${(box.textContent ?? '').slice(0, 40)}`,
+                overflowX: getComputedStyle(box).overflowX,
+              });
+            }
+          }
+          return { count: all.length, wide, pageWidth: document.documentElement.scrollWidth };
+        }, boxes);
+        expect(found.count, path).toBeGreaterThan(0);
+        // The page itself never scrolls sideways.
+        expect(found.pageWidth, `${path} at ${width} px`).toBeLessThanOrEqual(width);
+        if (width >= 1280) {
+          expect(
+            found.wide.map((box) => box.text),
+            `${path} at ${width} px`,
+          ).toEqual([]);
+        } else {
+          const clipped = found.wide.filter((box) => !['auto', 'scroll'].includes(box.overflowX));
+          expect(
+            clipped.map((box) => box.text),
+            `${path} at ${width} px`,
+          ).toEqual([]);
+        }
+        if (path === '/theory' || path === '/guide/quick-start') {
+          await page.screenshot({
+            path: `${outputDirectory}${path.slice(1).replace('/', '-')}-${width}.png`,
+          });
+        }
+        expect(problems).toEqual([]);
+        await page.close();
+      }
+    }
+  });
+
   it('finds pages with the local search (no search service)', async () => {
     const { page, problems } = await openPage('/');
     await page.getByRole('button', { name: 'Search' }).click();
