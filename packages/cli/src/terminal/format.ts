@@ -16,8 +16,8 @@ export function formatPercent(value: number): string {
 }
 
 /**
- * The process-balance angle θ = atan2(‖M‖, ‖G‖), given and shown in degrees (45° is the papers' equilibrium
- * sin ϕ = cos ϕ, theory.md §3 and §5). "—" for optimizers without telemetry (NaN).
+ * The process-balance angle θ = atan2(‖M‖, ‖G‖), given and shown in degrees (45° is the
+ * papers' equilibrium sin ϕ = cos ϕ, theory.md §3 and §5). "—" for optimizers without telemetry (NaN).
  */
 export function formatDegrees(degrees: number): string {
   if (!Number.isFinite(degrees)) return '—';
