@@ -67,14 +67,14 @@ export interface NonFiniteStep {
 class BalanceMean {
   private gradientNorm = 0;
   private momentumNorm = 0;
-  private angle = 0;
+  private angleDegrees = 0;
   private cosine = 0;
   private count = 0;
 
   add(balance: ProcessBalance): void {
     this.gradientNorm += balance.gradientNorm;
     this.momentumNorm += balance.momentumNorm;
-    this.angle += balance.angle;
+    this.angleDegrees += balance.angleDegrees;
     this.cosine += balance.cosine;
     this.count += 1;
   }
@@ -85,13 +85,13 @@ class BalanceMean {
       return {
         gradientNorm: Number.NaN,
         momentumNorm: Number.NaN,
-        angle: Number.NaN,
+        angleDegrees: Number.NaN,
         cosine: Number.NaN,
       };
     return {
       gradientNorm: this.gradientNorm / n,
       momentumNorm: this.momentumNorm / n,
-      angle: this.angle / n,
+      angleDegrees: this.angleDegrees / n,
       cosine: this.cosine / n,
     };
   }
@@ -217,7 +217,7 @@ export class ProcessBalanceCallback extends Callback {
  * ```ts
  * const balance = processBalance();
  * await model.fit(x, y, { epochs: 10, callbacks: [balance] });
- * balance.epochs[9].overall.angle; // mean θ of the last epoch, π/4 = balance
+ * balance.epochs[9].overall.angleDegrees; // mean θ of the last epoch in degrees, 45 = balance
  * ```
  */
 export function processBalance(options?: ProcessBalanceOptions): ProcessBalanceCallback {
@@ -284,7 +284,7 @@ function summary(record: ProcessBalanceEpoch): string {
   const { overall, train } = record;
   const parts = [
     `epoch ${record.epoch}`,
-    `θ ${((overall.angle * 180) / Math.PI).toFixed(1)}° (45° = balance)`,
+    `θ ${overall.angleDegrees.toFixed(1)}° (45° = balance)`,
     `cos ${overall.cosine.toFixed(3)}`,
     `‖G‖ ${overall.gradientNorm.toExponential(2)}`,
     `‖M‖ ${overall.momentumNorm.toExponential(2)}`,

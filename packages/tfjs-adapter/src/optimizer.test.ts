@@ -134,7 +134,7 @@ describe.each(BACKENDS)('DualProcessOptimizer on the %s backend', (backend) => {
     // Δw(0) = 0: all gradient, no momentum.
     expect(first?.overall.gradientNorm).toBeCloseTo(0.5, 6);
     expect(first?.overall.momentumNorm).toBe(0);
-    expect(first?.overall.angle).toBe(0);
+    expect(first?.overall.angleDegrees).toBe(0);
     expect(first?.overall.cosine).toBe(0);
     // Δw(1) = (−0.3, −0.4); M = 0.5·Δw(1) = (−0.15, −0.2); G = −0.1·(−4, 3) = (0.4, −0.3).
     const g2 = tf.tensor1d([-4, 3]);
@@ -142,9 +142,12 @@ describe.each(BACKENDS)('DualProcessOptimizer on the %s backend', (backend) => {
     const second = optimizer.lastStepTelemetry();
     expect(second?.overall.gradientNorm).toBeCloseTo(0.5, 6);
     expect(second?.overall.momentumNorm).toBeCloseTo(0.25, 6);
-    expect(second?.overall.angle).toBeCloseTo(Math.atan2(0.25, 0.5), 6);
+    expect(second?.overall.angleDegrees).toBeCloseTo((Math.atan2(0.25, 0.5) * 180) / Math.PI, 4);
     expect(second?.overall.cosine).toBeCloseTo((0.4 * -0.15 + -0.3 * -0.2) / (0.5 * 0.25), 6);
-    expect(second?.perTensor.get(w.name)?.angle).toBeCloseTo(Math.atan2(0.25, 0.5), 6);
+    expect(second?.perTensor.get(w.name)?.angleDegrees).toBeCloseTo(
+      (Math.atan2(0.25, 0.5) * 180) / Math.PI,
+      4,
+    );
     optimizer.telemetry = false;
     optimizer.applyGradients([{ name: w.name, tensor: g2 }]);
     expect(optimizer.lastStepTelemetry()).toBeUndefined();

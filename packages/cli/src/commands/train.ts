@@ -39,7 +39,7 @@ import {
 import type { CommandContext } from '../program.js';
 import { writeReport } from '../report/html.js';
 import {
-  formatAngle,
+  formatDegrees,
   formatNats,
   formatPercent,
   formatRate,
@@ -188,7 +188,7 @@ async function writeRunFiles(
           formatNats(epoch.divergence),
           formatNats(epoch.entropy),
           formatNats(epoch.predictionEntropy),
-          formatAngle(epoch.balanceAngle),
+          formatDegrees(epoch.balanceDegrees),
           formatSeconds(epoch.seconds),
         ]),
       },
@@ -339,7 +339,7 @@ async function runAndSave(
       if (result.epochs.length > 0) await writeRunFiles(directory, document, data.name);
       output.document(document);
       output.message(`Checkpoint saved to ${checkpointPath}`);
-      output.message(`Resume with: ${resumeCommand(directory, options)}`);
+      output.message(`Resume with: ${resumeCommand(directory, options)}`, { wrap: false });
       throw new CliError('training interrupted', ExitCode.interrupted);
     }
     const document = trainDocument(result, source, outDirectory);

@@ -52,9 +52,10 @@ describe('train', () => {
     // One-hot targets: H(p) = 0 and the cross-entropy is all divergence (theory.md §1).
     expect(last.entropy).toBe(0);
     expect(last.divergence).toBeCloseTo(last.testLoss, 6);
-    // dualProcess reports the process balance; the angle lies in [0, π/2].
-    expect(last.balanceAngle).toBeGreaterThan(0);
-    expect(last.balanceAngle).toBeLessThan(Math.PI / 2);
+    // dualProcess reports the process balance; the angle lies in (0°, 90°), and it is in
+    // degrees (a radian value would stay below π/2 ≈ 1.57).
+    expect(last.balanceDegrees).toBeGreaterThan(Math.PI / 2);
+    expect(last.balanceDegrees).toBeLessThan(90);
     expect(result.final.testAccuracy).toBe(last.testAccuracy);
     expect(result.config).toMatchObject({
       network: { inputSize: 5, hidden: [8], outputSize: 3, activation: 'relu' },
@@ -153,9 +154,9 @@ describe('train', () => {
     });
     expect(partial.aborted).toBe(true);
     expect(partial.checkpoint()).toMatchObject({ epoch: 3, batch: 0 });
-    expect(Number.isNaN(partial.epochs[0].balanceAngle)).toBe(true);
+    expect(Number.isNaN(partial.epochs[0].balanceDegrees)).toBe(true);
     const decoded = decodeCheckpoint(encodeCheckpoint(partial.checkpoint()));
-    expect(Number.isNaN(decoded.history[0].balanceAngle)).toBe(true);
+    expect(Number.isNaN(decoded.history[0].balanceDegrees)).toBe(true);
     const resumed = await train({ data, kernels, resume: decoded });
     expect(weightsOf(resumed)).toEqual(weightsOf(full));
     for (const r of [full, partial, resumed]) r.model.dispose();

@@ -63,7 +63,7 @@ const emptyProgress = (): EpochProgress => ({
   lossSum: 0,
   correct: 0,
   samples: 0,
-  balanceAngleSum: 0,
+  balanceDegreesSum: 0,
   balanceCosineSum: 0,
   balanceSteps: 0,
   seconds: 0,
@@ -297,7 +297,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         progress.samples += rows;
         for (let r = 0; r < rows; r++) if (predicted[r] === labels[r]) progress.correct++;
         if (telemetry) {
-          progress.balanceAngleSum += telemetry.overall.angle;
+          progress.balanceDegreesSum += telemetry.overall.angleDegrees;
           progress.balanceCosineSum += telemetry.overall.cosine;
           progress.balanceSteps++;
         }
@@ -345,8 +345,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         divergence: test.divergence,
         entropy: test.entropy,
         predictionEntropy: test.predictionEntropy,
-        balanceAngle:
-          progress.balanceSteps > 0 ? progress.balanceAngleSum / progress.balanceSteps : Number.NaN,
+        balanceDegrees:
+          progress.balanceSteps > 0
+            ? progress.balanceDegreesSum / progress.balanceSteps
+            : Number.NaN,
         balanceCosine:
           progress.balanceSteps > 0
             ? progress.balanceCosineSum / progress.balanceSteps

@@ -95,11 +95,11 @@ export interface EpochMetrics {
   /** Mean entropy of the test predictions H(q) (nats); telemetry, not from the papers. */
   predictionEntropy: number;
   /**
-   * Mean over the epoch's steps of the process-balance angle θ = atan2(‖M‖, ‖G‖) (π/4 =
-   * balance; theory.md §5, the project's interpretation). NaN for optimizers without
+   * Mean over the epoch's steps of the process-balance angle θ = atan2(‖M‖, ‖G‖), in degrees
+   * (45 = balance; theory.md §5, the project's interpretation). NaN for optimizers without
    * telemetry.
    */
-  balanceAngle: number;
+  balanceDegrees: number;
   /** Mean over the epoch's steps of cos(G, M). NaN for optimizers without telemetry. */
   balanceCosine: number;
   /** Wall-clock seconds of the epoch's training steps (evaluation excluded). */
