@@ -1,12 +1,16 @@
 /**
  * `dualphi train`: resolve the data, build the optimizer, train with live progress, and with
- * `--out` write metrics, checkpoint, model and report. Ctrl-C saves a checkpoint to resume.
+ * `--out` write the run directory (run.json, metrics, checkpoint, model and report) — staged
+ * beside it and swapped in when the run ends, so it always holds exactly one run. Ctrl-C,
+ * SIGTERM and SIGHUP save a checkpoint to resume.
  */
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   type Checkpoint,
   type EpochMetrics,
   encodeModel,
+  getDefaultKernels,
   TrainingDivergedError,
   type TrainOptions,
   type TrainResult,
@@ -14,16 +18,33 @@ import {
 } from '@dualphi/optimizer';
 import type { Command } from 'commander';
 import { resolveData } from '../data/resolve.js';
-import { CliError, ExitCode, errorMessage, UsageError } from '../errors.js';
+import { CliError, errorMessage, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic.js';
 import { epochRecord, metricsCsv } from '../files/metrics.js';
 import {
+  existingRunFiles,
   loadCheckpoint,
+  loadScaling,
   prepareOutDirectory,
   runFiles,
   saveCheckpoint,
   saveScaling,
 } from '../files/run-directory.js';
+import {
+  checkDataFlags,
+  dataOptionNames,
+  dataOptionsOf,
+  dualphiVersion,
+  RUN_RECORD_VERSION,
+  type RunRecord,
+  type RunStatus,
+  readRunRecord,
+  recordedData,
+  recordedOptimizer,
+  recordedSplit,
+  runRecordText,
+} from '../files/run-record.js';
+import { fileErrorReason, type StagedRun, stageRun } from '../files/staging.js';
 import {
   chooseOptimizer,
   describeHyperParameters,
@@ -56,6 +77,8 @@ export interface TrainCommandOptions extends DataOptions, ModelOptions {
   momentum?: number;
   out?: string;
   resume?: string;
+  overwrite?: boolean;
+  stopOnDivergence?: boolean;
 }
 
 /** The `train --json` document (and `metrics.json`); shape kept stable, see the README. */
@@ -83,13 +106,30 @@ function explicitlyGiven(command: Command, name: string): boolean {
   return command.getOptionValueSource(name) === 'cli';
 }
 
-function defaultInterruptDirectory(): string {
+/**
+ * A new directory for an interrupted run without `--out`: `dualphi-run-YYYYMMDD-HHMMSS`, with
+ * `-2`, `-3`, … when that exists (created here, so two runs stopped in the same second cannot
+ * share one).
+ */
+async function createInterruptDirectory(): Promise<string> {
   const stamp = new Date()
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\..*$/, '')
     .replace('T', '-');
-  return resolve(`dualphi-run-${stamp}`);
+  for (let n = 1; ; n++) {
+    const directory = resolve(`dualphi-run-${stamp}${n === 1 ? '' : `-${n}`}`);
+    try {
+      await mkdir(directory);
+      return directory;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new CliError(
+          `cannot create ${directory} for the checkpoint: ${fileErrorReason(error)}`,
+        );
+      }
+    }
+  }
 }
 
 function shellQuote(text: string): string {
@@ -102,16 +142,9 @@ function builtInSource(name: string | undefined): string | undefined {
   return base === 'digits' || base === 'fashion-mnist' ? base : undefined;
 }
 
-/** The command line that continues a saved run. */
-function resumeCommand(directory: string, options: TrainCommandOptions): string {
-  const parts = ['dualphi', 'train', '--resume', shellQuote(directory)];
-  if (options.data !== 'digits' && options.data !== 'fashion-mnist') {
-    parts.push('--data', shellQuote(options.data));
-  }
-  if (options.label !== undefined) parts.push('--label', shellQuote(options.label));
-  if (options.test !== undefined) parts.push('--test', shellQuote(options.test));
-  if (options.testSplit !== undefined) parts.push('--test-split', String(options.testSplit));
-  return parts.join(' ');
+/** The command line that continues a saved run (its run.json holds the data flags). */
+function resumeCommand(directory: string): string {
+  return ['dualphi', 'train', '--resume', shellQuote(directory)].join(' ');
 }
 
 /** Builds the JSON document of a finished (or aborted) run. */
@@ -210,6 +243,34 @@ async function writeRunFiles(
   });
 }
 
+/**
+ * What counts as an exploding loss: an epoch whose mean training or test loss exceeds this
+ * many times ln K nats (K classes; ln K is the loss of predicting every class equally, where
+ * training starts). It stays finite, so the engine trains on; `train` warns, and with
+ * `--stop-on-divergence` stops as diverged.
+ */
+export const explodingLossFactor = 10;
+
+/** The loss above which an epoch counts as exploding ({@link explodingLossFactor}). */
+export function explodingLossLimit(classCount: number): number {
+  return explodingLossFactor * Math.log(classCount);
+}
+
+function summarize(dataset: {
+  count: number;
+  featureCount: number;
+  classCount: number;
+  name?: string;
+}): RunRecord['source']['train'] {
+  const summary: RunRecord['source']['train'] = {
+    count: dataset.count,
+    featureCount: dataset.featureCount,
+    classCount: dataset.classCount,
+  };
+  if (dataset.name !== undefined) summary.name = dataset.name;
+  return summary;
+}
+
 /** Runs `train`. */
 export async function trainCommand(
   options: TrainCommandOptions,
@@ -217,7 +278,9 @@ export async function trainCommand(
   command: Command,
 ): Promise<void> {
   const { output, env } = context;
+  const startedAt = new Date().toISOString();
   let resume: Checkpoint | undefined;
+  let record: RunRecord | undefined;
   if (options.resume !== undefined) {
     resume = await loadCheckpoint(options.resume);
     const conflicting = fixedByCheckpoint.filter((name) => explicitlyGiven(command, name));
@@ -228,33 +291,82 @@ export async function trainCommand(
           .join(', ')} (only --epochs, --out and the data flags may be given)`,
       );
     }
+    record = await readRunRecord(options.resume);
   }
-  const outDirectory = options.out ?? options.resume;
-  if (resume && !explicitlyGiven(command, 'data')) {
-    // The built-in data sets are recognised from the checkpoint; paths must be given again.
+  if (options.overwrite && options.out === undefined) {
+    throw new UsageError(
+      '--overwrite replaces the run in the --out directory: give --out DIR (--resume alone continues its run in place)',
+    );
+  }
+  let givenScaling: Awaited<ReturnType<typeof loadScaling>>;
+  if (resume && record && options.resume !== undefined) {
+    // The run's own data, split and scaling; flags may repeat them but not change them.
+    const given = dataOptionNames().filter((name) => explicitlyGiven(command, name));
+    checkDataFlags(record, options, given, options.resume);
+    Object.assign(options, dataOptionsOf(record));
+    if (record.scaling.method === 'standard') {
+      givenScaling = await loadScaling(
+        options.resume,
+        'the feature standardisation the run was trained with',
+      );
+    }
+  } else if (resume && !explicitlyGiven(command, 'data')) {
+    // A directory written before run.json: the built-in data sets are recognised from the
+    // checkpoint; paths must be given again.
     const known = builtInSource(resume.config.data.train.name);
     if (!known) {
-      // Files are not recorded in the checkpoint; falling back to digits would only report
-      // a shape mismatch.
       throw new UsageError(
         `--resume ${options.resume}: the run was trained on ${resume.config.data.train.name ?? 'a data file'}; give --data (and for CSV --label, --test or --test-split) as when it started`,
       );
     }
     options.data = known;
   }
-  const data = await resolveData(options, env, resume?.config.seed ?? options.seed);
-  if (options.out !== undefined) await prepareOutDirectory(options.out);
+  if (resume && options.resume !== undefined) {
+    const total = explicitlyGiven(command, 'epochs') ? options.epochs : resume.config.epochs;
+    if (resume.batch === 0 && resume.epoch === total) {
+      output.message(
+        `${options.resume}: the run has finished all ${total} epochs; nothing to do, nothing changed. ` +
+          `To train on, give a larger total: ${resumeCommand(options.resume)} --epochs ${total + 10}`,
+      );
+      return;
+    }
+  }
+  const seed = resume?.config.seed ?? options.seed;
+  const data = await resolveData(options, env, seed, 'train', givenScaling);
+  const target = options.out ?? options.resume;
+  if (options.out !== undefined) {
+    await prepareOutDirectory(options.out);
+    const sameRun =
+      options.resume !== undefined && resolve(options.out) === resolve(options.resume);
+    const existing = sameRun || options.overwrite ? [] : await existingRunFiles(options.out);
+    if (existing.length > 0) {
+      throw new UsageError(
+        `--out ${options.out} already holds a run (${existing.join(', ')}): continue it with --resume ${options.out}, replace it with --overwrite, or choose another directory`,
+      );
+    }
+  }
 
   const trainOptions: TrainOptions = { data: data.split };
+  let optimizerConfig: ReturnType<typeof recordedOptimizer>;
+  let network: RunRecord['network'];
   if (resume) {
     trainOptions.resume = resume;
     if (explicitlyGiven(command, 'epochs')) trainOptions.epochs = options.epochs;
+    optimizerConfig = recordedOptimizer(resume.config.optimizer);
+    network = resume.config.network;
   } else {
     const optimizer = chooseOptimizer(options.optimizer, {
       lr: options.lr,
       momentum: options.momentum,
     });
     Object.assign(trainOptions, { optimizer, ...modelTrainOptions(options) });
+    optimizerConfig = recordedOptimizer(optimizer.toConfig());
+    network = {
+      inputSize: data.split.train.featureCount,
+      hidden: [...options.hidden],
+      outputSize: data.split.train.classCount,
+      activation: options.activation,
+    };
     output.message(
       output.errorColors.dim(
         `Training on ${data.name} (${data.split.train.count} train / ${data.split.test.count} test samples, ` +
@@ -274,19 +386,117 @@ export async function trainCommand(
   }
 
   const totalEpochs = trainOptions.epochs ?? resume?.config.epochs ?? options.epochs;
+  const kernels = await getDefaultKernels();
+  const running: RunRecord = {
+    version: RUN_RECORD_VERSION,
+    command: 'train',
+    status: 'running',
+    dualphi: dualphiVersion(),
+    kernels: kernels.name,
+    startedAt: record?.startedAt ?? startedAt,
+    endedAt: null,
+    data: recordedData(options),
+    source: {
+      name: data.name,
+      origin: data.origin,
+      train: summarize(data.split.train),
+      test: summarize(data.split.test),
+    },
+    split: record?.split ?? recordedSplit(options, seed),
+    scaling: data.scaling ? { method: 'standard', file: runFiles.scaling } : { method: 'source' },
+    network,
+    optimizer: optimizerConfig,
+    epochs: totalEpochs,
+    epochsCompleted: resume?.epoch ?? 0,
+    batchSize: resume?.config.batchSize ?? options.batch,
+    seed,
+    labelSmoothing: resume?.config.labelSmoothing ?? options.labelSmoothing,
+  };
+  // The run directory is written beside its place and swapped in when the run ends.
+  let staged: StagedRun | undefined;
+  if (target !== undefined) {
+    staged = await stageRun(target);
+    await writeOrExplain(staged, async () => {
+      await writeFileAtomic(
+        join(staged?.directory as string, runFiles.run),
+        runRecordText(running),
+      );
+    });
+  }
+
   const progress = new TrainingProgress(output, totalEpochs);
   const interrupt = handleInterrupts(output, () => progress.stop());
-  trainOptions.signal = interrupt.signal;
+  const explosion = watchExplosion(output, progress, data.split.train.classCount, options);
+  trainOptions.signal = AbortSignal.any([interrupt.signal, explosion.signal]);
   trainOptions.onBatch = (event) => progress.batch(event);
-  trainOptions.onEpoch = (metrics: EpochMetrics) => progress.epoch(metrics);
+  trainOptions.onEpoch = (metrics: EpochMetrics) => {
+    progress.epoch(metrics);
+    explosion.check(metrics);
+  };
 
-  // The handler stays until the files are written, so that a second Ctrl-C while a
-  // checkpoint is being saved still quits with a message.
+  // The handlers stay until the files are written, so that a second signal while a
+  // checkpoint is being saved still quits with a message (and leaves no partial file).
   try {
-    await runAndSave(trainOptions, progress, { options, context, data, resume, outDirectory });
+    await runAndSave(trainOptions, progress, {
+      options,
+      context,
+      data,
+      resume,
+      staged,
+      running,
+      interrupt,
+      explosion,
+    });
   } finally {
     interrupt.dispose();
+    await staged?.discard();
   }
+}
+
+/** Watches the epochs for an exploding loss ({@link explodingLossFactor}). */
+interface ExplosionWatch {
+  /** Aborted when the loss explodes under `--stop-on-divergence`. */
+  readonly signal: AbortSignal;
+  /** The first exploding epoch's description, once there is one. */
+  readonly exploded: string | undefined;
+  /** Looks at one epoch's metrics. */
+  check(metrics: EpochMetrics): void;
+}
+
+function watchExplosion(
+  output: CommandContext['output'],
+  progress: TrainingProgress,
+  classCount: number,
+  options: TrainCommandOptions,
+): ExplosionWatch {
+  const controller = new AbortController();
+  const limit = explodingLossLimit(classCount);
+  let exploded: string | undefined;
+  return {
+    signal: controller.signal,
+    get exploded() {
+      return exploded;
+    },
+    check(metrics) {
+      if (exploded !== undefined) return;
+      const loss = Math.max(metrics.trainLoss, metrics.testLoss);
+      if (!(loss > limit)) return;
+      exploded =
+        `the loss is exploding: epoch ${metrics.epoch} has a ${metrics.trainLoss > metrics.testLoss ? 'training' : 'test'} loss of ` +
+        `${formatNats(loss)} nats, more than ${explodingLossFactor} × ln ${classCount} = ${formatNats(limit)} ` +
+        '(ln K is the loss of an even guess)';
+      if (options.stopOnDivergence) {
+        controller.abort(new Error(exploded));
+        return;
+      }
+      progress.stop();
+      output.message(
+        output.errorColors.yellow(
+          `warning: ${exploded}. Try a smaller learning rate; --stop-on-divergence makes this an error (exit 1).`,
+        ),
+      );
+    },
+  };
 }
 
 /** What {@link runAndSave} needs from the command. */
@@ -295,16 +505,109 @@ interface RunContext {
   context: CommandContext;
   data: Awaited<ReturnType<typeof resolveData>>;
   resume: Checkpoint | undefined;
-  outDirectory: string | undefined;
+  /** The run directory being written (`--out` or `--resume`), if any. */
+  staged: StagedRun | undefined;
+  /** run.json as it stands while training. */
+  running: RunRecord;
+  interrupt: ReturnType<typeof handleInterrupts>;
+  explosion: ExplosionWatch;
+}
+
+/**
+ * Runs `write` on a staged run; a file-system failure (a full disk, a read-only directory)
+ * discards the staged files and becomes one line naming the path and saying the run
+ * directory is as it was.
+ */
+async function writeOrExplain(staged: StagedRun, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    await staged.discard().catch(() => {});
+    if (error instanceof CliError) throw error;
+    const path = (error as NodeJS.ErrnoException).path;
+    throw new CliError(
+      `cannot save the run in ${staged.target}: ${fileErrorReason(error)}${path ? ` (writing ${path})` : ''}; no file of it was kept, and the previous files in ${staged.target} are intact`,
+    );
+  }
+}
+
+/** The files of a run that ended: everything is written to the staging directory, then swapped in. */
+interface RunEnding {
+  status: Exclude<RunStatus, 'running'>;
+  checkpoint: Checkpoint;
+  model?: TrainResult['model'];
+  document?: TrainDocument;
+  message?: string;
+}
+
+async function saveRun(
+  staged: StagedRun,
+  { data, running }: Pick<RunContext, 'data' | 'running'>,
+  ending: RunEnding,
+): Promise<void> {
+  await writeOrExplain(staged, async () => {
+    const directory = staged.directory;
+    await saveCheckpoint(directory, ending.checkpoint);
+    if (ending.model) {
+      await writeFileAtomic(
+        join(directory, runFiles.model),
+        encodeModel(ending.model, { classNames: data.split.train.classNames }),
+      );
+    }
+    if (data.scaling) await saveScaling(directory, data.scaling);
+    if (ending.document && ending.document.epochs.length > 0) {
+      await writeRunFiles(directory, ending.document, data.name);
+    }
+    const record: RunRecord = {
+      ...running,
+      status: ending.status,
+      endedAt: new Date().toISOString(),
+      epochs: ending.checkpoint.config.epochs,
+      epochsCompleted: ending.checkpoint.epoch,
+    };
+    if (ending.message !== undefined) record.message = ending.message;
+    // run.json last: a staging directory with a final status is complete.
+    await writeFileAtomic(join(directory, runFiles.run), runRecordText(record));
+    await staged.commit();
+  });
+}
+
+/** The metrics document of a checkpoint's completed epochs (a diverged run's last good state). */
+function checkpointDocument(
+  checkpoint: Checkpoint,
+  source: { data: string; optimizer: string },
+  directory: string,
+): TrainDocument {
+  const last = checkpoint.history.at(-1);
+  return trainDocument(
+    {
+      config: checkpoint.config,
+      epochs: checkpoint.history,
+      final: {
+        testAccuracy: last?.testAccuracy ?? Number.NaN,
+        testLoss: last?.testLoss ?? Number.NaN,
+        samplesPerSecond: Number.NaN,
+      },
+      aborted: true,
+    },
+    source,
+    directory,
+  );
 }
 
 /** Trains, then writes and prints the results (or the checkpoint of an interrupted run). */
 async function runAndSave(
   trainOptions: TrainOptions,
   progress: TrainingProgress,
-  { options, context, data, resume, outDirectory }: RunContext,
+  run: RunContext,
 ): Promise<void> {
+  const { options, context, resume, interrupt, explosion } = run;
+  let { staged } = run;
   const { output } = context;
+  const source = {
+    data: options.data,
+    optimizer: resume ? optimizerLabel(resume.config.optimizer) : options.optimizer,
+  };
   let result: TrainResult;
   try {
     result = await train(trainOptions);
@@ -313,9 +616,16 @@ async function runAndSave(
     if (error instanceof TrainingDivergedError) {
       const reason = error.message.replace(/;? error\.lastGood holds.*$/, '.');
       // Keep the last good state only where the user asked for files.
-      if (outDirectory === undefined) throw new CliError(reason);
-      const path = await saveCheckpoint(outDirectory, error.lastGood);
-      throw new CliError(`${reason} The last good state is saved in ${path}.`);
+      if (staged === undefined) throw new CliError(reason);
+      await saveRun(staged, run, {
+        status: 'diverged',
+        checkpoint: error.lastGood,
+        document: checkpointDocument(error.lastGood, source, staged.target),
+        message: reason,
+      });
+      throw new CliError(
+        `${reason} The last good state is saved in ${join(staged.target, runFiles.checkpoint)}.`,
+      );
     }
     if (error instanceof RangeError || error instanceof TypeError) {
       // Options or data the training engine rejects (its message names the field).
@@ -324,31 +634,47 @@ async function runAndSave(
     throw error;
   }
 
-  const source = {
-    data: options.data,
-    optimizer: resume ? optimizerLabel(resume.config.optimizer) : options.optimizer,
-  };
   try {
-    if (result.aborted) {
-      const directory = outDirectory ?? defaultInterruptDirectory();
-      const checkpointPath = await saveCheckpoint(directory, result.checkpoint());
-      if (data.scaling) await saveScaling(directory, data.scaling);
-      const document = trainDocument(result, source, directory);
-      if (result.epochs.length > 0) await writeRunFiles(directory, document, data.name);
-      output.document(document);
-      output.message(`Checkpoint saved to ${checkpointPath}`);
-      output.message(`Resume with: ${resumeCommand(directory, options)}`);
-      throw new CliError('training interrupted', ExitCode.interrupted);
-    }
-    const document = trainDocument(result, source, outDirectory);
-    if (outDirectory !== undefined) {
-      await saveCheckpoint(outDirectory, result.checkpoint());
-      await writeFileAtomic(
-        join(outDirectory, runFiles.model),
-        encodeModel(result.model, { classNames: data.split.train.classNames }),
+    if (explosion.exploded !== undefined && options.stopOnDivergence) {
+      const reason = `training diverged: ${explosion.exploded}. Try a smaller learning rate.`;
+      if (staged === undefined) throw new CliError(reason);
+      const document = trainDocument({ ...result, aborted: true }, source, staged.target);
+      await saveRun(staged, run, {
+        status: 'diverged',
+        checkpoint: result.checkpoint(),
+        document,
+        message: reason,
+      });
+      throw new CliError(
+        `${reason} Its state is saved in ${join(staged.target, runFiles.checkpoint)}.`,
       );
-      if (data.scaling) await saveScaling(outDirectory, data.scaling);
-      await writeRunFiles(outDirectory, document, data.name);
+    }
+    if (result.aborted) {
+      staged ??= await stageRun(await createInterruptDirectory());
+      const directory = staged.target;
+      const document = trainDocument(result, source, directory);
+      await saveRun(staged, run, {
+        status: 'interrupted',
+        checkpoint: result.checkpoint(),
+        document,
+      });
+      output.document(document);
+      output.message(`Checkpoint saved to ${join(directory, runFiles.checkpoint)}`);
+      output.message(`Resume with: ${resumeCommand(directory)}`);
+      const by = interrupt.received;
+      throw new CliError(
+        `training interrupted${by && by !== 'SIGINT' ? ` by ${by}` : ''}`,
+        interrupt.exitCode,
+      );
+    }
+    const document = trainDocument(result, source, staged?.target);
+    if (staged !== undefined) {
+      await saveRun(staged, run, {
+        status: 'finished',
+        checkpoint: result.checkpoint(),
+        model: result.model,
+        document,
+      });
     }
     output.document(document);
     const c = output.colors;
@@ -358,9 +684,9 @@ async function runAndSave(
         `(test loss ${formatNats(result.final.testLoss)} nats) after ${result.epochs.length} epoch${result.epochs.length === 1 ? '' : 's'}, ` +
         `${formatRate(result.final.samplesPerSecond)} samples/s, ${formatSeconds(seconds)} training.`,
     );
-    if (outDirectory !== undefined) {
+    if (staged !== undefined) {
       output.message(
-        `Wrote ${[runFiles.metricsJson, runFiles.metricsCsv, runFiles.checkpoint, runFiles.model, runFiles.report, '*.svg'].join(', ')} to ${outDirectory}`,
+        `Wrote ${[runFiles.run, runFiles.metricsJson, runFiles.metricsCsv, runFiles.checkpoint, runFiles.model, runFiles.report, '*.svg'].join(', ')} to ${staged.target}`,
       );
     }
   } finally {

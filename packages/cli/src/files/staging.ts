@@ -1,0 +1,153 @@
+/**
+ * All-or-nothing run directories. A run's files are written into a hidden sibling directory
+ * (`.NAME.dualphi-staging-XXXX`, same parent, so renames stay on one file system) and swapped
+ * in with renames only when the run ends: a reader, a crash, a full disk or a second Ctrl-C
+ * never leaves one run's checkpoint beside another run's model and metrics. The swap moves the
+ * old directory aside (`.NAME.dualphi-old-XXXX`), renames the staging directory into place and
+ * then deletes the old one; entries of the old directory that are not run files (notes,
+ * subdirectories) are moved into the new one first, so nothing but the old run is replaced.
+ */
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { CliError, errorMessage } from '../errors.js';
+import { isRunFile } from './run-directory.js';
+
+/** Staging and old directories of runs in progress, removed when the process exits early. */
+const pending = new Set<string>();
+
+/**
+ * Removes the staging directories of runs that have not been committed (synchronously, for the
+ * process's `exit` event: a second Ctrl-C or SIGTERM calls `process.exit`). The run directories
+ * themselves keep their previous contents.
+ */
+export function removeUncommittedRuns(): void {
+  for (const directory of pending) rmSync(directory, { recursive: true, force: true });
+  pending.clear();
+}
+
+/** The reason of a file-system error in words, for one-line messages. */
+export function fileErrorReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC') return 'no space left on the device';
+  if (code === 'EDQUOT') return 'disk quota exceeded';
+  if (code === 'EROFS') return 'read-only file system';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return errorMessage(error);
+}
+
+/** A run being written: files go to {@link StagedRun.directory} until {@link StagedRun.commit}. */
+export interface StagedRun {
+  /** The staging directory the files are written to. */
+  readonly directory: string;
+  /** The run directory it becomes (absolute). */
+  readonly target: string;
+  /** Swaps the staging directory in for the target (whose old run is removed). */
+  commit(): Promise<void>;
+  /** Removes the staging directory; the target is left as it was. */
+  discard(): Promise<void>;
+}
+
+function sibling(target: string, kind: 'staging' | 'old'): string {
+  return join(
+    dirname(target),
+    `.${basename(target)}.dualphi-${kind}-${randomBytes(4).toString('hex')}`,
+  );
+}
+
+/** True when `directory` is the working directory or one above it (it cannot be swapped). */
+function holdsWorkingDirectory(directory: string): boolean {
+  const path = relative(directory, process.cwd());
+  return path === '' || !(path.startsWith('..') || isAbsolute(path));
+}
+
+/**
+ * Creates the staging directory for the run directory `target` (which must exist: see
+ * `prepareOutDirectory`).
+ * @throws CliError naming the parent directory when it cannot hold the staging directory.
+ */
+export async function stageRun(target: string): Promise<StagedRun> {
+  const absolute = resolve(target);
+  const directory = sibling(absolute, 'staging');
+  if (!process.listeners('exit').includes(removeUncommittedRuns)) {
+    process.on('exit', removeUncommittedRuns);
+  }
+  try {
+    await mkdir(directory);
+  } catch (error) {
+    throw new CliError(
+      `cannot write the run beside ${absolute} (in ${dirname(absolute)}): ${fileErrorReason(error)}; the files in ${absolute} are intact`,
+    );
+  }
+  pending.add(directory);
+  let done = false;
+  return {
+    directory,
+    target: absolute,
+    async commit() {
+      if (done) throw new Error('a staged run is committed or discarded once');
+      done = true;
+      try {
+        if (holdsWorkingDirectory(absolute)) await commitInPlace(directory, absolute);
+        else await swap(directory, absolute);
+      } finally {
+        pending.delete(directory);
+        await rm(directory, { recursive: true, force: true });
+      }
+    },
+    async discard() {
+      if (done) return;
+      done = true;
+      pending.delete(directory);
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Renames `staging` to `target`, moving the target's other entries along and its run away. */
+async function swap(staging: string, target: string): Promise<void> {
+  let entries: string[] = [];
+  try {
+    entries = await readdir(target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  if (entries.length === 0) {
+    // rename(2) replaces an empty directory in one step.
+    await rename(staging, target);
+    return;
+  }
+  const old = sibling(target, 'old');
+  pending.add(old);
+  await rename(target, old);
+  try {
+    for (const name of entries) {
+      if (!isRunFile(name)) await rename(join(old, name), join(staging, name));
+    }
+    await rename(staging, target);
+  } catch (error) {
+    // Put everything back as it was: the moved entries, then the old directory.
+    for (const name of entries) {
+      if (!isRunFile(name)) await rename(join(staging, name), join(old, name)).catch(() => {});
+    }
+    await rename(old, target).catch(() => {});
+    pending.delete(old);
+    throw error;
+  }
+  pending.delete(old);
+  await rm(old, { recursive: true, force: true });
+}
+
+/**
+ * The working directory cannot be renamed from under the shell that sits in it: there the new
+ * files replace the old ones one rename at a time (each file still whole), and run files the
+ * new run does not have are removed.
+ */
+async function commitInPlace(staging: string, target: string): Promise<void> {
+  const fresh = await readdir(staging);
+  for (const name of fresh) await rename(join(staging, name), join(target, name));
+  for (const name of await readdir(target)) {
+    if (isRunFile(name) && !fresh.includes(name)) await rm(join(target, name), { force: true });
+  }
+}
