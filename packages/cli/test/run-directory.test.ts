@@ -58,7 +58,7 @@ function idx(dims: number[], values: Uint8Array): Uint8Array {
   const view = new DataView(header.buffer);
   view.setUint8(2, 8);
   view.setUint8(3, dims.length);
-  dims.forEach((size, i) => view.setUint32(4 + 4 * i, size));
+  for (const [i, size] of dims.entries()) view.setUint32(4 + 4 * i, size);
   return new Uint8Array([...header, ...values]);
 }
 
