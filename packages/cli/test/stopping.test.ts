@@ -71,6 +71,41 @@ describe('SIGTERM and SIGHUP', () => {
     120_000,
   );
 
+  it('compare: SIGTERM shows the runs that finished and exits 143', async () => {
+    let sent = false;
+    const result = await runCli(
+      [
+        'compare',
+        '--json',
+        '--optimizers',
+        'golden,sgd',
+        '--epochs',
+        '40',
+        '--hidden',
+        '256',
+        '--batch',
+        '16',
+      ],
+      {
+        onOutput: (child, _text, all) => {
+          if (!sent && /^sgd +epoch 1\/40:/m.test(all)) {
+            sent = true;
+            child.kill('SIGTERM');
+          }
+        },
+      },
+    );
+    expect(sent).toBe(true);
+    expect(result.code, result.stderr).toBe(143);
+    expect(result.stderr).toContain(
+      'Interrupted by SIGTERM: stopping after this batch and showing the runs that finished',
+    );
+    expect(result.stderr).toContain('error: comparison interrupted');
+    const document = JSON.parse(result.stdout);
+    expect(document.aborted).toBe(true);
+    expect(document.runs.map((run: { optimizer: string }) => run.optimizer)).toEqual(['golden']);
+  }, 120_000);
+
   it('a second SIGTERM while the checkpoint is written quits at once, leaving the previous run intact and no temporary file', async () => {
     const parent = join(scratch, 'twice');
     const out = join(parent, 'run');

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { getDefaultKernels, type TrainResult, train } from '@dualphi/optimizer';
 import { resolveData } from '../data/resolve.js';
-import { CliError, ExitCode, errorMessage, UsageError } from '../errors.js';
+import { CliError, errorMessage, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic.js';
 import { epochRecord, metricsCsv } from '../files/metrics.js';
 import {
@@ -139,46 +139,78 @@ export async function compareCommand(
   const runs: CompareRun[] = [];
   let config: TrainResult['config'] | undefined;
   let aborted = false;
-  let exitCode: number = ExitCode.interrupted;
   const width = Math.max(...optimizers.map(({ name }) => name.length));
-  for (const { name, optimizer } of optimizers) {
-    const progress = new TrainingProgress(output, options.epochs, name.padEnd(width));
-    const interrupt = handleInterrupts(
-      output,
-      () => progress.stop(),
-      'showing the runs that finished',
-    );
-    let result: TrainResult;
-    try {
-      result = await train({
-        ...modelTrainOptions(options),
-        data: data.split,
-        optimizer,
-        signal: interrupt.signal,
-        onBatch: (event) => progress.batch(event),
-        onEpoch: (metrics) => progress.epoch(metrics),
-      });
-    } catch (error) {
-      progress.stop();
-      // One optimizer diverging is a result of the comparison, not the end of it.
-      output.message(output.errorColors.red(`${name}: ${errorMessage(error)}`));
-      if (!(error instanceof Error && error.name === 'TrainingDivergedError')) {
-        throw new CliError(`${name}: ${errorMessage(error)}`);
+  // One handler for the whole comparison, so a signal between two runs is caught too.
+  let progress: TrainingProgress | undefined;
+  const interrupt = handleInterrupts(
+    output,
+    () => progress?.stop(),
+    'showing the runs that finished',
+  );
+  try {
+    for (const { name, optimizer } of optimizers) {
+      if (interrupt.signal.aborted) {
+        aborted = true;
+        break;
       }
-      continue;
-    } finally {
-      interrupt.dispose();
+      const bar = new TrainingProgress(output, options.epochs, name.padEnd(width));
+      progress = bar;
+      let result: TrainResult;
+      try {
+        result = await train({
+          ...modelTrainOptions(options),
+          data: data.split,
+          optimizer,
+          signal: interrupt.signal,
+          onBatch: (event) => bar.batch(event),
+          onEpoch: (metrics) => bar.epoch(metrics),
+        });
+      } catch (error) {
+        bar.stop();
+        // One optimizer diverging is a result of the comparison, not the end of it.
+        output.message(output.errorColors.red(`${name}: ${errorMessage(error)}`));
+        if (!(error instanceof Error && error.name === 'TrainingDivergedError')) {
+          throw new CliError(`${name}: ${errorMessage(error)}`);
+        }
+        continue;
+      }
+      config = result.config;
+      result.model.dispose();
+      if (result.aborted) {
+        aborted = true;
+        break;
+      }
+      runs.push(compareRun(name, describeOptimizer(optimizer), result));
     }
-    config = result.config;
-    result.model.dispose();
-    if (result.aborted) {
-      aborted = true;
-      exitCode = interrupt.exitCode;
-      break;
-    }
-    runs.push(compareRun(name, describeOptimizer(optimizer), result));
+    // The handler stays while the files are written: a second signal then quits at once,
+    // leaving the --out directory as it was.
+    await finish(
+      { options, context, data, optimizers, runs, config, aborted, startedAt },
+      interrupt,
+    );
+  } finally {
+    interrupt.dispose();
   }
+}
 
+/** What {@link finish} needs: the comparison's outcome. */
+interface Outcome {
+  options: CompareCommandOptions;
+  context: CommandContext;
+  data: Awaited<ReturnType<typeof resolveData>>;
+  optimizers: { name: OptimizerName; optimizer: ReturnType<typeof chooseOptimizer> }[];
+  runs: CompareRun[];
+  config: TrainResult['config'] | undefined;
+  aborted: boolean;
+  startedAt: string;
+}
+
+/** Prints the table and the document and writes the files of `--out`. */
+async function finish(
+  { options, context, data, optimizers, runs, config, aborted, startedAt }: Outcome,
+  interrupt: ReturnType<typeof handleInterrupts>,
+): Promise<void> {
+  const { output } = context;
   if (!config) throw new CliError('no optimizer finished a run');
   const { optimizer: _unused, ...sharedConfig } = config;
   const document: CompareDocument = {
@@ -247,7 +279,7 @@ export async function compareCommand(
     );
   }
   output.document(document);
-  if (aborted) throw new CliError('comparison interrupted', exitCode);
+  if (aborted) throw new CliError('comparison interrupted', interrupt.exitCode);
 }
 
 /** Writes the files of a comparison into `directory`. */
