@@ -426,8 +426,13 @@ export async function trainCommand(
 
   const progress = new TrainingProgress(output, totalEpochs);
   const interrupt = handleInterrupts(output, () => progress.stop());
-  const explosion = watchExplosion(output, progress, data.split.train.classCount, options);
-  trainOptions.signal = AbortSignal.any([interrupt.signal, explosion.signal]);
+  // One signal stops training: a stop signal, or an exploding loss under --stop-on-divergence.
+  const stop = new AbortController();
+  interrupt.signal.addEventListener('abort', () => stop.abort(interrupt.signal.reason), {
+    once: true,
+  });
+  const explosion = watchExplosion(output, progress, data.split.train.classCount, options, stop);
+  trainOptions.signal = stop.signal;
   trainOptions.onBatch = (event) => progress.batch(event);
   trainOptions.onEpoch = (metrics: EpochMetrics) => {
     progress.epoch(metrics);
@@ -455,25 +460,23 @@ export async function trainCommand(
 
 /** Watches the epochs for an exploding loss ({@link explodingLossFactor}). */
 interface ExplosionWatch {
-  /** Aborted when the loss explodes under `--stop-on-divergence`. */
-  readonly signal: AbortSignal;
   /** The first exploding epoch's description, once there is one. */
   readonly exploded: string | undefined;
   /** Looks at one epoch's metrics. */
   check(metrics: EpochMetrics): void;
 }
 
+/** Watches the epochs for an exploding loss; under `--stop-on-divergence` it aborts `stop`. */
 function watchExplosion(
   output: CommandContext['output'],
   progress: TrainingProgress,
   classCount: number,
   options: TrainCommandOptions,
+  stop: AbortController,
 ): ExplosionWatch {
-  const controller = new AbortController();
   const limit = explodingLossLimit(classCount);
   let exploded: string | undefined;
   return {
-    signal: controller.signal,
     get exploded() {
       return exploded;
     },
@@ -486,7 +489,7 @@ function watchExplosion(
         `${formatNats(loss)} nats, more than ${explodingLossFactor} × ln ${classCount} = ${formatNats(limit)} ` +
         '(ln K is the loss of an even guess)';
       if (options.stopOnDivergence) {
-        controller.abort(new Error(exploded));
+        stop.abort(new Error(exploded));
         return;
       }
       progress.stop();
