@@ -8,21 +8,48 @@
  * subdirectories) are moved into the new one first, so nothing but the old run is replaced.
  */
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CliError, errorMessage } from '../errors.js';
 import { isRunFile } from './run-directory.js';
 
-/** Staging and old directories of runs in progress, removed when the process exits early. */
+/** Staging directories of runs in progress, removed when the process exits early. */
 const pending = new Set<string>();
+
+/** A swap in progress: the old run moved aside, and the staging directory taking its place. */
+interface Swap {
+  target: string;
+  old: string;
+  staging: string;
+}
+
+const swapping = new Set<Swap>();
 
 /**
  * Removes the staging directories of runs that have not been committed (synchronously, for the
  * process's `exit` event: a second Ctrl-C or SIGTERM calls `process.exit`). The run directories
- * themselves keep their previous contents.
+ * keep their previous contents: a swap caught half-way is undone (the old run and the entries
+ * already moved go back) or, when the new run is in place, finished.
  */
 export function removeUncommittedRuns(): void {
+  for (const { target, old, staging } of swapping) {
+    // Not moved aside yet: the target is untouched.
+    if (!existsSync(old)) continue;
+    if (existsSync(target)) {
+      rmSync(old, { recursive: true, force: true });
+      continue;
+    }
+    try {
+      for (const name of readdirSync(staging)) {
+        if (!isRunFile(name)) renameSync(join(staging, name), join(old, name));
+      }
+    } catch {
+      // The staging directory is gone or unreadable: nothing of the old run is in it.
+    }
+    renameSync(old, target);
+  }
+  swapping.clear();
   for (const directory of pending) rmSync(directory, { recursive: true, force: true });
   pending.clear();
 }
@@ -119,8 +146,14 @@ async function swap(staging: string, target: string): Promise<void> {
     return;
   }
   const old = sibling(target, 'old');
-  pending.add(old);
-  await rename(target, old);
+  const swap: Swap = { target, old, staging };
+  swapping.add(swap);
+  try {
+    await rename(target, old);
+  } catch (error) {
+    swapping.delete(swap);
+    throw error;
+  }
   try {
     for (const name of entries) {
       if (!isRunFile(name)) await rename(join(old, name), join(staging, name));
@@ -132,10 +165,10 @@ async function swap(staging: string, target: string): Promise<void> {
       if (!isRunFile(name)) await rename(join(staging, name), join(old, name)).catch(() => {});
     }
     await rename(old, target).catch(() => {});
-    pending.delete(old);
+    swapping.delete(swap);
     throw error;
   }
-  pending.delete(old);
+  swapping.delete(swap);
   await rm(old, { recursive: true, force: true });
 }
 
