@@ -387,6 +387,20 @@ describe('--resume', () => {
     expect(await snapshot(out)).toEqual(before);
   });
 
+  it('--resume . from inside the run directory replaces its files there (the shell sits in it)', async () => {
+    const parent = join(scratch, 'inside');
+    const out = join(parent, 'run');
+    await mkdir(parent, { recursive: true });
+    expect((await runCli(['train', '--epochs', '1', '--hidden', '8', '--out', out])).code).toBe(0);
+    await writeFile(join(out, 'notes.txt'), 'mine');
+    const result = await runCli(['train', '--resume', '.', '--epochs', '2'], { cwd: out });
+    expect(result.code, result.stderr).toBe(0);
+    expect(await runJson(out)).toMatchObject({ status: 'finished', epochsCompleted: 2 });
+    expect(await readFile(join(out, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(await readdir(parent)).toEqual(['run']);
+    expect((await readdir(out)).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
+
   it('a CSV run resumes from run.json alone, with its split, seed and scaling', async () => {
     const data = await csvFile('resumed.csv', 90);
     const args = ['--label', 'kind', '--test-split', '0.3', '--seed', '4', '--hidden', '16'];

@@ -207,12 +207,38 @@ describe('a full disk and a read-only directory', () => {
       const result = await runCli(['train', '--resume', out, '--epochs', '2']);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(
-        `error: cannot write the run beside ${out} (in ${disk}): read-only file system; the files in ${out} are intact`,
+        `error: cannot write the run in ${out}: read-only file system; the files in ${out} are intact`,
       );
       expect(result.stderr).not.toContain('epoch 1/');
       expect(await snapshot(out)).toEqual(before);
     } finally {
       execFileSync('mount', ['-o', 'remount,rw', disk]);
     }
+  }, 120_000);
+
+  it('--out on a mount point (a Docker volume) writes the run there: it cannot be renamed', async (context) => {
+    if (!disk) {
+      console.warn(`skipped: ${skipReason}`);
+      context.skip();
+      return;
+    }
+    for (const extra of [[], ['--overwrite']]) {
+      const result = await runCli([
+        'train',
+        '--epochs',
+        '1',
+        '--hidden',
+        '8',
+        '--out',
+        disk,
+        ...extra,
+      ]);
+      expect(result.code, result.stderr).toBe(0);
+    }
+    expect(JSON.parse(await readFile(join(disk, 'run.json'), 'utf8'))).toMatchObject({
+      status: 'finished',
+    });
+    expect((await readdir(disk)).filter((name) => name.includes('dualphi-'))).toEqual([]);
+    expect(await leftovers(scratch)).toEqual([]);
   }, 120_000);
 });

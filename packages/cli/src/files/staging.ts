@@ -6,10 +6,13 @@
  * old directory aside (`.NAME.dualphi-old-XXXX`), renames the staging directory into place and
  * then deletes the old one; entries of the old directory that are not run files (notes,
  * subdirectories) are moved into the new one first, so nothing but the old run is replaced.
+ * A directory that cannot be swapped (the working directory, a mount point such as a Docker
+ * volume) or whose parent is not writable is staged inside itself and its files are replaced
+ * one rename at a time instead.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CliError, errorMessage } from '../errors.js';
 import { isRunFile } from './run-directory.js';
@@ -90,21 +93,55 @@ function holdsWorkingDirectory(directory: string): boolean {
 }
 
 /**
- * Creates the staging directory for the run directory `target` (which must exist: see
- * `prepareOutDirectory`).
- * @throws CliError naming the parent directory when it cannot hold the staging directory.
+ * Whether the staging directory must live inside the target: when the target is the working
+ * directory (or above it; the shell sitting in it cannot be moved) or a mount point (a Docker
+ * volume: it cannot be renamed, and its parent is another file system).
+ */
+async function mustStageInside(target: string): Promise<boolean> {
+  if (holdsWorkingDirectory(target)) return true;
+  try {
+    const [own, parent] = await Promise.all([stat(target), stat(dirname(target))]);
+    return own.dev !== parent.dev;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Creates the staging directory for the run directory `target`: a sibling, swapped in whole
+ * at the commit; or, where the target cannot be swapped (see {@link mustStageInside}) or its
+ * parent is not writable, a hidden directory inside it, whose files replace the old ones one
+ * rename at a time (each file whole, the set not at once).
+ * @throws CliError naming the directory when neither place can hold the staging directory.
  */
 export async function stageRun(target: string): Promise<StagedRun> {
   const absolute = resolve(target);
-  const directory = sibling(absolute, 'staging');
   if (!process.listeners('exit').includes(removeUncommittedRuns)) {
     process.on('exit', removeUncommittedRuns);
   }
-  try {
-    await mkdir(directory);
-  } catch (error) {
+  let directory = sibling(absolute, 'staging');
+  let inside = await mustStageInside(absolute);
+  let failure: unknown;
+  if (!inside) {
+    try {
+      await mkdir(directory);
+    } catch (error) {
+      failure = error;
+      inside = true;
+    }
+  }
+  if (inside) {
+    directory = join(absolute, `.dualphi-staging-${randomBytes(4).toString('hex')}`);
+    try {
+      await mkdir(directory);
+      failure = undefined;
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  if (failure !== undefined) {
     throw new CliError(
-      `cannot write the run beside ${absolute} (in ${dirname(absolute)}): ${fileErrorReason(error)}; the files in ${absolute} are intact`,
+      `cannot write the run in ${absolute}: ${fileErrorReason(failure)}; the files in ${absolute} are intact`,
     );
   }
   pending.add(directory);
@@ -116,7 +153,7 @@ export async function stageRun(target: string): Promise<StagedRun> {
       if (done) throw new Error('a staged run is committed or discarded once');
       done = true;
       try {
-        if (holdsWorkingDirectory(absolute)) await commitInPlace(directory, absolute);
+        if (inside) await commitInPlace(directory, absolute);
         else await swap(directory, absolute);
       } finally {
         pending.delete(directory);
@@ -173,9 +210,9 @@ async function swap(staging: string, target: string): Promise<void> {
 }
 
 /**
- * The working directory cannot be renamed from under the shell that sits in it: there the new
- * files replace the old ones one rename at a time (each file still whole), and run files the
- * new run does not have are removed.
+ * Where the target cannot be swapped (the working directory, a mount point): the new files
+ * replace the old ones one rename at a time (each file still whole), and run files the new run
+ * does not have are removed.
  */
 async function commitInPlace(staging: string, target: string): Promise<void> {
   const fresh = await readdir(staging);
