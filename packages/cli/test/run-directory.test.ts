@@ -227,6 +227,9 @@ describe('evaluate --model DIR', () => {
     const noSeed = await runCli([...args, '--test-split', '0.25']);
     expect(noSeed.code).toBe(2);
     expect(noSeed.stderr).toMatch(/--test-split without a run directory needs --seed/);
+    const stray = await runCli([...args, '--seed', '3']);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('--seed only applies to a --test-split test set');
     const withSeed = await runCli(['--json', ...args, '--test-split', '0.25', '--seed', '11']);
     expect(withSeed.code, withSeed.stderr).toBe(0);
     expect(JSON.parse(withSeed.stdout).accuracy).toBeCloseTo(final.final.testAccuracy, 12);

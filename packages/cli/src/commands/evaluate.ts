@@ -1,8 +1,9 @@
 /**
  * `dualphi evaluate --model DIR`: accuracy, the loss with its split H(p) + KL(p‖q)
  * (theory.md §1), the prediction entropy and the confusion matrix of a saved model on a test
- * set (digits, fashion-mnist and IDX directories: their test part; a CSV file: the whole file
- * unless `--test` or `--test-split` is given).
+ * set: by default the run's own test set as its run.json records it (never a training row);
+ * with `--data` another source (digits, fashion-mnist and IDX directories: their test part; a
+ * CSV file: the whole file unless `--test` or `--test-split` is given).
  */
 import { dirname, join } from 'node:path';
 import { createMlp, evaluate, getDefaultKernels } from '@dualphi/optimizer';
@@ -113,6 +114,11 @@ export async function evaluateCommand(
   const directory = dirname(path);
   const record = await readRunRecord(directory);
   const chosen = evaluationData(options, record, command, directory);
+  if (command.getOptionValueSource('seed') === 'cli' && chosen.data.testSplit === undefined) {
+    throw new UsageError(
+      `--seed only applies to a --test-split test set (the test set here is ${chosen.data.test ?? `the test part of ${chosen.data.data}`})`,
+    );
+  }
   // A model trained on CSV data carries its feature standardisation beside it; evaluation
   // data never fits one (it would score the model on other features than it learnt).
   const scaling =
