@@ -23,7 +23,7 @@ import {
   recordedSplit,
   runRecordText,
 } from '../files/run-record.js';
-import { fileErrorReason, stageRun } from '../files/staging.js';
+import { stageRun, writeStaged } from '../files/staging.js';
 import { chooseOptimizer, describeOptimizer } from '../optimizers/choose.js';
 import {
   type DataOptions,
@@ -263,17 +263,23 @@ async function finish(
     };
     // Staged beside --out and swapped in whole, like train's run directories.
     const staged = await stageRun(options.out);
-    try {
-      await writeComparison(staged.directory, record, document, rows, runs, data, config, options);
-      await staged.commit();
-    } catch (error) {
-      await staged.discard().catch(() => {});
-      if (error instanceof CliError) throw error;
-      const path = (error as NodeJS.ErrnoException).path;
-      throw new CliError(
-        `cannot save the comparison in ${staged.target}: ${fileErrorReason(error)}${path ? ` (writing ${path})` : ''}; no file of it was kept, and the previous files in ${staged.target} are intact`,
-      );
-    }
+    await writeStaged(
+      staged,
+      async () => {
+        await writeComparison(
+          staged.directory,
+          record,
+          document,
+          rows,
+          runs,
+          data,
+          config,
+          options,
+        );
+        await staged.commit();
+      },
+      'the comparison',
+    );
     output.message(
       `Wrote ${[runFiles.run, runFiles.comparisonJson, runFiles.metricsCsv, runFiles.report, '*.svg'].join(', ')} to ${options.out}`,
     );

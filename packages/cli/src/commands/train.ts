@@ -44,7 +44,7 @@ import {
   recordedSplit,
   runRecordText,
 } from '../files/run-record.js';
-import { fileErrorReason, type StagedRun, stageRun } from '../files/staging.js';
+import { fileErrorReason, type StagedRun, stageRun, writeStaged } from '../files/staging.js';
 import {
   chooseOptimizer,
   describeHyperParameters,
@@ -69,6 +69,7 @@ import {
 import { handleInterrupts } from '../terminal/interrupt.js';
 import { jsonText } from '../terminal/output.js';
 import { TrainingProgress } from '../terminal/progress.js';
+import { type ExplosionWatch, watchExplosion } from '../training/exploding-loss.js';
 
 /** Options of `train` as commander hands them over. */
 export interface TrainCommandOptions extends DataOptions, ModelOptions {
@@ -243,19 +244,6 @@ async function writeRunFiles(
   });
 }
 
-/**
- * What counts as an exploding loss: an epoch whose mean training or test loss exceeds this
- * many times ln K nats (K classes; ln K is the loss of predicting every class equally, where
- * training starts). It stays finite, so the engine trains on; `train` warns, and with
- * `--stop-on-divergence` stops as diverged.
- */
-export const explodingLossFactor = 10;
-
-/** The loss above which an epoch counts as exploding ({@link explodingLossFactor}). */
-export function explodingLossLimit(classCount: number): number {
-  return explodingLossFactor * Math.log(classCount);
-}
-
 function summarize(dataset: {
   count: number;
   featureCount: number;
@@ -416,7 +404,7 @@ export async function trainCommand(
   let staged: StagedRun | undefined;
   if (target !== undefined) {
     staged = await stageRun(target);
-    await writeOrExplain(staged, async () => {
+    await writeStaged(staged, async () => {
       await writeFileAtomic(
         join(staged?.directory as string, runFiles.run),
         runRecordText(running),
@@ -431,7 +419,13 @@ export async function trainCommand(
   interrupt.signal.addEventListener('abort', () => stop.abort(interrupt.signal.reason), {
     once: true,
   });
-  const explosion = watchExplosion(output, progress, data.split.train.classCount, options, stop);
+  const explosion = watchExplosion({
+    output,
+    classCount: data.split.train.classCount,
+    stopOnDivergence: options.stopOnDivergence === true,
+    stop,
+    beforeWarning: () => progress.stop(),
+  });
   trainOptions.signal = stop.signal;
   trainOptions.onBatch = (event) => progress.batch(event);
   trainOptions.onEpoch = (metrics: EpochMetrics) => {
@@ -458,50 +452,6 @@ export async function trainCommand(
   }
 }
 
-/** Watches the epochs for an exploding loss ({@link explodingLossFactor}). */
-interface ExplosionWatch {
-  /** The first exploding epoch's description, once there is one. */
-  readonly exploded: string | undefined;
-  /** Looks at one epoch's metrics. */
-  check(metrics: EpochMetrics): void;
-}
-
-/** Watches the epochs for an exploding loss; under `--stop-on-divergence` it aborts `stop`. */
-function watchExplosion(
-  output: CommandContext['output'],
-  progress: TrainingProgress,
-  classCount: number,
-  options: TrainCommandOptions,
-  stop: AbortController,
-): ExplosionWatch {
-  const limit = explodingLossLimit(classCount);
-  let exploded: string | undefined;
-  return {
-    get exploded() {
-      return exploded;
-    },
-    check(metrics) {
-      if (exploded !== undefined) return;
-      const loss = Math.max(metrics.trainLoss, metrics.testLoss);
-      if (!(loss > limit)) return;
-      exploded =
-        `the loss is exploding: epoch ${metrics.epoch} has a ${metrics.trainLoss > metrics.testLoss ? 'training' : 'test'} loss of ` +
-        `${formatNats(loss)} nats, more than ${explodingLossFactor} × ln ${classCount} = ${formatNats(limit)} ` +
-        '(ln K is the loss of an even guess)';
-      if (options.stopOnDivergence) {
-        stop.abort(new Error(exploded));
-        return;
-      }
-      progress.stop();
-      output.message(
-        output.errorColors.yellow(
-          `warning: ${exploded}. Try a smaller learning rate; --stop-on-divergence makes this an error (exit 1).`,
-        ),
-      );
-    },
-  };
-}
-
 /** What {@link runAndSave} needs from the command. */
 interface RunContext {
   options: TrainCommandOptions;
@@ -514,24 +464,6 @@ interface RunContext {
   running: RunRecord;
   interrupt: ReturnType<typeof handleInterrupts>;
   explosion: ExplosionWatch;
-}
-
-/**
- * Runs `write` on a staged run; a file-system failure (a full disk, a read-only directory)
- * discards the staged files and becomes one line naming the path and saying the run
- * directory is as it was.
- */
-async function writeOrExplain(staged: StagedRun, write: () => Promise<void>): Promise<void> {
-  try {
-    await write();
-  } catch (error) {
-    await staged.discard().catch(() => {});
-    if (error instanceof CliError) throw error;
-    const path = (error as NodeJS.ErrnoException).path;
-    throw new CliError(
-      `cannot save the run in ${staged.target}: ${fileErrorReason(error)}${path ? ` (writing ${path})` : ''}; no file of it was kept, and the previous files in ${staged.target} are intact`,
-    );
-  }
 }
 
 /** The files of a run that ended: everything is written to the staging directory, then swapped in. */
@@ -548,7 +480,7 @@ async function saveRun(
   { data, running }: Pick<RunContext, 'data' | 'running'>,
   ending: RunEnding,
 ): Promise<void> {
-  await writeOrExplain(staged, async () => {
+  await writeStaged(staged, async () => {
     const directory = staged.directory;
     await saveCheckpoint(directory, ending.checkpoint);
     if (ending.model) {

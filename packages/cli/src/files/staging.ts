@@ -221,3 +221,26 @@ async function commitInPlace(staging: string, target: string): Promise<void> {
     if (isRunFile(name) && !fresh.includes(name)) await rm(join(target, name), { force: true });
   }
 }
+
+/**
+ * Runs `write` (which writes into `staged.directory` and commits); a file-system failure — a
+ * full disk, a read-only directory — discards the staged files and becomes one line naming
+ * the run directory and the file, and saying the run directory is as it was.
+ * @param what - what is being saved, for the message: `the run`, `the comparison`.
+ */
+export async function writeStaged(
+  staged: StagedRun,
+  write: () => Promise<void>,
+  what = 'the run',
+): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    await staged.discard().catch(() => {});
+    if (error instanceof CliError) throw error;
+    const path = (error as NodeJS.ErrnoException).path;
+    throw new CliError(
+      `cannot save ${what} in ${staged.target}: ${fileErrorReason(error)}${path ? ` (writing ${path})` : ''}; no file of it was kept, and the previous files in ${staged.target} are intact`,
+    );
+  }
+}
