@@ -476,8 +476,12 @@ describe('interrupted runs without --out', () => {
 describe('exploding loss', () => {
   const args = ['train', '--optimizer', 'sgd', '--lr', '1000', '--epochs', '2', '--hidden', '16'];
   it('warns when the loss explodes while staying finite (it reported 1.8e10 nats with exit 0 silently)', async () => {
-    const result = await runCli(args);
+    const out = join(scratch, 'warned');
+    const result = await runCli([...args, '--out', out]);
     expect(result.code).toBe(0);
+    const record = await runJson(out);
+    expect(record.status).toBe('finished');
+    expect(record.warnings).toEqual([expect.stringMatching(/^the loss is exploding: epoch 1 /)]);
     expect(result.stderr).toMatch(
       /warning: the loss is exploding: epoch 1 has a training loss of \d+\.\d+ nats, more than 10 × ln 10 = 23\.0259/,
     );

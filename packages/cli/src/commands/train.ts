@@ -477,7 +477,7 @@ interface RunEnding {
 
 async function saveRun(
   staged: StagedRun,
-  { data, running }: Pick<RunContext, 'data' | 'running'>,
+  { data, running, explosion }: Pick<RunContext, 'data' | 'running' | 'explosion'>,
   ending: RunEnding,
 ): Promise<void> {
   await writeStaged(staged, async () => {
@@ -501,6 +501,10 @@ async function saveRun(
       epochsCompleted: ending.checkpoint.epoch,
     };
     if (ending.message !== undefined) record.message = ending.message;
+    // A warned-about explosion stays on record (the run carried on).
+    if (explosion.exploded !== undefined && ending.status !== 'diverged') {
+      record.warnings = [explosion.exploded];
+    }
     // run.json last: a staging directory with a final status is complete.
     await writeFileAtomic(join(directory, runFiles.run), runRecordText(record));
     await staged.commit();

@@ -80,8 +80,10 @@ export interface RunRecord {
   batchSize: number;
   seed: number;
   labelSmoothing: number;
-  /** For `diverged` (and failures that keep a run): what happened. */
+  /** For `diverged`: what happened. */
   message?: string;
+  /** What was warned about while the run went on (an exploding loss). */
+  warnings?: string[];
 }
 
 /** The data sources that are names, not paths. */
