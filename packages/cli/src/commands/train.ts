@@ -4,7 +4,7 @@
  * beside it and swapped in when the run ends, so it always holds exactly one run. Ctrl-C,
  * SIGTERM and SIGHUP save a checkpoint to resume.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   type Checkpoint,
@@ -589,14 +589,27 @@ async function runAndSave(
       );
     }
     if (result.aborted) {
-      staged ??= await stageRun(await createInterruptDirectory());
+      let created: string | undefined;
+      if (staged === undefined) {
+        created = await createInterruptDirectory();
+        staged = await stageRun(created).catch(async (error: unknown) => {
+          await rm(created as string, { recursive: true, force: true });
+          throw error;
+        });
+      }
       const directory = staged.target;
       const document = trainDocument(result, source, directory);
-      await saveRun(staged, run, {
-        status: 'interrupted',
-        checkpoint: result.checkpoint(),
-        document,
-      });
+      try {
+        await saveRun(staged, run, {
+          status: 'interrupted',
+          checkpoint: result.checkpoint(),
+          document,
+        });
+      } catch (error) {
+        // The new directory made for this checkpoint stays only with the checkpoint in it.
+        if (created !== undefined) await rm(created, { recursive: true, force: true });
+        throw error;
+      }
       output.document(document);
       output.message(`Checkpoint saved to ${join(directory, runFiles.checkpoint)}`);
       output.message(`Resume with: ${resumeCommand(directory)}`);
