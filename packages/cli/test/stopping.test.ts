@@ -241,4 +241,36 @@ describe('a full disk and a read-only directory', () => {
     expect((await readdir(disk)).filter((name) => name.includes('dualphi-'))).toEqual([]);
     expect(await leftovers(scratch)).toEqual([]);
   }, 120_000);
+
+  it('an interrupted run on a full disk says the run could not be saved and leaves no directory', async (context) => {
+    if (!disk) {
+      console.warn(`skipped: ${skipReason}`);
+      context.skip();
+      return;
+    }
+    const cwd = join(disk, 'interrupted');
+    await mkdir(cwd);
+    const { bavail, bsize } = await statfs(disk);
+    await writeFile(join(disk, 'filler'), new Uint8Array(bavail * bsize - 24 * 1024));
+    try {
+      let sent = false;
+      const result = await runCli(slowRun, {
+        cwd,
+        onOutput: (child, _text, all) => {
+          if (!sent && /epoch 1\/6:/.test(all)) {
+            sent = true;
+            child.kill('SIGTERM');
+          }
+        },
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /error: cannot save the run in .*dualphi-run-[\d-]+: no space left on the device/,
+      );
+      expect(result.stderr).not.toContain('Resume with:');
+      expect(await readdir(cwd)).toEqual([]);
+    } finally {
+      await rm(join(disk, 'filler'));
+    }
+  }, 120_000);
 });
