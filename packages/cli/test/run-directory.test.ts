@@ -388,6 +388,15 @@ describe('--resume', () => {
     );
     expect(result.stderr).not.toContain('epoch 1/');
     expect(await snapshot(out)).toEqual(before);
+    // Repeating the run's settings is no contradiction; other values are, naming both.
+    const same = await runCli(['train', '--resume', out, '--hidden', '8', '--seed', '0']);
+    expect(same.code, same.stderr).toBe(0);
+    const other = await runCli(['train', '--resume', out, '--hidden', '64', '--seed', '3']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain(
+      `--resume continues the run in ${out} as it was configured: drop --hidden 64 (the run has 8), --seed 3 (the run has 0)`,
+    );
+    expect(await snapshot(out)).toEqual(before);
   });
 
   it('--resume . from inside the run directory replaces its files there (the shell sits in it)', async () => {

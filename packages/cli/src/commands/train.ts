@@ -35,6 +35,7 @@ import {
   dataOptionNames,
   dataOptionsOf,
   dualphiVersion,
+  flagName,
   RUN_RECORD_VERSION,
   type RunRecord,
   type RunStatus,
@@ -102,6 +103,39 @@ const fixedByCheckpoint = [
   'lr',
   'momentum',
 ] as const;
+
+/** A {@link fixedByCheckpoint} flag's value as given, in the words of the command line. */
+function givenValue(
+  options: TrainCommandOptions,
+  name: (typeof fixedByCheckpoint)[number],
+): string {
+  if (name === 'hidden') return options.hidden.join(',') || '0';
+  return String(options[name]);
+}
+
+/** The same setting as the checkpoint has it (so that repeating it is not a contradiction). */
+function checkpointValue(checkpoint: Checkpoint, name: (typeof fixedByCheckpoint)[number]): string {
+  const { config } = checkpoint;
+  const hyperParameters = config.optimizer.hyperParameters;
+  switch (name) {
+    case 'hidden':
+      return config.network.hidden.join(',') || '0';
+    case 'activation':
+      return config.network.activation;
+    case 'batch':
+      return String(config.batchSize);
+    case 'seed':
+      return String(config.seed);
+    case 'labelSmoothing':
+      return String(config.labelSmoothing);
+    case 'optimizer':
+      return optimizerLabel(config.optimizer);
+    case 'lr':
+      return String(hyperParameters.learningRate);
+    case 'momentum':
+      return String(hyperParameters.momentum);
+  }
+}
 
 function explicitlyGiven(command: Command, name: string): boolean {
   return command.getOptionValueSource(name) === 'cli';
@@ -271,12 +305,19 @@ export async function trainCommand(
   let record: RunRecord | undefined;
   if (options.resume !== undefined) {
     resume = await loadCheckpoint(options.resume);
-    const conflicting = fixedByCheckpoint.filter((name) => explicitlyGiven(command, name));
+    const checkpoint = resume;
+    const conflicting = fixedByCheckpoint.filter(
+      (name) =>
+        explicitlyGiven(command, name) &&
+        givenValue(options, name) !== checkpointValue(checkpoint, name),
+    );
     if (conflicting.length > 0) {
+      const both = conflicting.map(
+        (name) =>
+          `${flagName(name)} ${givenValue(options, name)} (the run has ${checkpointValue(checkpoint, name)})`,
+      );
       throw new UsageError(
-        `--resume continues the run as it was configured; drop ${conflicting
-          .map((name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)
-          .join(', ')} (only --epochs, --out and the data flags may be given)`,
+        `--resume continues the run in ${options.resume} as it was configured: drop ${both.join(', ')}; only --epochs, --out and the data flags may change`,
       );
     }
     record = await readRunRecord(options.resume);
