@@ -1,6 +1,7 @@
 /**
  * The commander program: global options, the five commands, help with examples, and the
- * mapping of every outcome to an exit status (0 ok, 1 failure, 2 usage error, 130 interrupted).
+ * mapping of every outcome to an exit status (0 ok, 1 failure, 2 usage error, 130/143/129
+ * interrupted by SIGINT/SIGTERM/SIGHUP).
  *
  * Each command's implementation is imported only when it runs, so `dualphi constants` does
  * not pay for loading Vega or the kernels.
@@ -15,7 +16,7 @@ import {
   type GlobalOptions,
   optimizerNames,
 } from './options/common.js';
-import { choiceList, nonEmpty, positiveInteger } from './options/parsers.js';
+import { choiceList, nonEmpty, positiveInteger, seed } from './options/parsers.js';
 import { Output, type TextStream } from './terminal/output.js';
 
 /** Streams and environment of one run (the process's own by default; tests may pass others). */
@@ -51,7 +52,7 @@ Examples:
   $ dualphi constants --explain                    φ, α and η and how they are derived
   $ dualphi train --json | jq .final               machine-readable result on stdout
 
-Exit status: 0 success, 1 failure, 2 usage error, 130 interrupted.
+Exit status: 0 success, 1 failure, 2 usage error, 130 interrupted (143 SIGTERM, 129 SIGHUP).
 Environment: NO_COLOR (no colours), DUALPHI_DATA (where fashion-mnist is looked for).`;
 
 const trainExamples = `
@@ -80,7 +81,8 @@ Examples:
 const evaluateExamples = `
 Examples:
   $ dualphi evaluate --model runs/digits
-  $ dualphi evaluate --model runs/fashion --data fashion-mnist --json`;
+  $ dualphi evaluate --model runs/fashion --json       data, split and scaling from its run.json
+  $ dualphi evaluate --model runs/iris --data new.csv   other data, same label column and scaling`;
 
 const benchExamples = `
 Examples:
@@ -135,11 +137,20 @@ export function createProgram(io: RunIo = {}): Command {
   addModelOptions(train, { epochs: 20 });
   addOptimizerOptions(train);
   train
-    .option('--out <dir>', 'write metrics.json, metrics.csv, checkpoint, model and report.html')
+    .option(
+      '--out <dir>',
+      'write the run directory: run.json, metrics, checkpoint, model and report.html',
+    )
     .addOption(
-      new Option('--resume <dir>', 'continue from the checkpoint in this directory').argParser(
-        nonEmpty('a run directory'),
-      ),
+      new Option(
+        '--resume <dir>',
+        'continue the run in this directory (its data comes from run.json)',
+      ).argParser(nonEmpty('a run directory')),
+    )
+    .option('--overwrite', 'let --out replace a run already in that directory (when this run ends)')
+    .option(
+      '--stop-on-divergence',
+      'stop with exit 1 when the loss explodes (above 10 × ln K nats) instead of warning',
     )
     .addHelpText('after', trainExamples)
     .action(async (options, command: Command) => {
@@ -160,8 +171,9 @@ export function createProgram(io: RunIo = {}): Command {
     )
     .option(
       '--out <dir>',
-      'write comparison.json, metrics.csv and report.html with overlaid curves',
+      'write run.json, comparison.json, metrics.csv and report.html with overlaid curves',
     )
+    .option('--overwrite', 'let --out replace a run already in that directory')
     .addHelpText('after', compareExamples)
     .action(async (options, command: Command) => {
       const { compareCommand } = await import('./commands/compare.js');
@@ -190,6 +202,12 @@ export function createProgram(io: RunIo = {}): Command {
         .makeOptionMandatory(),
     );
   addDataOptions(evaluate);
+  evaluate.addOption(
+    new Option(
+      '--seed <n>',
+      "seed of --test-split (a run directory's own split and seed are used by default)",
+    ).argParser(seed),
+  );
   evaluate.addHelpText('after', evaluateExamples).action(async (options, command: Command) => {
     const { evaluateCommand } = await import('./commands/evaluate.js');
     await evaluateCommand(options, contextOf(command), command);

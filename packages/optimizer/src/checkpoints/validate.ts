@@ -45,6 +45,22 @@ function checkWeights(weights: unknown, network: NetworkConfig, what: string): v
         `${what}: weight tensor "${name}" has ${values.length} values, the network needs ${length}`,
       );
     }
+    checkFinite(values, `weight tensor "${name}"`, what);
+  }
+}
+
+/**
+ * Refuses NaN and ±∞: a network holding one predicts NaN for every sample, so loading it could
+ * only give meaningless accuracies or a training run that diverges at its first step.
+ */
+function checkFinite(values: Float32Array, tensor: string, what: string): void {
+  for (let index = 0; index < values.length; index++) {
+    const value = values[index];
+    if (!Number.isFinite(value)) {
+      throw new CheckpointError(
+        `${what}: ${tensor} holds ${value} at index ${index}; weights and optimizer state must be finite (the run had diverged)`,
+      );
+    }
   }
 }
 
@@ -135,6 +151,7 @@ export function validateCheckpoint(checkpoint: Checkpoint, what = 'checkpoint'):
         `${what}: optimizer slot "${key}" must hold ${length} values, has ${(values as { length?: number })?.length}`,
       );
     }
+    checkFinite(values, `optimizer slot "${key}"`, what);
   }
 
   if (!isCount(checkpoint.epoch) || checkpoint.epoch > config.epochs) {

@@ -275,6 +275,36 @@ describe('train', () => {
     initial.model.dispose();
   });
 
+  it("stops when only the optimizer's state overflowed, with a last good state that is finite", async () => {
+    // Features of 1e21: the gradient (≈ 1e21) is finite but its square overflows f32, so Adam's
+    // second moment becomes ∞ while its step m / √v is 0 and the parameters stay finite.
+    // Before, the run "finished" and its checkpoint carried ∞ slots into every resume.
+    const scale = (set: typeof data.train) => ({
+      ...set,
+      features: set.features.map((x) => x * 1e21),
+    });
+    const huge = { train: scale(data.train), test: scale(data.test) };
+    const error = await train({
+      ...base(),
+      data: huge,
+      hidden: [],
+      epochs: 3,
+      optimizer: adam(),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TrainingDivergedError);
+    const diverged = error as TrainingDivergedError;
+    expect(diverged.quantity).toBe('optimizer state');
+    expect(diverged.message).toMatch(/the norm of the optimizer's state is (NaN|Infinity)/);
+    const { lastGood } = diverged;
+    for (const values of [
+      ...Object.values(lastGood.weights),
+      ...Object.values(lastGood.optimizerState.slots),
+    ]) {
+      expect(values.every(Number.isFinite)).toBe(true);
+    }
+    expect(decodeCheckpoint(encodeCheckpoint(lastGood))).toMatchObject({ epoch: lastGood.epoch });
+  });
+
   it('validates its options with clear errors', async () => {
     const bad = async (options: Partial<TrainOptions>, message: RegExp) =>
       expect(train({ ...base(), ...options })).rejects.toThrow(message);

@@ -189,6 +189,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       return checkpoint;
     };
 
+    /** Every buffer a checkpoint saves: the parameters and the optimizer's slots. */
+    const stateBuffers = (): F32Buffer[] => [
+      ...parameters.map((p) => p.value),
+      ...(state as OptimizerState).slots.values(),
+    ];
+
     let trainedSamples = 0;
     let trainedSeconds = 0;
     let aborted = false;
@@ -230,12 +236,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         };
         // The state before this step is good if its parameters are still finite; else (or when
         // no step was taken yet in this call) fall back to where the epoch started.
-        const finite = Number.isFinite(
-          squaredNorm(
-            kernels,
-            parameters.map((p) => p.value),
-          ),
-        );
+        const finite = Number.isFinite(squaredNorm(kernels, stateBuffers()));
         const lastGood = b > startBatch && finite ? snapshot(here) : epochStart;
         return new TrainingDivergedError({
           epoch,
@@ -322,15 +323,20 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       // The epoch's last step may have overflowed the parameters with a finite loss and
       // gradient: no later step of this epoch would see it, and the epoch's metrics, the next
       // epoch's start (a divergence's fallback) or the final model would hold ±∞/NaN.
+      // The optimizer's slots too: Adam's second moment overflows to ∞ when a gradient exceeds
+      // ~1.8e19 while its update (m / √v) is 0 and the parameters stay finite, so only the slots
+      // show it — and the next epoch's start must be a state that can be saved and resumed.
       const parameterSquares = squaredNorm(
         kernels,
         parameters.map((p) => p.value),
       );
-      if (!Number.isFinite(parameterSquares)) {
+      const slotSquares = squaredNorm(kernels, [...(state as OptimizerState).slots.values()]);
+      if (!Number.isFinite(parameterSquares) || !Number.isFinite(slotSquares)) {
+        const overflowed = !Number.isFinite(parameterSquares);
         throw diverged(
           batches - 1,
-          'parameters',
-          Math.sqrt(parameterSquares),
+          overflowed ? 'parameters' : 'optimizer state',
+          Math.sqrt(overflowed ? parameterSquares : slotSquares),
           (state as OptimizerState).step,
         );
       }
