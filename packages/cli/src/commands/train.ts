@@ -383,13 +383,13 @@ export async function trainCommand(
   const trainOptions: TrainOptions = { data: data.split };
   let optimizerConfig: ReturnType<typeof recordedOptimizer>;
   let network: RunRecord['network'];
-  if (optimizer === undefined) {
+  if (resume !== undefined) {
     // Resuming: the network, optimizer and settings come from the checkpoint.
     trainOptions.resume = resume;
     if (explicitlyGiven(command, 'epochs')) trainOptions.epochs = options.epochs;
     optimizerConfig = recordedOptimizer(resume.config.optimizer);
     network = resume.config.network;
-  } else {
+  } else if (optimizer !== undefined) {
     Object.assign(trainOptions, { optimizer, ...modelTrainOptions(options) });
     optimizerConfig = recordedOptimizer(optimizer.toConfig());
     network = {
@@ -406,6 +406,9 @@ export async function trainCommand(
           `batch ${options.batch}, seed ${options.seed}.`,
       ),
     );
+  } else {
+    // chooseOptimizer runs above whenever there is no checkpoint to resume.
+    throw new Error('train: neither a checkpoint nor an optimizer');
   }
   if (resume) {
     output.message(
