@@ -289,7 +289,7 @@ describe('evaluate --model DIR', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(
-      /model\.dualphi: model: weight tensor "dense0\/weights" holds NaN at index 2/,
+      /model\.dualphi: weight tensor "dense0\/weights" holds NaN at index 2/,
     );
   });
 });

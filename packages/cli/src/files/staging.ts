@@ -40,7 +40,7 @@ export function removeUncommittedRuns(): void {
     // Not moved aside yet: the target is untouched.
     if (!existsSync(old)) continue;
     if (existsSync(target)) {
-      rmSync(old, { recursive: true, force: true });
+      removeNow(old);
       continue;
     }
     try {
@@ -53,8 +53,21 @@ export function removeUncommittedRuns(): void {
     renameSync(old, target);
   }
   swapping.clear();
-  for (const directory of pending) rmSync(directory, { recursive: true, force: true });
+  for (const directory of pending) removeNow(directory);
   pending.clear();
+}
+
+/**
+ * Removes a directory tree synchronously, retrying briefly: a write still in flight in libuv's
+ * thread pool when `process.exit` runs can add a file between the removal of the entries and of
+ * the directory (ENOTEMPTY), which left the staging directory behind.
+ */
+function removeNow(directory: string): void {
+  try {
+    rmSync(directory, { recursive: true, force: true, maxRetries: 10, retryDelay: 5 });
+  } catch {
+    // Nothing more can be done while exiting; the directory is hidden and named as staging.
+  }
 }
 
 /** The reason of a file-system error in words, for one-line messages. */
