@@ -44,6 +44,8 @@ describe('the built site', () => {
     for (const step of steps) {
       expect(text, step.id).toContain(step.statement.replace(/\s+/g, ' ').trim());
       expect(text, step.id).toContain(`id ${step.id}`);
+      // Its source: the paper with equation or quote, or what the interpretation is.
+      expect(text, step.id).toContain(`source: ${step.reference.replace(/\s+/g, ' ')}`);
       if (step.value !== undefined) expect(text, step.id).toContain(step.value.toPrecision(15));
     }
     // Every step's formula is a display formula, besides the page's own nine.
