@@ -19,8 +19,8 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 /** Citations of notes outside the repository, each with what to write instead. */
 const FORBIDDEN: { pattern: RegExp; instead: string }[] = [
   {
-    // "theory.md §4", "`theory.md` §4–§5": the notes' numbered sections. A link to the docs'
-    // page with an anchor (apps/docs/theory.md#constants) is fine.
+    // The notes' numbered sections, with or without backticks around the file name. A link
+    // to the docs' page with an anchor (apps/docs/theory.md#constants) is fine.
     pattern: /theory\.md`?\s*§/,
     instead: 'apps/docs/theory.md#<anchor>',
   },
