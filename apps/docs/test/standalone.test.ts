@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { derivation } from '@dualphi/optimizer';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -65,6 +66,29 @@ function trackedFiles(): string[] {
   return files.filter((path) => !skipped(path));
 }
 
+/** Every file the guard reads, with its text (binary and deleted files left out). */
+function trackedTexts(): { path: string; text: string }[] {
+  const texts: { path: string; text: string }[] = [];
+  for (const path of trackedFiles()) {
+    const full = join(root, path);
+    try {
+      if (!statSync(full).isFile()) continue;
+      const bytes = readFileSync(full);
+      if (bytes.includes(0)) continue; // binary
+      texts.push({ path, text: bytes.toString('utf8') });
+    } catch {
+      // listed by git but deleted in the work tree
+    }
+  }
+  return texts;
+}
+
+/** The explicit anchors of the theory page: `## 4. The two constants {#constants}`. */
+function theoryAnchors(): Set<string> {
+  const page = readFileSync(join(root, 'apps/docs/theory.md'), 'utf8');
+  return new Set([...page.matchAll(/^#{2,4} .*\{#([a-z0-9-]+)\}\s*$/gm)].map((match) => match[1]));
+}
+
 /** Each forbidden citation in a text, as `line: excerpt → instead`. */
 function externalCitations(text: string): string[] {
   const found: string[] = [];
@@ -105,22 +129,41 @@ describe('the repository stands alone', () => {
   });
 
   it('no tracked source or docs file cites notes outside the repository', () => {
-    const files = trackedFiles();
-    expect(files.length).toBeGreaterThan(100);
+    const texts = trackedTexts();
+    expect(texts.length).toBeGreaterThan(100);
     const problems: string[] = [];
-    for (const path of files) {
-      const full = join(root, path);
-      let text: string;
-      try {
-        if (!statSync(full).isFile()) continue;
-        const bytes = readFileSync(full);
-        if (bytes.includes(0)) continue; // binary
-        text = bytes.toString('utf8');
-      } catch {
-        continue; // listed by git but deleted in the work tree
-      }
+    for (const { path, text } of texts) {
       for (const problem of externalCitations(text)) problems.push(`${path}:${problem}`);
     }
     expect(problems).toEqual([]);
+  });
+
+  it('every citation of the theory page names an anchor the page has', () => {
+    const anchors = theoryAnchors();
+    for (const name of ['sources', 'dual-processes', 'golden-ratio', 'unit-circle', 'constants']) {
+      expect(anchors, name).toContain(name);
+    }
+    const broken: string[] = [];
+    let cited = 0;
+    for (const { path, text } of trackedTexts()) {
+      // apps/docs/theory.md#constants, and the further anchors of a list or range after it
+      // ("#golden-ratio, #constants", "#dual-processes to #process-balance").
+      for (const match of text.matchAll(
+        /apps\/docs\/theory\.md#([a-z0-9-]+)((?:(?:,| and| to)\s+#[a-z0-9-]+)*)/g,
+      )) {
+        const names = [match[1], ...[...match[2].matchAll(/#([a-z0-9-]+)/g)].map((m) => m[1])];
+        for (const name of names) {
+          cited++;
+          if (!anchors.has(name)) broken.push(`${path}: #${name}`);
+        }
+      }
+    }
+    expect(cited).toBeGreaterThan(5);
+    expect(broken).toEqual([]);
+  });
+
+  it('every derivation step names a section the theory page has', () => {
+    const anchors = theoryAnchors();
+    for (const step of derivation()) expect(anchors, step.id).toContain(step.section);
   });
 });
