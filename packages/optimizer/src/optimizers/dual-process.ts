@@ -29,9 +29,10 @@ export const heavyBallRule: UpdateRule = {
 
 /**
  * The papers' optimizer (theory.md §4): delta-form momentum with α = √2/φ and η = (1 − α)²
- * from {@link golden}, fixed (no schedule, Nesterov, dampening or weight decay: this project's reading, the papers
- * present fixed values and are silent on these). `rounded: true` uses the papers' rounded 0.874 / 0.016; `learningRate` and
- * `momentum` override either.
+ * from {@link golden}, fixed (no schedule, Nesterov, dampening or weight decay: this
+ * project's reading; the papers present fixed values and are silent on these).
+ * `rounded: true` uses J24's rounded 0.874 / 0.016; `learningRate` and `momentum` override
+ * either.
  *
  * Convention: this is the delta form, Δw = α·Δw − η·g. With a constant η it follows exactly
  * the trajectory of tfjs `tf.train.momentum` / PyTorch `SGD` (v ← μ·v + g, w ← w − η·v,
