@@ -44,6 +44,8 @@ describe('the built site', () => {
     for (const step of steps) {
       expect(text, step.id).toContain(step.statement.replace(/\s+/g, ' ').trim());
       expect(text, step.id).toContain(`id ${step.id}`);
+      // Its source: the paper with equation or quote, or what the interpretation is.
+      expect(text, step.id).toContain(`source: ${step.reference.replace(/\s+/g, ' ')}`);
       // As the page prints it: integers as they are (the balance angle's 45), others to 15 digits.
       if (step.value !== undefined) {
         const shown = Number.isInteger(step.value)

@@ -39,6 +39,20 @@ describe('constants', () => {
     expect(document.derivation.length).toBeGreaterThan(5);
     for (const step of document.derivation)
       expect(['paper', 'interpretation']).toContain(step.source);
+    // Each step names its source: paper steps a paper and its equation or quoted phrase,
+    // interpretations what they are.
+    for (const step of document.derivation) {
+      if (step.source === 'paper') {
+        expect(step.citations.length, step.id).toBeGreaterThan(0);
+        for (const citation of step.citations) {
+          expect(citation.place ?? citation.quote, step.id).toBeTruthy();
+        }
+      } else {
+        expect(step.interpretation.length, step.id).toBeGreaterThan(10);
+      }
+    }
+    const momentum = document.derivation.find((step: { id: string }) => step.id === 'momentum');
+    expect(momentum.citations).toEqual([{ paper: 'J24', place: 'Eq. 33' }]);
   });
 
   it('prints a table and, with --explain, the derivation in plain text', async () => {
@@ -46,6 +60,12 @@ describe('constants', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('0.874032048897642');
     expect(result.stdout).toContain('[interpretation]');
+    expect(result.stdout).toContain('source: J24 (arXiv 2410.12984), Eq. 33');
+    expect(result.stdout).toContain('source: J24 (arXiv 2410.12984), Eq. 34');
+    expect(result.stdout).toContain("source: this project's interpretation:");
+    // The sources say what of each paper could be read.
+    expect(result.stdout).toMatch(/J20 .*\n.*arXiv 2006\.04751.*\n.*read: abstract only/);
+    expect(result.stdout).toMatch(/J24 .*\n.*arXiv 2410\.12984.*\n.*read: full main text/);
     expect(result.stdout).not.toContain('\\frac');
     expect(result.stdout).not.toContain('\u001b['); // NO_COLOR=1: no escapes
   });

@@ -1,6 +1,7 @@
 /**
- * Cross-entropy and its two parts for `model.compile` (theory.md §1; Jaeger, arXiv
- * 2104.13277): for a target row p and a predicted row q,
+ * Cross-entropy and its two parts for `model.compile` (apps/docs/theory.md#dual-processes;
+ * J21, arXiv 2104.13277, names a KL process and an entropy process; reading the entropy as the
+ * targets' H(p) is this project's interpretation): for a target row p and a predicted row q,
  *
  *     H(p, q) = H(p) + KL(p ‖ q)      H(p) = −Σ p log p      KL(p‖q) = Σ p log(p/q)
  *

@@ -1,10 +1,11 @@
 /**
  * The dual-process optimizer as a TensorFlow.js `tf.Optimizer`: the papers' delta-form
- * heavy-ball update with the golden-ratio learning rate and momentum (theory.md §4; Jaeger,
- * arXiv 2006.04751 and 2104.13277):
+ * heavy-ball update with the golden-ratio learning rate and momentum (Jaeger,
+ * "Double-Bayesian Learning", arXiv 2410.12984, Eqs. 32–34; apps/docs/theory.md#constants):
  *
  *     Δw(t) = α·Δw(t − 1) − η·g(t)        w(t + 1) = w(t) + Δw(t)        Δw(0) = 0
  *
+ * (Δw(0) = 0 is this project's choice; the papers do not state the initial step)
  * with α = √2/φ ≈ 0.874032 and η = (1 − α)² ≈ 0.015868 from `@dualphi/optimizer`'s `golden`.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Reference parameter updates, one element at a time. Each works on Float32Array (the
- * buffers of a kernel set) or Float64Array (to check the papers' test vectors in double
+ * buffers of a kernel set) or Float64Array (to check the theory page's test vector in double
  * precision, and the f64 path `updateArrays` of `@dualphi/optimizer`); arithmetic is done in
  * f64 and rounded once when stored. Gradients are only read, so any array of numbers serves.
  * The options are those of the matching `Kernels` method (not validated here: the

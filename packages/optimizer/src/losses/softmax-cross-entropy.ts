@@ -1,6 +1,8 @@
 /**
- * Softmax cross-entropy reported with its split (theory.md §1; Jaeger, arXiv 2104.13277):
+ * Softmax cross-entropy reported with its split (apps/docs/theory.md#dual-processes):
  * H(p, q) = H(p) + KL(p‖q), q = softmax(logits), plus the prediction's own entropy H(q).
+ * J21 (arXiv 2104.13277) names a KL process and an entropy process; reading that entropy as
+ * the targets' H(p) is this project's interpretation, H(q) the other candidate.
  */
 import type { F32Buffer, Kernels, SoftmaxTargets } from '@dualphi/core-wasm';
 import { resolveKernels } from '../kernels.js';

@@ -1,9 +1,11 @@
 /**
  * The dual-process optimizer: the papers' delta-form heavy ball with the golden-ratio
- * constants (theory.md §4; Jaeger, arXiv 2006.04751 and 2104.13277):
+ * constants (Jaeger, "Double-Bayesian Learning", arXiv 2410.12984, Eqs. 32–34;
+ * apps/docs/theory.md#constants):
  *
  *     Δw(t) = −η·∂L/∂w(t) + α·Δw(t − 1),   w(t + 1) = w(t) + Δw(t),   Δw(0) = 0
  *
+ * (Δw(0) = 0 is this project's choice; the papers do not state the initial step)
  * with α = √2/φ ≈ 0.874032 and η = (1 − α)² ≈ 0.015868 by default, and the process-balance
  * telemetry of theory.md §5 (an interpretation of this project) after every step.
  */
@@ -27,9 +29,10 @@ export const heavyBallRule: UpdateRule = {
 
 /**
  * The papers' optimizer (theory.md §4): delta-form momentum with α = √2/φ and η = (1 − α)²
- * from {@link golden}, fixed (no schedule, Nesterov, dampening or weight decay, as in the
- * papers). `rounded: true` uses the papers' rounded 0.874 / 0.016; `learningRate` and
- * `momentum` override either.
+ * from {@link golden}, fixed (no schedule, Nesterov, dampening or weight decay: this
+ * project's reading; the papers present fixed values and are silent on these).
+ * `rounded: true` uses J24's rounded 0.874 / 0.016; `learningRate` and `momentum` override
+ * either.
  *
  * Convention: this is the delta form, Δw = α·Δw − η·g. With a constant η it follows exactly
  * the trajectory of tfjs `tf.train.momentum` / PyTorch `SGD` (v ← μ·v + g, w ← w − η·v,

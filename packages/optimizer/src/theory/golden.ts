@@ -1,7 +1,8 @@
 /**
  * The golden-ratio constants of the dual process model, computed from their closed forms
- * (theory.md §2 and §4; Jaeger, arXiv 2006.04751 and 2104.13277; the step-by-step
- * derivation in "Double-Bayesian Learning", arXiv 2410.12984). Nothing here is tuned.
+ * (Jaeger, "Double-Bayesian Learning", arXiv 2410.12984: golden equation and roots
+ * Eqs. 24–31, α Eq. 33, η Eq. 34; apps/docs/theory.md#golden-ratio and #constants). Nothing
+ * here is tuned.
  */
 
 const SQRT2 = Math.SQRT2;
@@ -34,15 +35,15 @@ export interface GoldenConstants {
 const p1 = (SQRT5 - 1) / 2;
 const p2 = -(SQRT5 + 1) / 2;
 // Equilibrium asks both summands of the delta-form update to equal sin(π/4) = 1/√2 and the
-// golden ratio at once, so α/√2 = p₁ (theory.md §4).
+// golden ratio at once, so α/√2 = p₁ (arXiv 2410.12984, Eq. 33).
 const momentum = SQRT2 * p1;
-// η takes the complement of α twice, following 1 − p = p² (theory.md §4).
+// η takes the complement of α twice, following 1 − p = p² (arXiv 2410.12984, Eq. 34).
 const learningRate = (1 - momentum) ** 2;
 
 /**
  * The golden-ratio constants: φ, the roots of p² + p − 1 = 0, the momentum α = √2·p₁ and
- * the learning rate η = (1 − α)² (theory.md §2, §4; arXiv 2006.04751, 2104.13277,
- * 2410.12984), plus the papers' rounded values 0.874 and 0.016.
+ * the learning rate η = (1 − α)² (arXiv 2410.12984, Eqs. 24–31, 33, 34;
+ * apps/docs/theory.md#constants), plus J24's rounded values 0.874 and 0.016.
  *
  * @example
  * ```ts
