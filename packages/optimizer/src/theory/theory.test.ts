@@ -221,7 +221,7 @@ describe('derivation() (theory.md §1–§5)', () => {
       expect(byId.get(id)?.source, id).toBe('interpretation');
     }
     expect(byId.get('cross-entropy-split')?.statement).toMatch(/H\(q\)/);
-    expect(byId.get('process-balance')?.statement).toMatch(/0 or π\/2/);
+    expect(byId.get('process-balance')?.statement).toMatch(/0° or 90°/);
   });
 
   it('names every cited paper in papers, with what of it could be read', () => {
