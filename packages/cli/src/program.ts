@@ -13,6 +13,7 @@ import {
   addModelOptions,
   addOptimizerOptions,
   type GlobalOptions,
+  optimizerHelp,
   optimizerNames,
 } from './options/common.js';
 import { choiceList, positiveInteger } from './options/parsers.js';
@@ -64,12 +65,7 @@ Examples:
   $ dualphi train --resume runs/digits --epochs 30      continue a run (after Ctrl-C, too)
 
 Optimizers and their settings (--lr and --momentum override them):
-  golden          dual-process update, α = √2/φ ≈ 0.874032, η = (1 − α)² ≈ 0.015868
-  golden-rounded  the same with the papers' rounded 0.874 and 0.016
-  momentum        heavy ball as in tfjs/PyTorch, η = 0.01, μ = 0.9
-  nesterov        Nesterov momentum, η = 0.01, μ = 0.9
-  sgd             plain SGD, η = 0.1
-  adam, adamw     η = 0.001, β₁ = 0.9, β₂ = 0.999 (adamw: weight decay 0.01)`;
+${optimizerHelp()}`;
 
 const compareExamples = `
 Examples:

@@ -1,28 +1,18 @@
 /**
- * What each `--optimizer` name means, and the defaults the command line uses.
- *
- * - `golden`: the dual-process update with α = √2/φ and η = (1 − α)², exact (theory.md §4).
- * - `golden-rounded`: the same with the papers' rounded 0.874 / 0.016.
- * - `momentum`, `nesterov`: tfjs/PyTorch momentum, η = 0.01, μ = 0.9 (the customary pair
- *   the issue and the papers compare against), with the process-balance telemetry on: its
- *   step written in the delta form has the same two terms G and M (theory.md §5), so the
- *   balance columns of `compare` can be read side by side.
- * - `sgd`: plain SGD, η = 0.1 — the effective step η/(1 − μ) of momentum 0.01/0.9, so that
- *   plain SGD is not handicapped by a step ten times smaller (a choice of this project).
- * - `adam`: η = 1e-3, β₁ = 0.9, β₂ = 0.999; `adamw`: the same with weight decay 0.01.
+ * What each `--optimizer` name means, and the defaults the command line uses: both come from
+ * the optimizer package's registry (`optimizerPresets`: each optimizer module declares its
+ * command-line names with their preset options and a one-line summary), so this file only
+ * applies the `--lr` / `--momentum` overrides and formats optimizers for tables.
  */
 import {
-  adam,
-  adamw,
-  dualProcess,
-  golden,
-  momentum as momentumOptimizer,
   type Optimizer,
   type OptimizerConfig,
-  sgd,
+  optimizerFromPreset,
+  optimizerModule,
+  optimizerPresets,
 } from '@dualphi/optimizer';
 import { UsageError } from '../errors.js';
-import type { OptimizerName } from '../options/common.js';
+import { momentumOptimizerNames, type OptimizerName } from '../options/common.js';
 
 /** `--lr` and `--momentum` overrides. */
 export interface OptimizerOverrides {
@@ -30,45 +20,30 @@ export interface OptimizerOverrides {
   momentum?: number;
 }
 
-const withMomentum = new Set<OptimizerName>(['golden', 'golden-rounded', 'momentum', 'nesterov']);
-
 /**
  * Builds the optimizer a `--optimizer` name stands for, with overrides applied.
  *
- * @throws UsageError when `--momentum` is given to an optimizer without momentum.
+ * @throws UsageError for an unknown name, or when `--momentum` is given to an optimizer
+ *   without momentum.
  */
 export function chooseOptimizer(
   name: OptimizerName,
   overrides: OptimizerOverrides = {},
 ): Optimizer {
-  if (overrides.momentum !== undefined && !withMomentum.has(name)) {
+  if (!optimizerPresets.some((preset) => preset.name === name)) {
     throw new UsageError(
-      `--momentum does not apply to --optimizer ${name} (allowed with: ${[...withMomentum].join(', ')})`,
+      `--optimizer ${name} is not known (allowed: ${optimizerPresets.map((p) => p.name).join(', ')})`,
     );
   }
-  const lr = overrides.lr;
-  const mu = overrides.momentum;
-  switch (name) {
-    case 'golden':
-      return dualProcess({ learningRate: lr, momentum: mu });
-    case 'golden-rounded':
-      return dualProcess({ rounded: true, learningRate: lr, momentum: mu });
-    case 'momentum':
-      return momentumOptimizer({ learningRate: lr ?? 0.01, momentum: mu ?? 0.9, telemetry: true });
-    case 'nesterov':
-      return momentumOptimizer({
-        learningRate: lr ?? 0.01,
-        momentum: mu ?? 0.9,
-        nesterov: true,
-        telemetry: true,
-      });
-    case 'sgd':
-      return sgd({ learningRate: lr ?? 0.1 });
-    case 'adam':
-      return adam({ learningRate: lr ?? 1e-3 });
-    case 'adamw':
-      return adamw({ learningRate: lr ?? 1e-3 });
+  if (overrides.momentum !== undefined && !momentumOptimizerNames.includes(name)) {
+    throw new UsageError(
+      `--momentum does not apply to --optimizer ${name} (allowed with: ${momentumOptimizerNames.join(', ')})`,
+    );
   }
+  return optimizerFromPreset(name, {
+    learningRate: overrides.lr,
+    momentum: overrides.momentum,
+  });
 }
 
 /** A short description of an optimizer's settings for tables: "η=0.01587 α=0.874". */
@@ -76,38 +51,53 @@ export function describeOptimizer(optimizer: Optimizer): string {
   return describeHyperParameters(optimizer.toConfig());
 }
 
-/** {@link describeOptimizer} for a saved optimizer configuration. */
+/**
+ * {@link describeOptimizer} for a saved optimizer configuration: each numeric option with
+ * the symbol its module declares (η, α or μ, β₁, λ, …), then `nesterov` when on.
+ */
 export function describeHyperParameters(config: OptimizerConfig): string {
+  const specs = optimizerModule(config.name)?.options ?? {};
   const parts: string[] = [];
-  const symbols: Record<string, string> = {
-    learningRate: 'η',
-    momentum: config.name === 'dualProcess' ? 'α' : 'μ',
-    beta1: 'β₁',
-    beta2: 'β₂',
-    weightDecay: 'λ',
-  };
   for (const [key, value] of Object.entries(config.hyperParameters)) {
-    if (typeof value !== 'number' || !(key in symbols)) continue;
-    parts.push(`${symbols[key]}=${Number(value.toPrecision(4))}`);
+    const symbol = specs[key]?.symbol;
+    if (typeof value !== 'number' || symbol === undefined) continue;
+    parts.push(`${symbol}=${Number(value.toPrecision(4))}`);
   }
   if (config.hyperParameters.nesterov === true) parts.push('nesterov');
   return parts.join(' ');
 }
 
+/** True when two hyper-parameter sets hold the same values. */
+function sameValues(a: OptimizerConfig['hyperParameters'], b: OptimizerConfig['hyperParameters']) {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
 /**
- * The command-line name of a saved optimizer configuration (for a resumed run's label):
- * `golden` / `golden-rounded` when the dual-process constants are the theory's, else the
- * package name (`dualProcess`, `momentum`, `nesterov`, …).
+ * The command-line name of a saved optimizer configuration (for a resumed run's label): the
+ * preset whose options it holds exactly (`golden`, `golden-rounded`, `nesterov`, …), else the
+ * preset it is with `--lr` / `--momentum` overrides, else the package name.
  */
 export function optimizerLabel(config: OptimizerConfig): string {
-  const { learningRate, momentum, nesterov } = config.hyperParameters;
-  if (config.name === 'dualProcess') {
-    if (learningRate === golden.learningRate && momentum === golden.momentum) return 'golden';
-    if (learningRate === golden.roundedLearningRate && momentum === golden.roundedMomentum) {
-      return 'golden-rounded';
+  const presets = optimizerPresets.filter((preset) => preset.module.name === config.name);
+  const { learningRate, momentum } = config.hyperParameters;
+  const attempts: ((name: string) => Optimizer)[] = [
+    (name) => optimizerFromPreset(name),
+    (name) =>
+      optimizerFromPreset(name, {
+        learningRate: typeof learningRate === 'number' ? learningRate : undefined,
+        momentum:
+          typeof momentum === 'number' && momentumOptimizerNames.includes(name)
+            ? momentum
+            : undefined,
+      }),
+  ];
+  for (const attempt of attempts) {
+    for (const preset of presets) {
+      if (sameValues(attempt(preset.name).toConfig().hyperParameters, config.hyperParameters)) {
+        return preset.name;
+      }
     }
-    return 'dualProcess';
   }
-  if (config.name === 'momentum' && nesterov === true) return 'nesterov';
   return config.name;
 }

@@ -2,7 +2,7 @@
  * Option groups shared by several commands (data source, network, optimizer), declared once so
  * that `train`, `compare` and `evaluate` spell and validate them the same way.
  */
-import type { TrainOptions } from '@dualphi/optimizer';
+import { optimizerPresets, type TrainOptions } from '@dualphi/optimizer';
 import { type Command, Option } from 'commander';
 import {
   hiddenLayers,
@@ -13,19 +13,27 @@ import {
   unitInterval,
 } from './parsers.js';
 
-/** Names `--optimizer` accepts (see `optimizers/choose.ts` for what each one means). */
-export const optimizerNames = [
-  'golden',
-  'golden-rounded',
-  'momentum',
-  'nesterov',
-  'sgd',
-  'adam',
-  'adamw',
-] as const;
+/**
+ * Names `--optimizer` accepts: the presets of the optimizer package's registry (each
+ * optimizer module declares its command-line names, options and summary).
+ */
+export const optimizerNames: readonly string[] = optimizerPresets.map((preset) => preset.name);
 
 /** One of {@link optimizerNames}. */
-export type OptimizerName = (typeof optimizerNames)[number];
+export type OptimizerName = string;
+
+/** The presets that have a momentum option (`--momentum` applies to them). */
+export const momentumOptimizerNames: readonly string[] = optimizerPresets
+  .filter((preset) => Object.hasOwn(preset.module.options, 'momentum'))
+  .map((preset) => preset.name);
+
+/** One line per `--optimizer` name for `--help`: name, summary and kind (paper, baseline, …). */
+export function optimizerHelp(): string {
+  const width = Math.max(...optimizerNames.map((name) => name.length)) + 2;
+  return optimizerPresets
+    .map((preset) => `  ${preset.name.padEnd(width)}${preset.summary} (${preset.module.kind})`)
+    .join('\n');
+}
 
 /** The global options every command sees (declared on the program). */
 export interface GlobalOptions {
@@ -136,7 +144,7 @@ export function addOptimizerOptions(command: Command): Command {
     .addOption(
       new Option(
         '--momentum <value>',
-        'momentum in [0, 1) (golden, golden-rounded, momentum, nesterov only)',
+        `momentum in [0, 1) (${momentumOptimizerNames.join(', ')} only)`,
       ).argParser(unitInterval),
     );
 }

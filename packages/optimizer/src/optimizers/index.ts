@@ -1,7 +1,25 @@
 export { adam, adamw } from './adam.js';
 export { optimizerFromConfig, optimizerNames } from './config.js';
+export type {
+  OptimizerKind,
+  OptimizerModule,
+  OptimizerPreset,
+  OptionSpec,
+  OptionSpecs,
+  OptionsOf,
+  OptionValue,
+  ValuesOf,
+} from './define.js';
 export { dualProcess } from './dual-process.js';
+export { type LionOptions, lion } from './lion.js';
 export { momentum } from './momentum.js';
+export {
+  optimizerFromPreset,
+  optimizerModule,
+  optimizerPresets,
+  optimizerRegistry,
+  type RegisteredPreset,
+} from './registry.js';
 export { sgd } from './sgd.js';
 export { disposeOptimizerState, restoreOptimizerState, serializeOptimizerState } from './state.js';
 export { processBalance } from './telemetry.js';
@@ -27,6 +45,7 @@ export {
   type HyperParameterRule,
   hyperParameterRules,
   OptimizerOptionError,
+  optionRules,
   requireHyperParameter,
   validateHyperParameter,
   validateHyperParameters,

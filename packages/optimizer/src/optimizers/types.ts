@@ -31,6 +31,8 @@ export interface OptimizerState {
   step: number;
   /** Slot buffers keyed `${parameterName}/${slotName}`. */
   slots: Map<string, F32Buffer>;
+  /** Global scalars of optimizers that keep some (e.g. Prodigy's d), in f64; absent otherwise. */
+  scalars?: Record<string, number>;
 }
 
 /** The f64 counterpart of {@link OptimizerState} used by the reference path. */
@@ -39,6 +41,8 @@ export interface ArrayOptimizerState {
   step: number;
   /** Slot arrays keyed `${parameterName}/${slotName}`. */
   slots: Map<string, Float64Array>;
+  /** Global scalars, as in {@link OptimizerState}. */
+  scalars?: Record<string, number>;
 }
 
 /** {@link OptimizerState} as plain data (copies), e.g. for a checkpoint. */
@@ -47,6 +51,8 @@ export interface SerializedOptimizerState {
   step: number;
   /** Copies of the slot values keyed `${parameterName}/${slotName}`. */
   slots: Record<string, Float32Array>;
+  /** Global scalars (f64, exact in JSON), for optimizers that keep some; absent otherwise. */
+  scalars?: Record<string, number>;
 }
 
 /**
@@ -73,8 +79,10 @@ export interface StepTelemetry {
   perTensor: ReadonlyMap<string, ProcessBalance>;
 }
 
-/** The optimizers this package provides. */
-export type OptimizerName = 'dualProcess' | 'sgd' | 'momentum' | 'adam' | 'adamw';
+/** The optimizers this package provides: the names of the registry's modules. */
+export type { OptimizerName } from './registry.js';
+
+import type { OptimizerName } from './registry.js';
 
 /** A hyper-parameter value. */
 export type HyperParameterValue = number | boolean;
@@ -94,6 +102,12 @@ export interface OptimizerConfig {
 export interface Optimizer {
   /** Which optimizer. */
   readonly name: OptimizerName;
+  /**
+   * The slot that holds the point to evaluate, checkpoint and save when the parameters hold
+   * the point gradients are taken at (Schedule-Free's x and y, arXiv 2405.15682); undefined
+   * for optimizers whose parameters are the model.
+   */
+  readonly evaluationSlot?: string;
   /** The current hyper-parameter values (a frozen snapshot; re-read after {@link set}). */
   readonly hyperParameters: Readonly<Record<string, HyperParameterValue>>;
   /**
