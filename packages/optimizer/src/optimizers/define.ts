@@ -36,8 +36,15 @@ export type OptionValue<O extends OptionSpec> =
 /** The hyper-parameters an update rule sees, typed per optimizer. */
 export type ValuesOf<S extends OptionSpecs> = { readonly [K in keyof S]: OptionValue<S[K]> };
 
-type RequiredKeys<S extends OptionSpecs> = {
-  [K in keyof S]: S[K] extends { readonly required: true } ? K : never;
+/** An option spec that must be given. */
+export interface RequiredOptionSpec extends OptionSpec {
+  /** Always true. */
+  readonly required: true;
+}
+
+/** The names of the options a spec marks `required: true`. */
+export type RequiredKeys<S extends OptionSpecs> = {
+  [K in keyof S]: S[K] extends RequiredOptionSpec ? K : never;
 }[keyof S];
 
 /** A factory's options, typed from the specs: required ones must be given, the rest may be. */
@@ -85,24 +92,47 @@ export interface OptimizerDeclaration<N extends string, S extends OptionSpecs> {
   readonly presets: readonly OptimizerPreset[];
 }
 
-/** A declared optimizer with its factory: what the registry lists. */
-export interface OptimizerModule<N extends string = string, S extends OptionSpecs = OptionSpecs>
-  extends OptimizerDeclaration<N, S> {
+/**
+ * A declared optimizer as the registry lists it: its documentation, options and presets
+ * and its factory (the rule stays inside the factory).
+ */
+export interface OptimizerModule<N extends string = string, S extends OptionSpecs = OptionSpecs> {
+  /** The library name (`toConfig().name`), e.g. `'lion'`. */
+  readonly name: N;
+  /** Human name, e.g. `'Lion'`. */
+  readonly title: string;
+  /** Paper, baseline, tuning-free peer or this project's extension. */
+  readonly kind: OptimizerKind;
+  /** The update in one line (Unicode maths), for the docs' table. */
+  readonly formula: string;
+  /** The source: authors, venue, arXiv number (and equation where the code implements one). */
+  readonly source: string;
+  /** The options with their rules and defaults. */
+  readonly options: S;
+  /** The `--optimizer` names that stand for this optimizer. */
+  readonly presets: readonly OptimizerPreset[];
   /**
-   * A new optimizer with `options` validated and defaults filled in.
+   * A new optimizer with `options` validated and defaults filled in (the typed factories,
+   * e.g. `lion(options: LionOptions)`, give the options their static types).
    *
    * @throws OptimizerOptionError naming the first bad, unknown or missing option.
    */
-  create(options?: Partial<ValuesOf<S>> | Readonly<Record<string, unknown>>): Optimizer;
+  create(options?: object): Optimizer;
 }
 
 /** Turns a module's declaration into a registry entry with its factory. */
 export function defineOptimizer<N extends string, S extends OptionSpecs>(
   declaration: OptimizerDeclaration<N, S>,
-): OptimizerModule<N, S> {
+): OptimizerModule<N> {
   const { name, options: specs } = declaration;
   return {
-    ...declaration,
+    name,
+    title: declaration.title,
+    kind: declaration.kind,
+    formula: declaration.formula,
+    source: declaration.source,
+    options: specs,
+    presets: declaration.presets,
     create(options) {
       const given = readOptions(name, specs, options) as Partial<ValuesOf<S>>;
       const derived: Partial<Record<string, HyperParameterValue>> =

@@ -8,6 +8,8 @@ export type {
   OptionSpecs,
   OptionsOf,
   OptionValue,
+  RequiredKeys,
+  RequiredOptionSpec,
   ValuesOf,
 } from './define.js';
 export { dualProcess } from './dual-process.js';
@@ -45,6 +47,7 @@ export {
   type HyperParameterRule,
   hyperParameterRules,
   OptimizerOptionError,
+  type OptionRules,
   optionRules,
   requireHyperParameter,
   validateHyperParameter,

@@ -27,8 +27,21 @@ const lionOptions = {
   },
 } as const;
 
-/** Options of {@link lion}: `learningRate`, `beta1`, `beta2`, `weightDecay`, all optional. */
-export type LionOptions = OptionsOf<typeof lionOptions>;
+/** Options of {@link lion} (checked against the module's declared rules). */
+export interface LionOptions {
+  /** η; default 1e-4. Finite, > 0. */
+  learningRate?: number;
+  /** β₁ (the interpolation of the update's sign); default 0.9. In [0, 1). */
+  beta1?: number;
+  /** β₂ (the momentum's decay); default 0.99. In [0, 1). */
+  beta2?: number;
+  /** Decoupled weight decay λ; default 0. Finite, ≥ 0. */
+  weightDecay?: number;
+}
+
+// The interface and the declared options agree (a compile-time check).
+const _typed: OptionsOf<typeof lionOptions> = {} as LionOptions;
+void _typed;
 
 /** The registry's entry for {@link lion}. */
 export const lionModule = defineOptimizer({

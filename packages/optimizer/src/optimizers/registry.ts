@@ -12,7 +12,7 @@ import { momentumModule } from './momentum.js';
 import { sgdModule } from './sgd.js';
 import type { HyperParameterValue, Optimizer } from './types.js';
 
-/** Every optimizer module, in the order lists show them. */
+/** Every optimizer module, in the order lists show them (typed by their literal names). */
 export const optimizerRegistry = [
   dualProcessModule,
   momentumModule,
@@ -22,7 +22,7 @@ export const optimizerRegistry = [
   lionModule,
 ] as const;
 
-/** The optimizers this package provides (their `toConfig().name`). */
+/** The optimizers this package provides (their `toConfig().name`): the registry's names. */
 export type OptimizerName = (typeof optimizerRegistry)[number]['name'];
 
 /** The optimizer names `optimizerFromConfig` accepts. */

@@ -81,13 +81,31 @@ const unitIntervalClosed: HyperParameterRule<'number'> = {
   test: (x) => Number.isFinite(x) && x >= 0 && x <= 1,
 };
 
+/** The type of {@link optionRules}. */
+export interface OptionRules {
+  /** Finite, > 0. */
+  readonly positive: HyperParameterRule<'number'>;
+  /** In [0, 1). */
+  readonly unitInterval: HyperParameterRule<'number'>;
+  /** In [0, 1]. */
+  readonly unitIntervalClosed: HyperParameterRule<'number'>;
+  /** Finite, ≥ 0. */
+  readonly nonNegative: HyperParameterRule<'number'>;
+  /** An integer ≥ 1. */
+  readonly positiveInteger: HyperParameterRule<'number'>;
+  /** An integer ≥ 0. */
+  readonly count: HyperParameterRule<'number'>;
+  /** A boolean. */
+  readonly flag: HyperParameterRule<'boolean'>;
+}
+
 /**
  * The shapes of rule an optimizer module picks from for each of its options (so the same
  * range reads the same everywhere): `positive` (finite, > 0), `unitInterval` ([0, 1)),
  * `unitIntervalClosed` ([0, 1]), `nonNegative` (finite, ≥ 0), `positiveInteger` (≥ 1),
  * `count` (integer ≥ 0) and `flag` (boolean).
  */
-export const optionRules = Object.freeze({
+export const optionRules: OptionRules = Object.freeze({
   positive,
   unitInterval,
   unitIntervalClosed,
