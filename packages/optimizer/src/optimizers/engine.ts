@@ -135,7 +135,7 @@ export interface UpdateRule<H = HyperParameters> {
   /** Slots that start as a copy of the parameter (e.g. Prodigy's x₀); the others start at 0. */
   readonly copiedSlots?: readonly string[];
   /** Global scalars with their initial values (kept in the state and in checkpoints). */
-  readonly scalars?: Readonly<Record<string, number>>;
+  readonly scalars?: (hyperParameters: H) => Record<string, number>;
   /**
    * The slot holding the point to evaluate, checkpoint and save when it is not the point
    * the gradients are taken at (Schedule-Free's x, arXiv 2405.15682); undefined otherwise.
@@ -275,6 +275,7 @@ function checkUpdate<S extends { length: number }>(
 function initSlots<P extends Sized, S>(
   optimizer: string,
   rule: UpdateRule<never>,
+  scalars: Record<string, number> | undefined,
   parameters: readonly { name: string; value: P }[],
   allocate: (parameter: P, copy: boolean) => S,
 ): { step: number; slots: Map<string, S>; scalars?: Record<string, number> } {
@@ -295,17 +296,17 @@ function initSlots<P extends Sized, S>(
     for (const slot of slots.values()) (slot as { free?: () => void }).free?.();
     throw error;
   }
-  return rule.scalars ? { step: 0, slots, scalars: { ...rule.scalars } } : { step: 0, slots };
+  return scalars ? { step: 0, slots, scalars } : { step: 0, slots };
 }
 
 /** The state's scalars the rule needs, checked before anything changes. */
 function checkScalars(
   optimizer: string,
-  rule: UpdateRule<never>,
+  names: readonly string[],
   scalars: Record<string, number> | undefined,
 ): Record<string, number> {
   const result = scalars ?? {};
-  for (const scalar of Object.keys(rule.scalars ?? {})) {
+  for (const scalar of names) {
     if (typeof result[scalar] !== 'number') {
       throw new RangeError(
         `${optimizer}: the state has no scalar "${scalar}"; was it created by init() for this optimizer?`,
@@ -322,6 +323,7 @@ export function createOptimizer<H extends HyperParameters>(
   const { name, rule } = definition;
   definition.checkCombination?.(definition.hyperParameters);
   let current: H = Object.freeze({ ...definition.hyperParameters });
+  const scalarNames = Object.keys(rule.scalars?.(current) ?? {});
 
   /**
    * One update of every tensor by the rule on `kernels` with the current hyper-parameters,
@@ -334,7 +336,7 @@ export function createOptimizer<H extends HyperParameters>(
     state: { step: number; slots: ReadonlyMap<string, W>; scalars?: Record<string, number> },
   ): StepTelemetry | undefined {
     const slots = checkUpdate(name, rule.slotNames, parameters, gradients, state.slots);
-    const scalars = checkScalars(name, rule as UpdateRule<never>, state.scalars);
+    const scalars = checkScalars(name, scalarNames, state.scalars);
     const hyperParameters = current;
     const step = state.step + 1;
     const tensors = parameters.map((parameter, index) => ({
@@ -370,8 +372,13 @@ export function createOptimizer<H extends HyperParameters>(
     },
 
     init(kernels: Kernels, parameters: readonly ParameterTensor[]): OptimizerState {
-      return initSlots(name, rule as UpdateRule<never>, parameters, (value, copy) =>
-        copy ? kernels.allocFrom(value.view.slice(0, value.length)) : kernels.alloc(value.length),
+      return initSlots(
+        name,
+        rule as UpdateRule<never>,
+        rule.scalars?.(current),
+        parameters,
+        (value, copy) =>
+          copy ? kernels.allocFrom(value.view.slice(0, value.length)) : kernels.alloc(value.length),
       );
     },
 
@@ -380,8 +387,12 @@ export function createOptimizer<H extends HyperParameters>(
     },
 
     initArrays(parameters: readonly ArrayParameter[]): ArrayOptimizerState {
-      return initSlots(name, rule as UpdateRule<never>, parameters, (value, copy) =>
-        copy ? Float64Array.from(value) : new Float64Array(value.length),
+      return initSlots(
+        name,
+        rule as UpdateRule<never>,
+        rule.scalars?.(current),
+        parameters,
+        (value, copy) => (copy ? Float64Array.from(value) : new Float64Array(value.length)),
       );
     },
 

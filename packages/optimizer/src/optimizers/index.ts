@@ -15,6 +15,7 @@ export type {
 export { dualProcess } from './dual-process.js';
 export { type LionOptions, lion } from './lion.js';
 export { momentum } from './momentum.js';
+export { type ProdigyOptions, prodigy } from './prodigy.js';
 export {
   optimizerFromPreset,
   optimizerModule,
@@ -22,6 +23,12 @@ export {
   optimizerRegistry,
   type RegisteredPreset,
 } from './registry.js';
+export {
+  type ScheduleFreeAdamWOptions,
+  type ScheduleFreeSgdOptions,
+  scheduleFreeAdamW,
+  scheduleFreeSgd,
+} from './schedule-free.js';
 export { sgd } from './sgd.js';
 export { disposeOptimizerState, restoreOptimizerState, serializeOptimizerState } from './state.js';
 export { processBalance } from './telemetry.js';

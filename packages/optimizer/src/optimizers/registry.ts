@@ -9,6 +9,8 @@ import type { OptimizerModule, OptimizerPreset } from './define.js';
 import { dualProcessModule } from './dual-process.js';
 import { lionModule } from './lion.js';
 import { momentumModule } from './momentum.js';
+import { prodigyModule } from './prodigy.js';
+import { scheduleFreeAdamWModule, scheduleFreeSgdModule } from './schedule-free.js';
 import { sgdModule } from './sgd.js';
 import type { HyperParameterValue, Optimizer } from './types.js';
 
@@ -20,6 +22,9 @@ export const optimizerRegistry = [
   adamModule,
   adamwModule,
   lionModule,
+  prodigyModule,
+  scheduleFreeSgdModule,
+  scheduleFreeAdamWModule,
 ] as const;
 
 /** The optimizers this package provides (their `toConfig().name`): the registry's names. */

@@ -28,6 +28,7 @@ import {
 import type { Optimizer, OptimizerState, ParameterTensor } from '../optimizers/types.js';
 import { type DivergedQuantity, TrainingDivergedError } from './errors.js';
 import { evaluate } from './evaluate.js';
+import { atEvaluationPoint, moveToEvaluationPoint } from './evaluation-point.js';
 import { batchTargets } from './targets.js';
 import type {
   DatasetSummary,
@@ -334,7 +335,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         );
       }
 
-      const test = evaluate(model, data.test, { labelSmoothing });
+      // At the optimizer's evaluation point (Schedule-Free's x; the parameters otherwise).
+      const test = atEvaluationPoint(optimizer, parameters, state, () =>
+        evaluate(model, data.test, { labelSmoothing }),
+      );
       const metrics: EpochMetrics = {
         epoch,
         trainLoss: progress.lossSum / progress.samples,
@@ -364,6 +368,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
 
     const finalCheckpoint = snapshot(cursor);
+    // The returned model is the one to use: the evaluation point (the checkpoint above keeps
+    // the training point in its weights and the evaluation point in its slots, to resume).
+    moveToEvaluationPoint(optimizer, parameters, state);
     const last = history[history.length - 1];
     const result: TrainResult = {
       config: config(),
