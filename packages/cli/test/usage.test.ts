@@ -76,6 +76,10 @@ describe('usage errors exit with status 2 and name the flag', () => {
       /--optimizer.*golden, golden-rounded, momentum, nesterov, sgd, adam, adamw/,
     ],
     [['train', '--activation', 'sigmoid'], /--activation.*relu, tanh/],
+    [
+      ['train', '--optimizer', 'golden-batch-halflife', '--lr', '0.1'],
+      /--lr does not apply to --optimizer golden-batch-halflife/,
+    ],
     [['train', '--hidden', '256,,128'], /--hidden/],
     [['train', '--lr', '-1'], /--lr.*> 0/],
     [['train', '--momentum', '1'], /--momentum.*\[0, 1\)/],

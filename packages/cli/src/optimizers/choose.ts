@@ -12,7 +12,11 @@ import {
   optimizerPresets,
 } from '@dualphi/optimizer';
 import { UsageError } from '../errors.js';
-import { momentumOptimizerNames, type OptimizerName } from '../options/common.js';
+import {
+  learningRateOptimizerNames,
+  momentumOptimizerNames,
+  type OptimizerName,
+} from '../options/common.js';
 
 /** `--lr` and `--momentum` overrides. */
 export interface OptimizerOverrides {
@@ -23,8 +27,8 @@ export interface OptimizerOverrides {
 /**
  * Builds the optimizer a `--optimizer` name stands for, with overrides applied.
  *
- * @throws UsageError for an unknown name, or when `--momentum` is given to an optimizer
- *   without momentum.
+ * @throws UsageError for an unknown name, or when `--momentum` (`--lr`) is given to an
+ *   optimizer without a momentum (learning-rate) option.
  */
 export function chooseOptimizer(
   name: OptimizerName,
@@ -38,6 +42,11 @@ export function chooseOptimizer(
   if (overrides.momentum !== undefined && !momentumOptimizerNames.includes(name)) {
     throw new UsageError(
       `--momentum does not apply to --optimizer ${name} (allowed with: ${momentumOptimizerNames.join(', ')})`,
+    );
+  }
+  if (overrides.lr !== undefined && !learningRateOptimizerNames.includes(name)) {
+    throw new UsageError(
+      `--lr does not apply to --optimizer ${name}: its learning rate follows from its momentum (allowed with: ${learningRateOptimizerNames.join(', ')})`,
     );
   }
   return optimizerFromPreset(name, {

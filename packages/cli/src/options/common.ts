@@ -27,11 +27,19 @@ export const momentumOptimizerNames: readonly string[] = optimizerPresets
   .filter((preset) => Object.hasOwn(preset.module.options, 'momentum'))
   .map((preset) => preset.name);
 
-/** One line per `--optimizer` name for `--help`: name, summary and kind (paper, baseline, …). */
+/** The presets that have a learning-rate option (`--lr` applies to them). */
+export const learningRateOptimizerNames: readonly string[] = optimizerPresets
+  .filter((preset) => Object.hasOwn(preset.module.options, 'learningRate'))
+  .map((preset) => preset.name);
+
+/**
+ * One line per `--optimizer` name for `--help`: name and summary; the summaries of this
+ * project's extensions say so themselves.
+ */
 export function optimizerHelp(): string {
   const width = Math.max(...optimizerNames.map((name) => name.length)) + 2;
   return optimizerPresets
-    .map((preset) => `  ${preset.name.padEnd(width)}${preset.summary} (${preset.module.kind})`)
+    .map((preset) => `  ${preset.name.padEnd(width)}${preset.summary}`)
     .join('\n');
 }
 

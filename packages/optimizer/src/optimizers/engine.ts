@@ -24,6 +24,7 @@ import type {
   OptimizerState,
   ParameterTensor,
   StepTelemetry,
+  TrainingRun,
 } from './types.js';
 import { OptimizerOptionError } from './validate.js';
 
@@ -126,6 +127,8 @@ export interface UpdateContext {
   readonly step: number;
   /** Global scalars of the state (e.g. Prodigy's d), changed in place by the rule. */
   readonly scalars: Record<string, number>;
+  /** The training run, when the caller (`train()`) gave it. */
+  readonly run: TrainingRun | undefined;
 }
 
 /** How one optimizer updates its parameters, written once for the kernels and for f64. */
@@ -334,6 +337,7 @@ export function createOptimizer<H extends HyperParameters>(
     parameters: readonly { name: string; value: W }[],
     gradients: readonly G[],
     state: { step: number; slots: ReadonlyMap<string, W>; scalars?: Record<string, number> },
+    run: TrainingRun | undefined,
   ): StepTelemetry | undefined {
     const slots = checkUpdate(name, rule.slotNames, parameters, gradients, state.slots);
     const scalars = checkScalars(name, scalarNames, state.scalars);
@@ -345,7 +349,7 @@ export function createOptimizer<H extends HyperParameters>(
       gradient: gradients[index],
       slots: slots[index],
     }));
-    const terms = rule.update(kernels, tensors, hyperParameters, { step, scalars });
+    const terms = rule.update(kernels, tensors, hyperParameters, { step, scalars, run });
     state.step = step;
     return rule.telemetry(hyperParameters) ? stepTelemetry(terms ?? new Map()) : undefined;
   }
@@ -382,8 +386,8 @@ export function createOptimizer<H extends HyperParameters>(
       );
     },
 
-    update(kernels, parameters, gradients, state): StepTelemetry | undefined {
-      return updateTensors(kernelPath(kernels), parameters, gradients, state);
+    update(kernels, parameters, gradients, state, run): StepTelemetry | undefined {
+      return updateTensors(kernelPath(kernels), parameters, gradients, state, run);
     },
 
     initArrays(parameters: readonly ArrayParameter[]): ArrayOptimizerState {
@@ -396,8 +400,8 @@ export function createOptimizer<H extends HyperParameters>(
       );
     },
 
-    updateArrays(parameters, gradients, state): StepTelemetry | undefined {
-      return updateTensors(f64Kernels, parameters, gradients, state);
+    updateArrays(parameters, gradients, state, run): StepTelemetry | undefined {
+      return updateTensors(f64Kernels, parameters, gradients, state, run);
     },
 
     toConfig() {

@@ -13,6 +13,13 @@ export type {
   ValuesOf,
 } from './define.js';
 export { dualProcess } from './dual-process.js';
+export {
+  type GoldenBatchOptions,
+  type GoldenCosineOptions,
+  goldenBatchHalfLife,
+  goldenBatchLinear,
+  goldenCosine,
+} from './golden-extensions.js';
 export { type LionOptions, lion } from './lion.js';
 export { momentum } from './momentum.js';
 export { type ProdigyOptions, prodigy } from './prodigy.js';
@@ -49,6 +56,7 @@ export type {
   SerializedOptimizerState,
   SgdOptions,
   StepTelemetry,
+  TrainingRun,
 } from './types.js';
 export {
   type HyperParameterRule,

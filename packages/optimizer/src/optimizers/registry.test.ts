@@ -25,6 +25,8 @@ function sequence(seed: number): () => number {
 
 /** f(w) = ½ Σ aᵢwᵢ² per tensor: g = a ⊙ w, so every rule sees gradients that change. */
 const SHAPES = [7, 3];
+/** The run `train()` would report (a batch size other than the golden extensions' B₀). */
+const RUN = { totalSteps: 8, batchSize: 16 };
 
 describe.each(optimizerPresets.map((preset) => [preset.name, preset] as const))(
   'registry preset %s',
@@ -52,8 +54,8 @@ describe.each(optimizerPresets.map((preset) => [preset.name, preset] as const))(
           const view = p.value.view;
           gradients[i].view.set(view.map((w, j) => curvature[i][j] * w));
         });
-        f64.updateArrays(arrays, arrayGradients, arrayState);
-        f32.update(wasm, buffers, gradients, state);
+        f64.updateArrays(arrays, arrayGradients, arrayState, RUN);
+        f32.update(wasm, buffers, gradients, state, RUN);
       }
       arrays.forEach((p, i) => {
         const got = buffers[i].value.view;
@@ -81,7 +83,7 @@ describe.each(optimizerPresets.map((preset) => [preset.name, preset] as const))(
             state = restoreOptimizerState(wasm, serialized);
           }
           g.view.set(w.view.map((x, i) => (i + 1) * x));
-          optimizer.update(wasm, parameters, [g], state);
+          optimizer.update(wasm, parameters, [g], state, RUN);
         }
         const result = Array.from(w.view);
         for (const slot of state.slots.values()) slot.free();
@@ -103,6 +105,12 @@ describe('the registry', () => {
       expect.arrayContaining(['golden', 'golden-rounded', 'momentum', 'nesterov', 'sgd', 'adam']),
     );
     expect(presetNames).toEqual(expect.arrayContaining(['adamw', 'lion']));
+    for (const preset of optimizerPresets) {
+      // This project's extensions are labelled as such wherever a summary is shown.
+      expect(preset.summary.includes("this project's extension"), preset.name).toBe(
+        preset.module.kind === 'extension',
+      );
+    }
     for (const module of optimizerRegistry) {
       expect(module.formula.length).toBeGreaterThan(0);
       expect(module.source.length).toBeGreaterThan(0);

@@ -7,6 +7,11 @@
 import { adamModule, adamwModule } from './adam.js';
 import type { OptimizerModule, OptimizerPreset } from './define.js';
 import { dualProcessModule } from './dual-process.js';
+import {
+  goldenBatchHalfLifeModule,
+  goldenBatchLinearModule,
+  goldenCosineModule,
+} from './golden-extensions.js';
 import { lionModule } from './lion.js';
 import { momentumModule } from './momentum.js';
 import { prodigyModule } from './prodigy.js';
@@ -25,6 +30,9 @@ export const optimizerRegistry = [
   prodigyModule,
   scheduleFreeSgdModule,
   scheduleFreeAdamWModule,
+  goldenCosineModule,
+  goldenBatchLinearModule,
+  goldenBatchHalfLifeModule,
 ] as const;
 
 /** The optimizers this package provides (their `toConfig().name`): the registry's names. */

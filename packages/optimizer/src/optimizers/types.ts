@@ -96,6 +96,17 @@ export interface OptimizerConfig {
 }
 
 /**
+ * What the training loop knows about the run and tells the optimizer at each update, for
+ * rules that depend on it (a decay over the run, a rule that scales with the batch size).
+ */
+export interface TrainingRun {
+  /** Optimizer steps of the whole run (epochs × batches per epoch). */
+  readonly totalSteps: number;
+  /** The configured mini-batch size (the last batch of an epoch may hold fewer rows). */
+  readonly batchSize: number;
+}
+
+/**
  * An optimizer: hyper-parameters plus an update rule applied to named parameter tensors with
  * explicit state. All optimizers of this package share this interface.
  */
@@ -119,7 +130,8 @@ export interface Optimizer {
   /** Allocates zeroed slots for the parameters in `kernels`; step 0. */
   init(kernels: Kernels, parameters: readonly ParameterTensor[]): OptimizerState;
   /**
-   * One update, in place: parameters and state change, gradients are only read. Returns the
+   * One update, in place: parameters and state change, gradients are only read. `run` (given
+   * by `train()`) tells rules that depend on the run's length or batch size about it. Returns the
    * process-balance telemetry for `dualProcess` and `momentum` when their `telemetry` is on
    * (the default for `dualProcess`), else undefined.
    *
@@ -130,6 +142,7 @@ export interface Optimizer {
     parameters: readonly ParameterTensor[],
     gradients: readonly F32Buffer[],
     state: OptimizerState,
+    run?: TrainingRun,
   ): StepTelemetry | undefined;
   /** Like {@link init} for the f64 reference path. */
   initArrays(parameters: readonly ArrayParameter[]): ArrayOptimizerState;
@@ -141,6 +154,7 @@ export interface Optimizer {
     parameters: readonly ArrayParameter[],
     gradients: readonly (Float64Array | readonly number[])[],
     state: ArrayOptimizerState,
+    run?: TrainingRun,
   ): StepTelemetry | undefined;
   /** Name and current hyper-parameters as data; `optimizerFromConfig` rebuilds the optimizer. */
   toConfig(): OptimizerConfig;

@@ -158,6 +158,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const labels = new Int32Array(batchRows);
     const predicted = new Int32Array(batchRows);
     const batches = Math.ceil(trainSet.count / batchSize);
+    // What rules that depend on the run's length or batch size are told at each step.
+    const run = { totalSteps: settings.epochs * batches, batchSize };
     const history: EpochMetrics[] = resume ? resume.history.map((m) => ({ ...m })) : [];
 
     const cursor: Cursor = resume
@@ -291,7 +293,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const gradientSquares = squaredNorm(kernels, gradients);
         if (!Number.isFinite(gradientSquares))
           throw diverged(b, 'gradient', Math.sqrt(gradientSquares));
-        const telemetry = optimizer.update(kernels, parameters, gradients, state);
+        const telemetry = optimizer.update(kernels, parameters, gradients, state, run);
 
         progress.lossSum += loss.crossEntropy * rows;
         progress.samples += rows;

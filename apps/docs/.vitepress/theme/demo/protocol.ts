@@ -17,7 +17,7 @@ export type DemoOptimizer = string;
 export interface DemoOptimizerChoice {
   /** The preset's name, e.g. `'golden'`. */
   value: DemoOptimizer;
-  /** What the menu shows: name, summary and, for extensions, that they are this project's. */
+  /** What the menu shows: name and summary (an extension's says that it is this project's). */
   label: string;
   /** True when the optimizer reports the process balance (its chart is empty otherwise). */
   telemetry: boolean;
