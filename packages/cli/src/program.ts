@@ -12,6 +12,7 @@ import {
   addDataOptions,
   addModelOptions,
   addOptimizerOptions,
+  addTransformOptions,
   type GlobalOptions,
   optimizerHelp,
   optimizerNames,
@@ -130,6 +131,7 @@ export function createProgram(io: RunIo = {}): Command {
   addDataOptions(train);
   addModelOptions(train, { epochs: 20 });
   addOptimizerOptions(train);
+  addTransformOptions(train);
   train
     .option('--out <dir>', 'write metrics.json, metrics.csv, checkpoint, model and report.html')
     .option('--resume <dir>', 'continue from the checkpoint in this directory')

@@ -31,3 +31,53 @@ describe.each(optimizerPresets.map((preset) => [preset.name]))(
     }, 60_000);
   },
 );
+
+describe('dualphi train --schedule --warmup --clip-norm --weight-decay', () => {
+  it('records the transforms in the configuration (heavy ball: decoupled decay as a transform)', async () => {
+    const result = await runCli([
+      'train',
+      '--json',
+      '--epochs',
+      '1',
+      '--hidden',
+      '16',
+      '--schedule',
+      'warmup-cosine',
+      '--warmup',
+      '20',
+      '--clip-norm',
+      '1',
+      '--weight-decay',
+      '0.0001',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const { config } = JSON.parse(result.stdout);
+    expect(config.optimizer.name).toBe('dualProcess');
+    expect(config.optimizer.transforms).toEqual({
+      schedule: { kind: 'warmup-cosine', warmupSteps: 20 },
+      clipNorm: 1,
+      weightDecay: 0.0001,
+    });
+  }, 60_000);
+
+  it("sets an optimizer's own weight decay where it has one", async () => {
+    const result = await runCli([
+      'train',
+      '--json',
+      '--epochs',
+      '1',
+      '--hidden',
+      '16',
+      '--optimizer',
+      'adamw',
+      '--weight-decay',
+      '0.05',
+      '--schedule',
+      'cosine',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const { config } = JSON.parse(result.stdout);
+    expect(config.optimizer.hyperParameters.weightDecay).toBe(0.05);
+    expect(config.optimizer.transforms).toEqual({ schedule: { kind: 'cosine' } });
+  }, 60_000);
+});

@@ -77,6 +77,22 @@ describe('usage errors exit with status 2 and name the flag', () => {
     ],
     [['train', '--activation', 'sigmoid'], /--activation.*relu, tanh/],
     [
+      ['train', '--schedule', 'linear'],
+      /--schedule.*constant, warmup, cosine, step, warmup-cosine/,
+    ],
+    [['train', '--schedule', 'warmup-cosine'], /--schedule warmup-cosine needs --warmup <steps>/],
+    [
+      ['train', '--schedule', 'cosine', '--warmup', '5'],
+      /--warmup does not apply to --schedule cosine/,
+    ],
+    [['train', '--warmup', '0'], /--warmup/],
+    [['train', '--clip-norm', '0'], /--clip-norm.*> 0/],
+    [['train', '--weight-decay', '-1'], /--weight-decay.*≥ 0/],
+    [
+      ['train', '--optimizer', 'golden-batch-halflife', '--schedule', 'cosine'],
+      /--schedule does not apply to --optimizer golden-batch-halflife/,
+    ],
+    [
       ['train', '--optimizer', 'golden-batch-halflife', '--lr', '0.1'],
       /--lr does not apply to --optimizer golden-batch-halflife/,
     ],

@@ -7,6 +7,7 @@ import {
   type Checkpoint,
   type EpochMetrics,
   encodeModel,
+  type ScheduleKind,
   TrainingDivergedError,
   type TrainOptions,
   type TrainResult,
@@ -54,6 +55,10 @@ export interface TrainCommandOptions extends DataOptions, ModelOptions {
   optimizer: OptimizerName;
   lr?: number;
   momentum?: number;
+  schedule?: ScheduleKind;
+  warmup?: number;
+  clipNorm?: number;
+  weightDecay?: number;
   out?: string;
   resume?: string;
 }
@@ -77,6 +82,10 @@ const fixedByCheckpoint = [
   'optimizer',
   'lr',
   'momentum',
+  'schedule',
+  'warmup',
+  'clipNorm',
+  'weightDecay',
 ] as const;
 
 function explicitlyGiven(command: Command, name: string): boolean {
@@ -253,6 +262,10 @@ export async function trainCommand(
     const optimizer = chooseOptimizer(options.optimizer, {
       lr: options.lr,
       momentum: options.momentum,
+      schedule: options.schedule,
+      warmup: options.warmup,
+      clipNorm: options.clipNorm,
+      weightDecay: options.weightDecay,
     });
     Object.assign(trainOptions, { optimizer, ...modelTrainOptions(options) });
     output.message(

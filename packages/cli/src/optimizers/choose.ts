@@ -7,9 +7,13 @@
 import {
   type Optimizer,
   type OptimizerConfig,
+  type OptimizerTransforms,
   optimizerFromPreset,
   optimizerModule,
   optimizerPresets,
+  type ScheduleConfig,
+  type ScheduleKind,
+  withTransforms,
 } from '@dualphi/optimizer';
 import { UsageError } from '../errors.js';
 import {
@@ -18,10 +22,34 @@ import {
   type OptimizerName,
 } from '../options/common.js';
 
-/** `--lr` and `--momentum` overrides. */
+/** `--lr`, `--momentum`, `--weight-decay`, `--schedule`, `--warmup` and `--clip-norm`. */
 export interface OptimizerOverrides {
   lr?: number;
   momentum?: number;
+  weightDecay?: number;
+  schedule?: ScheduleKind;
+  warmup?: number;
+  clipNorm?: number;
+}
+
+/**
+ * The schedule `--schedule` and `--warmup` ask for: `--warmup` alone is a linear warm-up;
+ * the warm-up schedules need `--warmup`, the others do not take it.
+ */
+function scheduleOf(overrides: OptimizerOverrides): ScheduleConfig | undefined {
+  const { schedule, warmup } = overrides;
+  if (schedule === undefined)
+    return warmup === undefined ? undefined : { kind: 'warmup', warmupSteps: warmup };
+  const warm = schedule === 'warmup' || schedule === 'warmup-cosine';
+  if (warm && warmup === undefined) {
+    throw new UsageError(`--schedule ${schedule} needs --warmup <steps>`);
+  }
+  if (!warm && warmup !== undefined) {
+    throw new UsageError(
+      `--warmup does not apply to --schedule ${schedule} (allowed with: warmup, warmup-cosine)`,
+    );
+  }
+  return warm ? { kind: schedule, warmupSteps: warmup } : { kind: schedule };
 }
 
 /**
@@ -49,10 +77,28 @@ export function chooseOptimizer(
       `--lr does not apply to --optimizer ${name}: its learning rate follows from its momentum (allowed with: ${learningRateOptimizerNames.join(', ')})`,
     );
   }
-  return optimizerFromPreset(name, {
+  const preset = optimizerPresets.find((p) => p.name === name);
+  // --weight-decay sets the optimizer's own option where it has one (adamw, lion, prodigy,
+  // schedule-free), else adds decoupled weight decay (the heavy-ball family).
+  const ownDecay = preset !== undefined && Object.hasOwn(preset.module.options, 'weightDecay');
+  const optimizer = optimizerFromPreset(name, {
     learningRate: overrides.lr,
     momentum: overrides.momentum,
+    weightDecay: ownDecay ? overrides.weightDecay : undefined,
   });
+  const schedule = scheduleOf(overrides);
+  if (schedule !== undefined && !learningRateOptimizerNames.includes(name)) {
+    throw new UsageError(
+      `--schedule does not apply to --optimizer ${name}: it has no learning rate to schedule (allowed with: ${learningRateOptimizerNames.join(', ')})`,
+    );
+  }
+  const transforms: OptimizerTransforms = {};
+  if (schedule !== undefined) transforms.schedule = schedule;
+  if (overrides.clipNorm !== undefined) transforms.clipNorm = overrides.clipNorm;
+  if (overrides.weightDecay !== undefined && !ownDecay) {
+    transforms.weightDecay = overrides.weightDecay;
+  }
+  return Object.keys(transforms).length > 0 ? withTransforms(optimizer, transforms) : optimizer;
 }
 
 /** A short description of an optimizer's settings for tables: "η=0.01587 α=0.874". */
@@ -73,6 +119,14 @@ export function describeHyperParameters(config: OptimizerConfig): string {
     parts.push(`${symbol}=${Number(value.toPrecision(4))}`);
   }
   if (config.hyperParameters.nesterov === true) parts.push('nesterov');
+  const { schedule, clipNorm, weightDecay } = config.transforms ?? {};
+  if (schedule) {
+    parts.push(
+      `schedule=${schedule.kind}${schedule.warmupSteps ? `(warmup ${schedule.warmupSteps})` : ''}`,
+    );
+  }
+  if (clipNorm !== undefined) parts.push(`clip=${clipNorm}`);
+  if (weightDecay !== undefined) parts.push(`λ=${weightDecay}`);
   return parts.join(' ');
 }
 

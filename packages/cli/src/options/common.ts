@@ -2,10 +2,11 @@
  * Option groups shared by several commands (data source, network, optimizer), declared once so
  * that `train`, `compare` and `evaluate` spell and validate them the same way.
  */
-import { optimizerPresets, type TrainOptions } from '@dualphi/optimizer';
+import { optimizerPresets, scheduleKinds, type TrainOptions } from '@dualphi/optimizer';
 import { type Command, Option } from 'commander';
 import {
   hiddenLayers,
+  nonNegativeNumber,
   openUnitInterval,
   positiveInteger,
   positiveNumber,
@@ -133,6 +134,34 @@ export function addModelOptions(command: Command, defaults: { epochs: number }):
       new Option('--label-smoothing <epsilon>', 'label smoothing ε in [0, 1)')
         .argParser(unitInterval)
         .default(0),
+    );
+}
+
+/** `--schedule`, `--warmup`, `--clip-norm`, `--weight-decay` (see `optimizers/choose.ts`). */
+export function addTransformOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        '--schedule <kind>',
+        'learning-rate schedule over the run (warmup and warmup-cosine need --warmup)',
+      ).choices(scheduleKinds),
+    )
+    .addOption(
+      new Option('--warmup <steps>', 'linear warm-up over this many steps').argParser(
+        positiveInteger,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--clip-norm <norm>',
+        'clip the gradients to this global L2 norm before the optimizer',
+      ).argParser(positiveNumber),
+    )
+    .addOption(
+      new Option(
+        '--weight-decay <lambda>',
+        "decoupled weight decay λ (the optimizer's own option where it has one)",
+      ).argParser(nonNegativeNumber),
     );
 }
 

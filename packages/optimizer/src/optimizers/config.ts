@@ -3,6 +3,7 @@
  * the registry.
  */
 import { optimizerModule, optimizerNames } from './registry.js';
+import { withTransforms } from './transforms.js';
 import type { Optimizer, OptimizerConfig } from './types.js';
 
 export { optimizerNames } from './registry.js';
@@ -19,5 +20,6 @@ export function optimizerFromConfig(config: OptimizerConfig): Optimizer {
       `optimizerFromConfig: "name" must be one of ${optimizerNames.join(', ')}, got ${JSON.stringify(config?.name)}`,
     );
   }
-  return module.create({ ...(config.hyperParameters ?? {}) });
+  const optimizer = module.create({ ...(config.hyperParameters ?? {}) });
+  return config.transforms === undefined ? optimizer : withTransforms(optimizer, config.transforms);
 }

@@ -338,10 +338,15 @@ export function createOptimizer<H extends HyperParameters>(
     gradients: readonly G[],
     state: { step: number; slots: ReadonlyMap<string, W>; scalars?: Record<string, number> },
     run: TrainingRun | undefined,
+    learningRateScale = 1,
   ): StepTelemetry | undefined {
     const slots = checkUpdate(name, rule.slotNames, parameters, gradients, state.slots);
     const scalars = checkScalars(name, scalarNames, state.scalars);
-    const hyperParameters = current;
+    // A schedule's factor for this step only (see transforms.ts); the set value is unchanged.
+    const hyperParameters =
+      learningRateScale === 1
+        ? current
+        : ({ ...current, learningRate: (current.learningRate as number) * learningRateScale } as H);
     const step = state.step + 1;
     const tensors = parameters.map((parameter, index) => ({
       name: parameter.name,
@@ -354,7 +359,7 @@ export function createOptimizer<H extends HyperParameters>(
     return rule.telemetry(hyperParameters) ? stepTelemetry(terms ?? new Map()) : undefined;
   }
 
-  return {
+  const optimizer: Optimizer = {
     name: name as OptimizerName,
     evaluationSlot: rule.evaluationSlot,
     get hyperParameters() {
@@ -408,4 +413,39 @@ export function createOptimizer<H extends HyperParameters>(
       return { name: name as OptimizerName, hyperParameters: { ...current } };
     },
   };
+  scaledUpdates.set(optimizer, {
+    update: (kernels, parameters, gradients, state, run, scale) =>
+      updateTensors(kernelPath(kernels), parameters, gradients, state, run, scale),
+    updateArrays: (parameters, gradients, state, run, scale) =>
+      updateTensors(f64Kernels, parameters, gradients, state, run, scale),
+  });
+  return optimizer;
+}
+
+/** Updates with the learning rate scaled for one step (a schedule's factor). */
+export interface ScaledUpdates {
+  /** {@link Optimizer.update} with η·scale in place of η. */
+  update(
+    kernels: Kernels,
+    parameters: readonly ParameterTensor[],
+    gradients: readonly F32Buffer[],
+    state: OptimizerState,
+    run: TrainingRun | undefined,
+    scale: number,
+  ): StepTelemetry | undefined;
+  /** {@link Optimizer.updateArrays} with η·scale in place of η. */
+  updateArrays(
+    parameters: readonly ArrayParameter[],
+    gradients: readonly (Float64Array | readonly number[])[],
+    state: ArrayOptimizerState,
+    run: TrainingRun | undefined,
+    scale: number,
+  ): StepTelemetry | undefined;
+}
+
+const scaledUpdates = new WeakMap<Optimizer, ScaledUpdates>();
+
+/** The scaled updates of an optimizer made by {@link createOptimizer}, or undefined. */
+export function scaledUpdatesOf(optimizer: Optimizer): ScaledUpdates | undefined {
+  return scaledUpdates.get(optimizer);
 }

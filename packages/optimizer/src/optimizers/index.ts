@@ -39,6 +39,14 @@ export {
 export { sgd } from './sgd.js';
 export { disposeOptimizerState, restoreOptimizerState, serializeOptimizerState } from './state.js';
 export { processBalance } from './telemetry.js';
+export {
+  type OptimizerTransforms,
+  type ScheduleConfig,
+  type ScheduleKind,
+  scheduleFactor,
+  scheduleKinds,
+  withTransforms,
+} from './transforms.js';
 export type {
   AdamOptions,
   AdamWOptions,

@@ -83,6 +83,7 @@ export interface StepTelemetry {
 export type { OptimizerName } from './registry.js';
 
 import type { OptimizerName } from './registry.js';
+import type { OptimizerTransforms } from './transforms.js';
 
 /** A hyper-parameter value. */
 export type HyperParameterValue = number | boolean;
@@ -93,6 +94,8 @@ export interface OptimizerConfig {
   name: OptimizerName;
   /** Its hyper-parameters (all of them, as {@link Optimizer.hyperParameters}). */
   hyperParameters: Record<string, HyperParameterValue>;
+  /** Schedule, clipping and decoupled weight decay, when `withTransforms` added any. */
+  transforms?: OptimizerTransforms;
 }
 
 /**
