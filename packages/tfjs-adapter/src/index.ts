@@ -20,3 +20,9 @@ export {
   type NamedTensor,
   type VariableGradients,
 } from './optimizer.js';
+export {
+  RegistryOptimizer,
+  type RegistryOptimizerOptions,
+  registryOptimizer,
+  registryOptimizerNames,
+} from './registry-optimizer.js';
