@@ -8,6 +8,7 @@ import { decodeCheckpoint, encodeCheckpoint } from '../checkpoints/index.js';
 import { loadDigits } from '../data/index.js';
 import { prodigy, scheduleFreeAdamW, scheduleFreeSgd } from '../optimizers/index.js';
 import { evaluate } from './evaluate.js';
+import { checkpointModelWeights } from './evaluation-point.js';
 import { train } from './train.js';
 import type { EpochMetrics } from './types.js';
 
@@ -27,11 +28,19 @@ describe('an optimizer with an evaluation point (Schedule-Free x)', () => {
       x[name] = checkpoint.optimizerState.slots[`${name}/x`];
     }
     expect(result.model.getWeights()).toEqual(x);
+    expect(checkpointModelWeights(checkpoint)).toEqual(x);
     // The training point y differs from x: evaluating it would be a different number.
     expect(checkpoint.weights).not.toEqual(x);
     expect(evaluate(result.model, data.test).accuracy).toBe(result.final.testAccuracy);
     result.model.setWeights(checkpoint.weights);
     expect(evaluate(result.model, data.test).crossEntropy).not.toBe(result.final.testLoss);
+    result.model.dispose();
+  });
+
+  it('checkpointModelWeights is the weights themselves for an optimizer without one', async () => {
+    const result = await train({ ...base, epochs: 1 });
+    const checkpoint = result.checkpoint();
+    expect(checkpointModelWeights(checkpoint)).toBe(checkpoint.weights);
     result.model.dispose();
   });
 

@@ -4,6 +4,8 @@
  * names the slot that holds the point to evaluate (`Optimizer.evaluationSlot`, e.g.
  * Schedule-Free's x, arXiv 2405.15682: evaluating y instead gives worse numbers).
  */
+import type { Checkpoint } from '../checkpoints/types.js';
+import { optimizerFromConfig } from '../optimizers/config.js';
 import { slotKey } from '../optimizers/engine.js';
 import type { Optimizer, OptimizerState, ParameterTensor } from '../optimizers/types.js';
 
@@ -62,4 +64,28 @@ export function moveToEvaluationPoint(
   parameters.forEach((p, i) => {
     p.value.view.set(slots[i].view.subarray(0, p.value.length));
   });
+}
+
+/**
+ * The weights of a checkpoint's model at its optimizer's evaluation point: `weights` itself
+ * for most optimizers; for one with an evaluation slot (Schedule-Free's x) that slot's values,
+ * since the checkpoint's `weights` hold the training point y (what a resume needs). Use this,
+ * not `checkpoint.weights`, to evaluate or ship a checkpoint's model.
+ *
+ * @throws RangeError for an unknown optimizer in the checkpoint's config, or a missing slot.
+ */
+export function checkpointModelWeights(checkpoint: Checkpoint): Record<string, Float32Array> {
+  const slot = optimizerFromConfig(checkpoint.config.optimizer).evaluationSlot;
+  if (slot === undefined) return checkpoint.weights;
+  const weights: Record<string, Float32Array> = {};
+  for (const name of Object.keys(checkpoint.weights)) {
+    const values = checkpoint.optimizerState.slots[slotKey(name, slot)];
+    if (values === undefined) {
+      throw new RangeError(
+        `checkpointModelWeights: the checkpoint has no evaluation slot "${slotKey(name, slot)}"`,
+      );
+    }
+    weights[name] = values;
+  }
+  return weights;
 }
