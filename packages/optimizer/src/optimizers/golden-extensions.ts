@@ -21,7 +21,7 @@
  */
 import { defineOptimizer, type ValuesOf } from './define.js';
 import { goldenDefaults, heavyBallOptions } from './dual-process.js';
-import { perTensor, type UpdateContext } from './engine.js';
+import { perTensor, type UpdateContext, type UpdateRule } from './engine.js';
 import type { Optimizer } from './types.js';
 import { optionRules } from './validate.js';
 
@@ -53,20 +53,20 @@ function batchSizeOf(optimizer: string, configured: number, context: UpdateConte
 /** The heavy-ball rule with η and α computed per step by `constants`. */
 function scaledHeavyBall<H extends { readonly telemetry: boolean }>(
   constants: (h: H, context: UpdateContext) => { learningRate: number; momentum: number },
-) {
+): UpdateRule<H> {
   return {
     slotNames: ['delta'],
-    telemetry: (h: H) => h.telemetry,
-    update: (...args: Parameters<ReturnType<typeof perTensor<H>>>) => {
-      const [kernels, tensors, h, context] = args;
+    telemetry: (h) => h.telemetry,
+    update(kernels, tensors, h, context) {
       const { learningRate, momentum } = constants(h, context);
-      return perTensor<H>((k, weights, gradient, [delta], values) =>
+      const step = perTensor<H>((k, weights, gradient, [delta], values) =>
         k.heavyBall(weights, delta, gradient, weights.length, {
           learningRate,
           momentum,
           telemetry: values.telemetry,
         }),
-      )(kernels, tensors, h, context);
+      );
+      return step(kernels, tensors, h, context);
     },
   };
 }

@@ -59,6 +59,11 @@ describe('schedules (functions of the step)', () => {
       expect(w[0]).toBeCloseTo(expected[t + 1], 15);
     }
     expect(optimizer.hyperParameters.learningRate).toBe(0.1);
+    // set() changes the base rate the schedule scales (step 3 of the warm-up: factor 1).
+    optimizer.set('learningRate', 0.2);
+    optimizer.updateArrays([{ name: 'w', value: w }], [[1]], state);
+    expect(w[0]).toBeCloseTo(expected[3] - 0.2, 15);
+    optimizer.set('learningRate', 0.1);
     const kernels = await loadKernels();
     const buffer = kernels.allocFrom(Float32Array.from([1]));
     const g = kernels.allocFrom(Float32Array.from([1]));
