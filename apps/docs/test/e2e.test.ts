@@ -4,14 +4,15 @@
  * in the browser to a displayed test accuracy of at least 0.9 within 60 s, without console
  * errors, page errors or requests leaving the local server. Screenshots of both pages go to
  * `test-output/` (ignored by git). Needs `npm run docs:build` first (turbo runs it before
- * `test`).
+ * `test`) and Chromium: without it the tests are skipped with one line on stderr, except
+ * under CI=true, where they fail at once (see ./browser.ts).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { optimizerPresets } from '@dualphi/optimizer';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser.js';
+import { chromiumAvailable, launchChromium } from './browser.js';
 import { type StaticServer, serveStatic } from './static-server.js';
 
 const distDirectory = fileURLToPath(new URL('../.vitepress/dist/', import.meta.url));
@@ -19,12 +20,19 @@ const outputDirectory = fileURLToPath(new URL('../test-output/', import.meta.url
 const TARGET_ACCURACY = 0.9;
 const TRAINING_BUDGET_MS = 60_000;
 
-let server: StaticServer;
-let browser: Browser;
+const RUN = chromiumAvailable();
+
+let server: StaticServer | undefined;
+let browser: Browser | undefined;
 
 /** Opens a page that records console errors, page errors and any non-local request. */
-async function openPage(path: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+async function openPage(
+  path: string,
+  viewport = { width: 1280, height: 900 },
+): Promise<{ page: Page; problems: string[] }> {
+  if (!browser || !server) throw new Error('the browser or the static server did not start');
+  const origin = server.url;
+  const page = await browser.newPage({ viewport });
   const problems: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
@@ -32,17 +40,18 @@ async function openPage(path: string): Promise<{ page: Page; problems: string[] 
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   await page.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith(server.url) || url.startsWith('blob:') || url.startsWith('data:')) {
+    if (url.startsWith(origin) || url.startsWith('blob:') || url.startsWith('data:')) {
       return route.continue();
     }
     problems.push(`request leaving the static site: ${url}`);
     return route.abort();
   });
-  await page.goto(`${server.url}${path}`, { waitUntil: 'load' });
+  await page.goto(`${origin}${path}`, { waitUntil: 'load' });
   return { page, problems };
 }
 
 beforeAll(async () => {
+  if (!RUN) return;
   if (!existsSync(`${distDirectory}index.html`)) {
     throw new Error(
       `No built site in ${distDirectory}: run \`npm run docs:build\` first (turbo does before \`test\`).`,
@@ -58,7 +67,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe('the built documentation site', () => {
+describe.runIf(RUN)('the built documentation site', () => {
   it('renders the theory page formulas as MathJax SVG, with no raw TeX left', async () => {
     const { page, problems } = await openPage('/theory');
     const formulas = page.locator('.vp-doc mjx-container svg');
@@ -72,6 +81,60 @@ describe('the built documentation site', () => {
     await page.screenshot({ path: `${outputDirectory}theory.png`, fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('fits display formulas and code blocks in a 1280-px window; on a phone they scroll, never clip', async () => {
+    const pages = [
+      '/theory',
+      '/guide/quick-start',
+      '/guides/cli',
+      '/benchmarks',
+      '/api/@dualphi/optimizer/',
+    ];
+    const boxes = '.vp-doc mjx-container[display="true"], .vp-doc div[class*="language-"] pre';
+    for (const [width, height] of [
+      [1280, 900],
+      [375, 800],
+    ]) {
+      for (const path of pages) {
+        const { page, problems } = await openPage(path, { width, height });
+        const found = await page.evaluate((selector) => {
+          const wide: { text: string; overflowX: string }[] = [];
+          const all = Array.from(document.querySelectorAll<HTMLElement>(selector));
+          for (const box of all) {
+            if (box.scrollWidth > box.clientWidth + 1) {
+              wide.push({
+                text: `${box.tagName} ${box.scrollWidth}>${box.clientWidth} ${(box.textContent ?? '').slice(0, 40)}`,
+                overflowX: getComputedStyle(box).overflowX,
+              });
+            }
+          }
+          return { count: all.length, wide, pageWidth: document.documentElement.scrollWidth };
+        }, boxes);
+        expect(found.count, path).toBeGreaterThan(0);
+        // The page itself never scrolls sideways.
+        expect(found.pageWidth, `${path} at ${width} px`).toBeLessThanOrEqual(width);
+        if (width >= 1280) {
+          expect(
+            found.wide.map((box) => box.text),
+            `${path} at ${width} px`,
+          ).toEqual([]);
+        } else {
+          const clipped = found.wide.filter((box) => !['auto', 'scroll'].includes(box.overflowX));
+          expect(
+            clipped.map((box) => box.text),
+            `${path} at ${width} px`,
+          ).toEqual([]);
+        }
+        if (path === '/theory' || path === '/guide/quick-start') {
+          await page.screenshot({
+            path: `${outputDirectory}${path.slice(1).replace('/', '-')}-${width}.png`,
+          });
+        }
+        expect(problems).toEqual([]);
+        await page.close();
+      }
+    }
   });
 
   it('finds pages with the local search (no search service)', async () => {

@@ -5,7 +5,7 @@
  * WebAssembly core was emitted as a static file.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { derivation, optimizerPresets } from '@dualphi/optimizer';
 import { describe, expect, it } from 'vitest';
@@ -44,7 +44,13 @@ describe('the built site', () => {
     for (const step of steps) {
       expect(text, step.id).toContain(step.statement.replace(/\s+/g, ' ').trim());
       expect(text, step.id).toContain(`id ${step.id}`);
-      if (step.value !== undefined) expect(text, step.id).toContain(step.value.toPrecision(15));
+      // As the page prints it: integers as they are (the balance angle's 45), others to 15 digits.
+      if (step.value !== undefined) {
+        const shown = Number.isInteger(step.value)
+          ? `derivation() : ${step.value} `
+          : step.value.toPrecision(15);
+        expect(text, step.id).toContain(shown);
+      }
     }
     // Every step's formula is a display formula, besides the page's own nine.
     expect((html.match(/<mjx-container[^>]*display="true"/g) ?? []).length).toBeGreaterThanOrEqual(
@@ -95,6 +101,37 @@ describe('the built site', () => {
     }
     expect(checked).toBeGreaterThan(5);
     expect(broken).toEqual([]);
+  });
+
+  it('links only to pages and files that were built, the API reference included', () => {
+    // VitePress checks links at build time (no ignoreDeadLinks any more); this checks the
+    // result as a browser resolves it, relative links from the URL the page is served at.
+    const broken = new Set<string>();
+    let checked = 0;
+    for (const page of htmlFiles(dist)) {
+      const relative = page.slice(dist.length).split(sep).join('/');
+      const pageUrl = new URL(
+        `/${relative.replace(/(^|\/)index\.html$/, '$1').replace(/\.html$/, '')}`,
+        'http://site',
+      );
+      const html = readFileSync(page, 'utf8');
+      for (const [, href] of html.matchAll(/<a [^>]*href="([^"]+)"/g)) {
+        if (/^[a-z]+:/i.test(href) || href.startsWith('#') || href.startsWith('//')) continue;
+        const url = new URL(href, pageUrl);
+        if (url.host !== 'site') continue;
+        const path = decodeURIComponent(url.pathname).replace(/^\//, '');
+        const candidates =
+          path.endsWith('/') || path === ''
+            ? [`${path}index.html`]
+            : [path, `${path}.html`, `${path}/index.html`];
+        checked++;
+        if (!candidates.some((candidate) => existsSync(join(dist, candidate)))) {
+          broken.add(`${relative} → ${href}`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+    expect([...broken]).toEqual([]);
   });
 
   it('has no raw TeX delimiters left in any page', () => {

@@ -41,8 +41,19 @@ export class UsageError extends CliError {
   }
 }
 
-/** The message of any thrown value, for the one-line error report. */
+/**
+ * The function (and structure) names the library packages start their messages with
+ * (`parseCsv: …`, `trainTestSplit: …`, `Mlp.setWeights: …`). They are right for someone who
+ * called the function; a command-line user never did, so the CLI drops them.
+ */
+const libraryPrefix =
+  /(^|: )(?:parseCsv|parseIdx|idxDataset|trainTestSplit|subset|train|evaluate|network|resume|checkpoint|model|loadKernels|optimizerFromConfig|restoreOptimizerState|Mlp\.\w+): /g;
+
+/**
+ * The message of any thrown value, for the one-line error report, without the library's
+ * function-name prefixes (see {@link libraryPrefix}).
+ */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(libraryPrefix, '$1');
 }

@@ -17,7 +17,7 @@ import {
   optimizerHelp,
   optimizerNames,
 } from './options/common.js';
-import { choiceList, positiveInteger } from './options/parsers.js';
+import { choiceList, nonEmpty, positiveInteger } from './options/parsers.js';
 import { Output, type TextStream } from './terminal/output.js';
 
 /** Streams and environment of one run (the process's own by default; tests may pass others). */
@@ -134,7 +134,11 @@ export function createProgram(io: RunIo = {}): Command {
   addTransformOptions(train);
   train
     .option('--out <dir>', 'write metrics.json, metrics.csv, checkpoint, model and report.html')
-    .option('--resume <dir>', 'continue from the checkpoint in this directory')
+    .addOption(
+      new Option('--resume <dir>', 'continue from the checkpoint in this directory').argParser(
+        nonEmpty('a run directory'),
+      ),
+    )
     .addHelpText('after', trainExamples)
     .action(async (options, command: Command) => {
       const { trainCommand } = await import('./commands/train.js');
@@ -178,9 +182,10 @@ export function createProgram(io: RunIo = {}): Command {
   const evaluate = program
     .command('evaluate')
     .description('accuracy, loss and its split, and the confusion matrix of a trained model')
-    .requiredOption(
-      '--model <dir>',
-      'a directory written by train --out (or a model.dualphi file)',
+    .addOption(
+      new Option('--model <dir>', 'a directory written by train --out (or a model.dualphi file)')
+        .argParser(nonEmpty('a run directory or a model file'))
+        .makeOptionMandatory(),
     );
   addDataOptions(evaluate);
   evaluate.addHelpText('after', evaluateExamples).action(async (options, command: Command) => {

@@ -54,8 +54,9 @@ describe('train --json --out', () => {
       // Cross-entropy = entropy + divergence (theory.md §1); one-hot targets: entropy 0.
       expect(epoch.entropy).toBe(0);
       expect(epoch.divergence).toBeCloseTo(epoch.testLoss, 6);
-      expect(epoch.balanceAngle).toBeGreaterThan(0);
-      expect(epoch.balanceAngle).toBeLessThan(Math.PI / 2);
+      // Degrees (a radian angle would stay below π/2 ≈ 1.57), in (0°, 90°).
+      expect(epoch.balanceDegrees).toBeGreaterThan(Math.PI / 2);
+      expect(epoch.balanceDegrees).toBeLessThan(90);
     }
     expect(document.final.testAccuracy).toBe(document.epochs[1].testAccuracy);
     expect(document.final.testAccuracy).toBeGreaterThan(0.85);
@@ -85,8 +86,15 @@ describe('train --json --out', () => {
     const csv = (await readFile(join(outDirectory, 'metrics.csv'), 'utf8')).trim().split('\n');
     expect(csv).toHaveLength(3);
     expect(csv[0].split(',')).toEqual(
-      expect.arrayContaining(['epoch', 'trainLoss', 'testAccuracy', 'balanceAngle']),
+      expect.arrayContaining(['epoch', 'trainLoss', 'testAccuracy', 'balanceDegrees']),
     );
+    // One unit on every surface: the CSV's balance column is the JSON's, in degrees.
+    const balanceColumn = csv[0].split(',').indexOf('balanceDegrees');
+    for (const [index, line] of csv.slice(1).entries()) {
+      const degrees = Number(line.split(',')[balanceColumn]);
+      expect(degrees).toBe(metrics.epochs[index].balanceDegrees);
+      expect(degrees).toBeGreaterThan(Math.PI / 2);
+    }
     const model = decodeSavedModel(
       new Uint8Array(await readFile(join(outDirectory, 'model.dualphi'))),
     );

@@ -2,6 +2,7 @@
  * The command line's contract without training: constants, help, version, usage errors
  * (exit 2 with a message naming the flag), and data errors (exit 1 naming the problem).
  */
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,6 +121,40 @@ describe('usage errors exit with status 2 and name the flag', () => {
       expect(result.stdout).toBe('');
     });
   }
+});
+
+describe('hyper-parameters the f32 kernels cannot hold', () => {
+  // Each passes the flag's own check (> 0, or in [0, 1)) in f64, but f32 rounds it to 0 or to
+  // 1: --lr 1e-46 used to train nothing and exit 0.
+  it.each([
+    [
+      ['train', '--lr', '1e-46'],
+      /^error: --lr 1e-46: must be a finite number > 0 in f32 as well.*becomes 0 there/,
+    ],
+    [
+      ['train', '--optimizer', 'momentum', '--momentum', '0.99999999999'],
+      /^error: --momentum 0\.99999999999: must be in \[0, 1\) in f32 as well.*becomes 1 there/,
+    ],
+  ])(
+    'dualphi %j is a usage error naming the flag, its value and the range',
+    async (args, message) => {
+      const result = await runCli([...args, '--epochs', '1']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).toContain('magnitudes from 1.401e-45 to 3.403e+38');
+      expect(result.stderr).not.toMatch(/dualProcess:|momentum:|train:/);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(result.stderr).not.toContain('Training on');
+      expect(result.stdout).toBe('');
+    },
+  );
+
+  it('leaves no --out directory behind (the flags are checked before anything is made)', async () => {
+    const out = join(scratch, 'refused-lr');
+    const result = await runCli(['train', '--lr', '1e-46', '--out', out]);
+    expect(result.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
 });
 
 describe('bad data exits with status 1 and names the problem', () => {

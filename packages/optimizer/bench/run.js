@@ -158,7 +158,7 @@ async function accuracyRun(name, data, hidden, batchSize, epochs, seed) {
     testAccuracy: round(last.testAccuracy),
     testLoss: round(last.testLoss),
     bestEpochAccuracy: round(Math.max(...result.epochs.map((m) => m.testAccuracy))),
-    balanceAngleLastEpoch: round(result.epochs[result.epochs.length - 1].balanceAngle),
+    balanceDegreesLastEpoch: round(result.epochs[result.epochs.length - 1].balanceDegrees),
     seconds: round(seconds, 1),
   };
 }

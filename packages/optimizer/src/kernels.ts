@@ -43,7 +43,24 @@ export function setDefaultKernels(kernels: Kernels | Promise<Kernels>): void {
   shared = Promise.resolve(kernels);
 }
 
-/** `kernels` when given, else {@link getDefaultKernels}. */
+/**
+ * `kernels` when given, else {@link getDefaultKernels}.
+ *
+ * @throws TypeError (a rejected promise) when `kernels` is given but is not a kernel set.
+ */
 export function resolveKernels(kernels?: Kernels): Promise<Kernels> {
-  return kernels ? Promise.resolve(kernels) : getDefaultKernels();
+  if (kernels === undefined) return getDefaultKernels();
+  const candidate = kernels as unknown as { allocFrom?: unknown } | null;
+  if (
+    candidate === null ||
+    typeof candidate !== 'object' ||
+    typeof candidate.allocFrom !== 'function'
+  ) {
+    return Promise.reject(
+      new TypeError(
+        'resolveKernels: "kernels" must be a kernel set from loadKernels() or createReferenceKernels()',
+      ),
+    );
+  }
+  return Promise.resolve(kernels);
 }

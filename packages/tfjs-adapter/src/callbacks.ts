@@ -67,14 +67,14 @@ export interface NonFiniteStep {
 class BalanceMean {
   private gradientNorm = 0;
   private momentumNorm = 0;
-  private angle = 0;
+  private angleDegrees = 0;
   private cosine = 0;
   private count = 0;
 
   add(balance: ProcessBalance): void {
     this.gradientNorm += balance.gradientNorm;
     this.momentumNorm += balance.momentumNorm;
-    this.angle += balance.angle;
+    this.angleDegrees += balance.angleDegrees;
     this.cosine += balance.cosine;
     this.count += 1;
   }
@@ -85,13 +85,13 @@ class BalanceMean {
       return {
         gradientNorm: Number.NaN,
         momentumNorm: Number.NaN,
-        angle: Number.NaN,
+        angleDegrees: Number.NaN,
         cosine: Number.NaN,
       };
     return {
       gradientNorm: this.gradientNorm / n,
       momentumNorm: this.momentumNorm / n,
-      angle: this.angle / n,
+      angleDegrees: this.angleDegrees / n,
       cosine: this.cosine / n,
     };
   }
@@ -117,9 +117,15 @@ export class ProcessBalanceCallback extends Callback {
   private perTensor = new Map<string, BalanceMean>();
   private steps = 0;
 
-  /** See {@link processBalance}. */
+  /**
+   * See {@link processBalance}.
+   *
+   * @throws TypeError when `options` is not an object, `log` is neither a function nor
+   *   `false`, or `stopOnNonFinite` is not a boolean; RangeError for an unknown option.
+   */
   constructor(options: ProcessBalanceOptions = {}) {
     super();
+    checkCallbackOptions(options);
     this.log = options.log === undefined ? (line) => console.log(line) : options.log;
     this.stopOnNonFinite = options.stopOnNonFinite ?? true;
   }
@@ -211,11 +217,49 @@ export class ProcessBalanceCallback extends Callback {
  * ```ts
  * const balance = processBalance();
  * await model.fit(x, y, { epochs: 10, callbacks: [balance] });
- * balance.epochs[9].overall.angle; // mean θ of the last epoch, π/4 = balance
+ * balance.epochs[9].overall.angleDegrees; // mean θ of the last epoch in degrees, 45 = balance
  * ```
  */
 export function processBalance(options?: ProcessBalanceOptions): ProcessBalanceCallback {
   return new ProcessBalanceCallback(options);
+}
+
+/** The keys of {@link ProcessBalanceOptions}. */
+const callbackOptionNames = ['log', 'stopOnNonFinite'];
+
+/**
+ * Checks the options of {@link processBalance} at once: a `log` that is not a function
+ * failed only at the end of the first epoch, a misspelt key was ignored.
+ */
+function checkCallbackOptions(options: unknown): asserts options is ProcessBalanceOptions {
+  const context = 'processBalance()';
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`${context}: the options must be an object, got ${describe(options)}`);
+  }
+  const { log, stopOnNonFinite } = options as Record<string, unknown>;
+  for (const key of Object.keys(options)) {
+    if (!callbackOptionNames.includes(key)) {
+      throw new RangeError(
+        `${context}: "${key}" is not an option (allowed: ${callbackOptionNames.join(', ')})`,
+      );
+    }
+  }
+  if (log !== undefined && log !== false && typeof log !== 'function') {
+    throw new TypeError(
+      `${context}: "log" must be a function of one line, or false, got ${describe(log)}`,
+    );
+  }
+  if (stopOnNonFinite !== undefined && typeof stopOnNonFinite !== 'boolean') {
+    throw new TypeError(
+      `${context}: "stopOnNonFinite" must be a boolean, got ${describe(stopOnNonFinite)}`,
+    );
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return 'an array';
+  return value !== null && typeof value === 'object' ? 'an object' : String(value);
 }
 
 function numericLogs(logs: Record<string, unknown> | undefined): Record<string, number> {
@@ -240,7 +284,7 @@ function summary(record: ProcessBalanceEpoch): string {
   const { overall, train } = record;
   const parts = [
     `epoch ${record.epoch}`,
-    `θ ${((overall.angle * 180) / Math.PI).toFixed(1)}° (45° = balance)`,
+    `θ ${overall.angleDegrees.toFixed(1)}° (45° = balance)`,
     `cos ${overall.cosine.toFixed(3)}`,
     `‖G‖ ${overall.gradientNorm.toExponential(2)}`,
     `‖M‖ ${overall.momentumNorm.toExponential(2)}`,

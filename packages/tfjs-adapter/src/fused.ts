@@ -35,11 +35,17 @@ export type FusedMode = 'auto' | boolean;
  */
 export const FUSED_BACKENDS: ReadonlySet<string> = new Set(['cpu']);
 
-/** Checks the `fused` option with a message in the style of `@dualphi/optimizer`. */
+/**
+ * Checks the `fused` option with a message in the style of `@dualphi/optimizer`: a
+ * `RangeError` for another string, a `TypeError` for a value that is neither string nor
+ * boolean.
+ */
 export function validateFusedMode(optimizer: string, value: unknown): FusedMode {
   if (value === 'auto' || value === true || value === false) return value;
   const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
-  throw new RangeError(`${optimizer}: "fused" must be 'auto', true or false, got ${shown}`);
+  const message = `${optimizer}: "fused" must be 'auto', true or false, got ${shown}`;
+  // Another string is a value out of range; anything else has the wrong type.
+  throw typeof value === 'string' ? new RangeError(message) : new TypeError(message);
 }
 
 /** One variable's step: the variable, its gradient and its delta slot. */

@@ -72,8 +72,9 @@ describe.each(BACKENDS)('a tfjs-layers model with dualProcess() on the %s backen
     expect(last.epoch).toBe(epochs);
     expect(last.steps).toBe(Math.ceil(digits.trainX.shape[0] / 32));
     expect(Object.keys(last.perTensor)).toHaveLength(4);
-    expect(last.overall.angle).toBeGreaterThan(0);
-    expect(last.overall.angle).toBeLessThan(Math.PI / 2);
+    // In degrees: above π/2 ≈ 1.57, where a radian value would have to stay.
+    expect(last.overall.angleDegrees).toBeGreaterThan(Math.PI / 2);
+    expect(last.overall.angleDegrees).toBeLessThan(90);
     expect(Math.abs(last.overall.cosine)).toBeLessThanOrEqual(1);
     // One-hot targets: H(p) = 0 and the loss is all divergence (theory.md §1).
     expect(last.train.targetEntropy).toBe(0);

@@ -54,7 +54,9 @@ describe.each(BACKENDS)('DualProcessOptimizer on the %s backend', (backend) => {
       fc.property(
         fc.array(fc.integer({ min: 1, max: 37 }), { minLength: 1, maxLength: 3 }),
         fc.double({ min: 0.001, max: 0.5, noNaN: true }),
-        fc.double({ min: 0, max: 0.99, noNaN: true }),
+        // 0 or a momentum f32 holds (subnormal f64 values such as 5e-324 vanish in f32 and are
+        // refused).
+        fc.oneof(fc.constant(0), fc.double({ min: 1e-30, max: 0.99, noNaN: true })),
         fc.integer({ min: 1, max: 1000 }),
         (shape, learningRate, momentum, seed) => {
           const init = tf.randomNormal(shape, 0, 1, 'float32', seed);
@@ -132,7 +134,7 @@ describe.each(BACKENDS)('DualProcessOptimizer on the %s backend', (backend) => {
     // Δw(0) = 0: all gradient, no momentum.
     expect(first?.overall.gradientNorm).toBeCloseTo(0.5, 6);
     expect(first?.overall.momentumNorm).toBe(0);
-    expect(first?.overall.angle).toBe(0);
+    expect(first?.overall.angleDegrees).toBe(0);
     expect(first?.overall.cosine).toBe(0);
     // Δw(1) = (−0.3, −0.4); M = 0.5·Δw(1) = (−0.15, −0.2); G = −0.1·(−4, 3) = (0.4, −0.3).
     const g2 = tf.tensor1d([-4, 3]);
@@ -140,9 +142,12 @@ describe.each(BACKENDS)('DualProcessOptimizer on the %s backend', (backend) => {
     const second = optimizer.lastStepTelemetry();
     expect(second?.overall.gradientNorm).toBeCloseTo(0.5, 6);
     expect(second?.overall.momentumNorm).toBeCloseTo(0.25, 6);
-    expect(second?.overall.angle).toBeCloseTo(Math.atan2(0.25, 0.5), 6);
+    expect(second?.overall.angleDegrees).toBeCloseTo((Math.atan2(0.25, 0.5) * 180) / Math.PI, 4);
     expect(second?.overall.cosine).toBeCloseTo((0.4 * -0.15 + -0.3 * -0.2) / (0.5 * 0.25), 6);
-    expect(second?.perTensor.get(w.name)?.angle).toBeCloseTo(Math.atan2(0.25, 0.5), 6);
+    expect(second?.perTensor.get(w.name)?.angleDegrees).toBeCloseTo(
+      (Math.atan2(0.25, 0.5) * 180) / Math.PI,
+      4,
+    );
     optimizer.telemetry = false;
     optimizer.applyGradients([{ name: w.name, tensor: g2 }]);
     expect(optimizer.lastStepTelemetry()).toBeUndefined();
@@ -267,6 +272,127 @@ describe('DualProcessOptimizer state restore edge cases', () => {
     expect(optimizer.iterations).toBe(2);
     optimizer.dispose();
     tf.dispose([w, g, iter, other]);
+  });
+
+  it('round-trips setWeights(await getWeights()): the live slots it returns are copied before they are replaced', async () => {
+    const w = tf.variable(tf.zeros([2]), true, 'round-trip/w');
+    const twin = tf.variable(tf.zeros([2]), true, 'round-trip/twin');
+    const optimizer = dualProcess({ learningRate: 0.5, momentum: 0.5 });
+    const reference = dualProcess({ learningRate: 0.5, momentum: 0.5 });
+    const g = tf.tensor1d([1, -2]);
+    optimizer.applyGradients([{ name: w.name, tensor: g }]);
+    reference.applyGradients([{ name: twin.name, tensor: g }]);
+    const weights = await optimizer.getWeights();
+    await optimizer.setWeights(weights); // used to throw inside tfjs and wipe every slot
+    weights[0].tensor.dispose();
+    expect(optimizer.iterations).toBe(1);
+    const [iter, delta] = await optimizer.getWeights();
+    expect(delta.name).toBe('round-trip/w/delta');
+    expect(Array.from(delta.tensor.dataSync())).toEqual([-0.5, 1]);
+    iter.tensor.dispose();
+    optimizer.applyGradients([{ name: w.name, tensor: g }]);
+    reference.applyGradients([{ name: twin.name, tensor: g }]);
+    expect(Array.from(w.dataSync())).toEqual(Array.from(twin.dataSync()));
+    expect(optimizer.iterations).toBe(2);
+    optimizer.dispose();
+    reference.dispose();
+    tf.dispose([w, twin, g]);
+  });
+
+  it('refuses a list without the leading iter, with unknown names or missing slots, and keeps its state', async () => {
+    const a = tf.variable(tf.zeros([2]), true, 'refuse/a');
+    const b = tf.variable(tf.zeros([3]), true, 'refuse/b');
+    const optimizer = dualProcess({ learningRate: 0.5, momentum: 0.5 });
+    const ga = tf.ones([2]);
+    const gb = tf.ones([3]);
+    optimizer.applyGradients([
+      { name: a.name, tensor: ga },
+      { name: b.name, tensor: gb },
+    ]); // Δa = [−0.5, −0.5], Δb = [−0.5, −0.5, −0.5]
+    const iter = tf.scalar(7, 'int32');
+    const da = tf.tensor1d([10, 10]);
+    const db = tf.tensor1d([10, 10, 10]);
+    const cases: [unknown, ErrorConstructor, RegExp][] = [
+      [
+        [
+          { name: 'refuse/a/delta', tensor: da },
+          { name: 'refuse/b/delta', tensor: db },
+        ],
+        RangeError,
+        /must start with the iteration count "iter".*got "refuse\/a\/delta"/,
+      ],
+      [
+        [
+          { name: 'iter', tensor: da },
+          { name: 'refuse/b/delta', tensor: db },
+        ],
+        RangeError,
+        /must start with the iteration count "iter" \(a scalar.*shape \[2\]/,
+      ],
+      [
+        [
+          { name: 'iter', tensor: tf.scalar(-1, 'int32') },
+          { name: 'refuse/a/delta', tensor: da },
+          { name: 'refuse/b/delta', tensor: db },
+        ],
+        RangeError,
+        /"iter" must be an integer ≥ 0, got -1/,
+      ],
+      [
+        [
+          { name: 'iter', tensor: iter },
+          { name: 'refuse/a/delta', tensor: da },
+          { name: 'refuse/b/delta', tensor: db },
+          { name: 'refuse/a/velocity', tensor: da },
+        ],
+        RangeError,
+        /weight "refuse\/a\/velocity" is not a delta slot/,
+      ],
+      [
+        [
+          { name: 'iter', tensor: iter },
+          { name: 'refuse/a/delta', tensor: da },
+        ],
+        RangeError,
+        /lacks the slots of variables in use: "refuse\/b\/delta"/,
+      ],
+      [
+        [
+          { name: 'iter', tensor: iter },
+          { name: 'refuse/a/delta', tensor: db },
+          { name: 'refuse/b/delta', tensor: db },
+        ],
+        RangeError,
+        /slot "refuse\/a\/delta" has shape \[3\] but the variable's current slot has shape \[2\]/,
+      ],
+      [null, TypeError, /expected an array/],
+      [[{ name: 'iter' }], TypeError, /entry 0 must be \{ name: string, tensor: tf.Tensor \}/],
+      [[{ name: 'iter', tensor: iter }, 'refuse/a/delta'], TypeError, /entry 1 must be/],
+    ];
+    for (const [list, type, message] of cases) {
+      const call = optimizer.setWeights(list as never);
+      await expect(call).rejects.toThrow(type);
+      await expect(call).rejects.toThrow(message);
+    }
+    const disposed = tf.tensor1d([1, 1]);
+    disposed.dispose();
+    await expect(
+      optimizer.setWeights([
+        { name: 'iter', tensor: iter },
+        { name: 'refuse/a/delta', tensor: disposed },
+        { name: 'refuse/b/delta', tensor: db },
+      ]),
+    ).rejects.toThrow(/the tensor of "refuse\/a\/delta" \(entry 1\) has been disposed/);
+    // Nothing changed: the iteration count and both slots are as the one step left them.
+    expect(optimizer.iterations).toBe(1);
+    optimizer.applyGradients([
+      { name: a.name, tensor: ga },
+      { name: b.name, tensor: gb },
+    ]); // Δ = 0.5·(−0.5) − 0.5·1 = −0.75
+    expect(Array.from(a.dataSync())).toEqual([-1.25, -1.25]);
+    expect(Array.from(b.dataSync())).toEqual([-1.25, -1.25, -1.25]);
+    optimizer.dispose();
+    tf.dispose([a, b, ga, gb, iter, da, db]);
   });
 
   it('rejects a gradient for an unknown variable or of the wrong shape', () => {

@@ -9,7 +9,7 @@
  */
 
 import type { StepTelemetry } from '@dualphi/optimizer';
-import { golden, validateHyperParameters } from '@dualphi/optimizer';
+import { golden, OptimizerOptionTypeError, validateHyperParameters } from '@dualphi/optimizer';
 import * as tf from '@tensorflow/tfjs-core';
 import { type FusedMode, type FusedStepInput, FusedUpdater, validateFusedMode } from './fused.js';
 import { DeltaSlots } from './slots.js';
@@ -102,11 +102,17 @@ export class DualProcessOptimizer extends tf.Optimizer {
 
   /**
    * @throws OptimizerOptionError (from `@dualphi/optimizer`) for an unknown option or a value
-   *   out of range, with the same message as `dualProcess()` there.
+   *   out of range (in f64 or in f32), with the same message as `dualProcess()` there.
+   * @throws OptimizerOptionTypeError (a `TypeError`) when `options` is not an object or a
+   *   value has the wrong type.
    */
   constructor(options: DualProcessOptimizerOptions = {}) {
     super();
-    const { fused, ...hyperParameters } = options ?? {};
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      // A string would be spread into options "0", "1", …; null would mean the defaults.
+      throw new OptimizerOptionTypeError(OPTIMIZER, 'options', 'must be an object', options);
+    }
+    const { fused, ...hyperParameters } = options;
     const valid = validateHyperParameters(
       OPTIMIZER,
       hyperParameters as Readonly<Record<string, unknown>>,
@@ -256,22 +262,40 @@ export class DualProcessOptimizer extends tf.Optimizer {
   }
 
   /**
-   * Restores the state from `[iter, <variable>/delta …]` (copies the tensors). Slots are
-   * matched to variables by name when those variables next reach {@link applyGradients}.
-   * A rejected list changes nothing (neither the slots nor the iteration count).
+   * Restores the state from `[iter, <variable>/delta …]` (copies the tensors; the list
+   * {@link getWeights} returned, live slots included, round-trips). Slots are matched to
+   * variables by name when those variables next reach {@link applyGradients}. The whole list
+   * is checked before anything changes: a rejected list leaves the slots and the iteration
+   * count as they were.
    *
-   * @throws RangeError when the list is empty or an entry is not named `<variable>/delta`
-   *   or appears twice.
+   * @throws TypeError when the argument is not an array of `{ name, tensor }` with live tensors.
+   * @throws RangeError when the list is empty, does not start with the iteration count `iter`
+   *   (a scalar integer ≥ 0), or an entry after it is not named `<variable>/delta`, appears
+   *   twice, or a variable in use has no slot in it.
    */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    if (!Array.isArray(weightValues) || weightValues.length === 0) {
+    checkNamedTensors(weightValues);
+    if (weightValues.length === 0) {
       throw new RangeError(
         'DualProcessOptimizer.setWeights: expected [iterations, <variable>/delta …], got an empty list',
       );
     }
-    // The slots first: restore() checks the whole list before it replaces anything.
-    this.slots.restore(weightValues.slice(1));
-    await this.extractIterations(weightValues);
+    const [first, ...slots] = weightValues;
+    if (first.name !== 'iter' || first.tensor.size !== 1) {
+      throw new RangeError(
+        `DualProcessOptimizer.setWeights: the list must start with the iteration count "iter" ` +
+          `(a scalar, as getWeights() returns it), got "${first.name}" with shape [${first.tensor.shape.join(', ')}]`,
+      );
+    }
+    const iterations = (await first.tensor.data())[0];
+    if (!Number.isSafeInteger(iterations) || iterations < 0) {
+      throw new RangeError(
+        `DualProcessOptimizer.setWeights: the iteration count "iter" must be an integer ≥ 0, got ${iterations}`,
+      );
+    }
+    // restore() checks and copies the whole list before it replaces anything.
+    this.slots.restore(slots);
+    this.iterations_ = iterations;
     this.replaceLastStep(null);
   }
 
@@ -359,6 +383,28 @@ function stepWithOps(
     }
     return rows.length > 0 ? tf.keep(tf.stack(rows)) : undefined;
   }) as tf.Tensor | undefined;
+}
+
+/** Checks the shape of a `setWeights` argument: an array of `{ name, tensor }` with live tensors. */
+function checkNamedTensors(weightValues: unknown): asserts weightValues is NamedTensor[] {
+  if (!Array.isArray(weightValues)) {
+    throw new TypeError(
+      `DualProcessOptimizer.setWeights: expected an array [iterations, <variable>/delta …] (what getWeights() returns), got ${weightValues === null ? 'null' : typeof weightValues}`,
+    );
+  }
+  weightValues.forEach((entry: unknown, index) => {
+    const { name, tensor } = (entry ?? {}) as { name?: unknown; tensor?: unknown };
+    if (typeof name !== 'string' || !(tensor instanceof tf.Tensor)) {
+      throw new TypeError(
+        `DualProcessOptimizer.setWeights: entry ${index} must be { name: string, tensor: tf.Tensor }`,
+      );
+    }
+    if (tensor.isDisposed) {
+      throw new TypeError(
+        `DualProcessOptimizer.setWeights: the tensor of "${name}" (entry ${index}) has been disposed`,
+      );
+    }
+  });
 }
 
 function namedGradients(

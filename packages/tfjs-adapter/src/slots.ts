@@ -66,13 +66,18 @@ export class DeltaSlots {
 
   /**
    * Replaces every slot with copies of the given `<variable>/delta` tensors. The whole list is
-   * checked first, so a rejected list leaves the current slots as they were.
+   * checked and copied first, so a rejected list, or a copy that fails, leaves the current
+   * slots as they were; and the list may hold the current slots themselves (what
+   * {@link named} returns: `setWeights(await getWeights())`), since they are released only
+   * after the copies exist.
    *
-   * @throws RangeError for a name that is not `<variable>/delta` or a slot named twice.
+   * @throws RangeError for a name that is not `<variable>/delta`, a slot named twice, a
+   *   variable in use whose slot the list lacks, or a slot whose shape differs from that
+   *   variable's current slot.
    */
   restore(weights: readonly { name: string; tensor: tf.Tensor }[]): void {
     const seen = new Set<string>();
-    for (const { name } of weights) {
+    for (const { name, tensor } of weights) {
       if (!name.endsWith(DELTA_SUFFIX) || name.length === DELTA_SUFFIX.length) {
         throw new RangeError(
           `DualProcessOptimizer.setWeights: weight "${name}" is not a delta slot; expected ` +
@@ -83,15 +88,40 @@ export class DeltaSlots {
         throw new RangeError(`DualProcessOptimizer.setWeights: slot "${name}" appears twice`);
       }
       seen.add(name);
+      const current = this.active.get(name.slice(0, -DELTA_SUFFIX.length));
+      if (current !== undefined && !tf.util.arraysEqual(current.shape, tensor.shape)) {
+        throw new RangeError(
+          `DualProcessOptimizer.setWeights: slot "${name}" has shape [${tensor.shape.join(', ')}] ` +
+            `but the variable's current slot has shape [${current.shape.join(', ')}]`,
+        );
+      }
     }
-    this.dispose();
-    for (const { name, tensor } of weights) {
-      // A copy: tfjs-layers disposes the tensors it passes in right after setWeights.
-      this.restored.set(
-        name.slice(0, -DELTA_SUFFIX.length),
-        tf.tidy(() => tf.variable(tf.cast(tensor, 'float32'), false)),
+    // A variable in use whose slot is left out would restart from Δw = 0 without a word.
+    const missing = [...this.active.keys()]
+      .map((name) => name + DELTA_SUFFIX)
+      .filter((name) => !seen.has(name));
+    if (missing.length > 0) {
+      throw new RangeError(
+        `DualProcessOptimizer.setWeights: the list lacks the slots of variables in use: ${missing
+          .map((name) => `"${name}"`)
+          .join(', ')}`,
       );
     }
+    const copies = new Map<string, tf.Variable>();
+    try {
+      for (const { name, tensor } of weights) {
+        // A copy: tfjs-layers disposes the tensors it passes in right after setWeights.
+        copies.set(
+          name.slice(0, -DELTA_SUFFIX.length),
+          tf.tidy(() => tf.variable(tf.cast(tensor, 'float32'), false)),
+        );
+      }
+    } catch (error) {
+      for (const copy of copies.values()) copy.dispose();
+      throw error;
+    }
+    this.dispose();
+    for (const [name, copy] of copies) this.restored.set(name, copy);
   }
 
   /** Releases every slot tensor. */

@@ -38,13 +38,14 @@ export function processTerms(
   };
 }
 
-/** The balance (norms, angle, cosine) of the given terms. */
+/** The balance (norms, angle in degrees, cosine) of the given terms. */
 export function balanceOf(terms: ProcessTerms): ProcessBalance {
   const gradientNorm = Math.sqrt(Math.max(0, terms.gradientNormSquared));
   const momentumNorm = Math.sqrt(Math.max(0, terms.momentumNormSquared));
   const denominator = gradientNorm * momentumNorm;
   const cosine = denominator > 0 ? clamp(terms.dot / denominator, -1, 1) : 0;
-  return { gradientNorm, momentumNorm, angle: Math.atan2(momentumNorm, gradientNorm), cosine };
+  const angleDegrees = (Math.atan2(momentumNorm, gradientNorm) * 180) / Math.PI;
+  return { gradientNorm, momentumNorm, angleDegrees, cosine };
 }
 
 /** The telemetry of one step from per-tensor terms; overall sums the squared norms and dots. */

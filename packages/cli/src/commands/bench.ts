@@ -135,7 +135,12 @@ export async function benchCommand(options: BenchOptions, context: CommandContex
         ratio(row.speedup['tfjs-cpu']),
       ]),
       c,
-      { alignRight: [2, 3, 4, 5, 6] },
+      {
+        alignRight: [2, 3, 4, 5, 6],
+        width: output.resultWidth,
+        shortHead: { 2: 'dualphi', 5: 'vs wasm', 6: 'vs cpu' },
+        dropOrder: [4, 3],
+      },
     ),
   );
   for (const note of notes) output.result(c.dim(note));

@@ -19,7 +19,7 @@ import {
 import type { CommandContext } from '../program.js';
 import { writeReport } from '../report/html.js';
 import {
-  formatAngle,
+  formatDegrees,
   formatNats,
   formatPercent,
   formatRate,
@@ -165,12 +165,20 @@ export async function compareCommand(
     `${formatPercent(run.bestTestAccuracy)} (${run.bestEpoch})`,
     formatNats(run.final.testLoss),
     formatNats(run.epochs.at(-1)?.divergence ?? Number.NaN),
-    formatAngle(meanFinite(run.epochs.map((epoch) => epoch.balanceAngle))),
+    formatDegrees(meanFinite(run.epochs.map((epoch) => epoch.balanceDegrees))),
     formatRate(run.final.samplesPerSecond),
     formatSeconds(run.seconds),
   ]);
   output.result();
-  output.result(renderTable(resultColumns, rows, c, { alignRight: [2, 3, 4, 5, 6, 7, 8] }));
+  output.result(
+    renderTable(resultColumns, rows, c, {
+      alignRight: [2, 3, 4, 5, 6, 7, 8],
+      width: output.resultWidth,
+      shortHead: { 2: 'accuracy', 3: 'best', 4: 'loss', 5: 'KL' },
+      // Narrow terminals: the divergence (= test loss with one-hot labels) goes first.
+      dropOrder: [5, 7, 8, 3, 1, 4],
+    }),
+  );
 
   if (options.out !== undefined && runs.length > 0) {
     await writeFileAtomic(join(options.out, runFiles.comparisonJson), jsonText(document));

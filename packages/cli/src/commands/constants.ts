@@ -23,7 +23,8 @@ export interface ConstantsDocument {
   learningRate: number;
   roundedMomentum: number;
   roundedLearningRate: number;
-  balanceAngle: number;
+  /** The process-balance angle where both processes are equal, in degrees (45). */
+  balanceDegrees: number;
   goldenPointModulus: number;
   stepLimit: number;
   derivation?: ReturnType<typeof derivation>;
@@ -58,7 +59,7 @@ export function constantsDocument(explain: boolean): ConstantsDocument {
     learningRate: golden.learningRate,
     roundedMomentum: golden.roundedMomentum,
     roundedLearningRate: golden.roundedLearningRate,
-    balanceAngle: unitCircle.balanceAngle,
+    balanceDegrees: (unitCircle.balanceAngle * 180) / Math.PI,
     goldenPointModulus: unitCircle.goldenPointModulus,
     stepLimit: -golden.learningRate / (1 - golden.momentum),
   };
@@ -98,6 +99,9 @@ export function constantsCommand(options: ConstantsOptions, context: CommandCont
   output.result(
     renderTable(['symbol', 'meaning', 'exact', 'rounded (papers)'], rows, c, {
       alignRight: [2, 3],
+      width: output.resultWidth,
+      shortHead: { 3: 'papers' },
+      dropOrder: [1],
     }),
   );
   output.result(

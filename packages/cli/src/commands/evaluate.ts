@@ -117,7 +117,11 @@ export async function evaluateCommand(
         ],
       ],
       c,
-      { alignRight: [0, 1, 2, 3, 4] },
+      {
+        alignRight: [0, 1, 2, 3, 4],
+        width: output.resultWidth,
+        shortHead: { 1: 'H(p,q)', 2: 'H(p)', 3: 'KL(p‖q)', 4: 'H(q)' },
+      },
     ),
   );
   output.result(c.dim('Losses in nats; cross-entropy = entropy + divergence (theory.md §1).'));

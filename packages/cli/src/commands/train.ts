@@ -40,7 +40,7 @@ import {
 import type { CommandContext } from '../program.js';
 import { writeReport } from '../report/html.js';
 import {
-  formatAngle,
+  formatDegrees,
   formatNats,
   formatPercent,
   formatRate,
@@ -197,7 +197,7 @@ async function writeRunFiles(
           formatNats(epoch.divergence),
           formatNats(epoch.entropy),
           formatNats(epoch.predictionEntropy),
-          formatAngle(epoch.balanceAngle),
+          formatDegrees(epoch.balanceDegrees),
           formatSeconds(epoch.seconds),
         ]),
       },
@@ -251,22 +251,27 @@ export async function trainCommand(
     }
     options.data = known;
   }
+  // The optimizer's flags are checked before any data is read or directory made: a refused
+  // --lr (say 1e-46, which f32 rounds to 0) must leave nothing behind.
+  const optimizer = resume
+    ? undefined
+    : chooseOptimizer(options.optimizer, {
+        lr: options.lr,
+        momentum: options.momentum,
+        schedule: options.schedule,
+        warmup: options.warmup,
+        clipNorm: options.clipNorm,
+        weightDecay: options.weightDecay,
+      });
   const data = await resolveData(options, env, resume?.config.seed ?? options.seed);
   if (options.out !== undefined) await prepareOutDirectory(options.out);
 
   const trainOptions: TrainOptions = { data: data.split };
-  if (resume) {
+  if (optimizer === undefined) {
+    // Resuming: the network, optimizer and settings come from the checkpoint.
     trainOptions.resume = resume;
     if (explicitlyGiven(command, 'epochs')) trainOptions.epochs = options.epochs;
   } else {
-    const optimizer = chooseOptimizer(options.optimizer, {
-      lr: options.lr,
-      momentum: options.momentum,
-      schedule: options.schedule,
-      warmup: options.warmup,
-      clipNorm: options.clipNorm,
-      weightDecay: options.weightDecay,
-    });
     Object.assign(trainOptions, { optimizer, ...modelTrainOptions(options) });
     output.message(
       output.errorColors.dim(
@@ -350,7 +355,7 @@ async function runAndSave(
       if (result.epochs.length > 0) await writeRunFiles(directory, document, data.name);
       output.document(document);
       output.message(`Checkpoint saved to ${checkpointPath}`);
-      output.message(`Resume with: ${resumeCommand(directory, options)}`);
+      output.message(`Resume with: ${resumeCommand(directory, options)}`, { wrap: false });
       throw new CliError('training interrupted', ExitCode.interrupted);
     }
     const document = trainDocument(result, source, outDirectory);

@@ -5,12 +5,14 @@
  * - `fashion-mnist`: the IDX files in `$DUALPHI_DATA/fashion-mnist`, `$DUALPHI_DATA` or
  *   `/usr/share/datasets/fashion-mnist` (Debian's `dataset-fashion-mnist`).
  * - a directory: IDX files (gzip or raw) named like MNIST's `train-images-idx3-ubyte[.gz]`.
- * - a CSV file: `--label COLUMN`, and a test set from `--test FILE.csv` or `--test-split F`.
+ * - a CSV file: `--label COLUMN`, and a test set from `--test FILE.csv` or `--test-split F`;
+ *   `--header` and `--delimiter` say how to read it (both `auto` by default: the rules of
+ *   `parseCsv`, which refuse to guess when a file could be read two ways).
  *
  * File I/O lives here (the optimizer package has no Node built-ins); parsing is the
  * optimizer package's, whose `DataFormatError`s name the position of a problem.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   type DataSplit,
@@ -23,7 +25,8 @@ import {
   trainTestSplit,
 } from '@dualphi/optimizer';
 import { CliError, errorMessage, UsageError } from '../errors.js';
-import type { DataOptions } from '../options/common.js';
+import type { DataOptions, HeaderMode } from '../options/common.js';
+import { readRegularFile } from './read-file.js';
 
 /** Where Debian's `dataset-fashion-mnist` puts the files. */
 export const systemFashionMnistDirectory = '/usr/share/datasets/fashion-mnist';
@@ -91,20 +94,25 @@ async function isDirectory(path: string): Promise<boolean> {
   }
 }
 
+function readFailure(path: string, error: unknown): CliError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EACCES'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'it is a directory, not a file'
+          : errorMessage(error);
+  return new CliError(`cannot read ${path}: ${reason}`);
+}
+
+/** Reads a whole regular file (see {@link readRegularFile}), naming the problem otherwise. */
 async function readBytes(path: string): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await readFile(path));
+    return await readRegularFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : code === 'EISDIR'
-            ? 'it is a directory, not a file'
-            : errorMessage(error);
-    throw new CliError(`cannot read ${path}: ${reason}`);
+    throw error instanceof CliError ? error : readFailure(path, error);
   }
 }
 
@@ -138,10 +146,6 @@ function largestLabel(bytes: Uint8Array, path: string): number {
   let largest = 0;
   for (const label of tensor.data) largest = Math.max(largest, Number(label));
   return largest;
-}
-
-function withContext(error: unknown, file: string): CliError {
-  return new CliError(`${file}: ${errorMessage(error)}`);
 }
 
 /** What a one-class training set is told (training a classifier needs two classes). */
@@ -256,13 +260,51 @@ function csvLabel(label: string): string | number {
   return /^\d+$/.test(label) ? Number(label) : label;
 }
 
-async function readCsv(path: string, label: string): Promise<Dataset> {
+const headerOptions: Record<HeaderMode, boolean | 'auto'> = { auto: 'auto', yes: true, no: false };
+
+/**
+ * A message of `parseCsv` in the command line's words: its options become the flags that set
+ * them (the library's own message, naming its option, is right for library users).
+ */
+function csvMessage(error: unknown): string {
+  return errorMessage(error)
+    .replace(
+      'set "header" to true (a header) or false (a data row)',
+      'give --header yes (a header) or --header no (a data row)',
+    )
+    .replace(/set "delimiter" to the one/, 'give --delimiter with the one')
+    .replace(/set "delimiter"/, 'give --delimiter')
+    .replace(/"label" index (-?\d+)/, '--label $1');
+}
+
+async function readCsv(path: string, options: DataOptions): Promise<Dataset> {
   const bytes = await readBytes(path);
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   try {
-    return parseCsv(text, { label: csvLabel(label), header: 'auto', name: path });
+    return parseCsv(bytes, {
+      label: csvLabel(options.label as string),
+      header: headerOptions[options.header ?? 'auto'],
+      delimiter: options.delimiter ?? 'auto',
+      name: path,
+    });
   } catch (error) {
-    throw withContext(error, path);
+    throw new CliError(`${path}: ${csvMessage(error)}`);
+  }
+}
+
+/**
+ * A test file whose labels include a class the training file lacks: the model would be
+ * scored on a class it never saw (with class indices, classCount silently grew to hold it).
+ */
+function checkTestClasses(train: Dataset, test: Dataset, trainPath: string, testPath: string) {
+  const seen = new Set(train.labels);
+  for (let row = 0; row < test.count; row++) {
+    const label = test.labels[row];
+    if (seen.has(label)) continue;
+    const name = test.classNames?.[label] ?? String(label);
+    const classes = [...seen].sort((a, b) => a - b).map((k) => train.classNames?.[k] ?? String(k));
+    throw new CliError(
+      `${testPath}, row ${row + 1}: label "${name}" is a class that does not occur in the training file ${trainPath} (its classes: ${classes.join(', ')}); a model cannot learn a class it is never shown`,
+    );
   }
 }
 
@@ -277,15 +319,12 @@ async function loadCsv(
       `--data ${path} is a CSV file: --label COLUMN is required (a header name or a 0-based column index)`,
     );
   }
-  if (options.test !== undefined && options.testSplit !== undefined) {
-    throw new UsageError('--test and --test-split exclude each other: give one of them');
-  }
-  const dataset = await readCsv(path, options.label);
+  const dataset = await readCsv(path, options);
   if (!wholeFileAsTest && dataset.classCount < 2) {
     throw new CliError(singleClassMessage(`${path} (label column "${options.label}")`));
   }
   if (options.test !== undefined) {
-    const test = await readCsv(options.test, options.label);
+    const test = await readCsv(options.test, options);
     if (test.featureCount !== dataset.featureCount) {
       throw new CliError(
         `${options.test} has ${test.featureCount} feature columns, ${path} has ${dataset.featureCount}; they must agree`,
@@ -303,6 +342,7 @@ async function loadCsv(
       { classNames: dataset.classNames, classCount: dataset.classCount, origin: path },
       options.test,
     );
+    if (!wholeFileAsTest) checkTestClasses(dataset, aligned, path, options.test);
     return { train: { ...dataset, classCount: aligned.classCount }, test: aligned };
   }
   if (wholeFileAsTest && options.testSplit === undefined) return { train: dataset, test: dataset };
@@ -313,7 +353,9 @@ async function loadCsv(
       stratified: true,
     });
   } catch (error) {
-    throw withContext(error, path);
+    // The library names its option testFraction; the user gave --test-split (or its default).
+    const flag = options.testSplit === undefined ? 'the default --test-split' : '--test-split';
+    throw new CliError(`${path}: ${errorMessage(error).replace(/"?testFraction"?/, flag)}`);
   }
 }
 
@@ -387,10 +429,40 @@ export function applyScaling(dataset: Dataset, scaling: CsvScaling): Dataset {
   return { ...dataset, features };
 }
 
+function isCsvPath(source: string): boolean {
+  return /\.(csv|txt)$/i.test(source);
+}
+
+/**
+ * Data flags that contradict each other or the source, as usage errors before any file is
+ * read.
+ */
+function checkDataFlags(options: DataOptions): void {
+  const csvOnly = (['label', 'test', 'testSplit', 'header', 'delimiter'] as const).filter(
+    (key) => options[key] !== undefined,
+  );
+  if (!isCsvPath(options.data) && csvOnly.length > 0) {
+    const flags = csvOnly.map((key) => (key === 'testSplit' ? '--test-split' : `--${key}`));
+    throw new UsageError(
+      `${flags.join(', ')} only ${flags.length === 1 ? 'applies' : 'apply'} to --data FILE.csv (got --data ${options.data})`,
+    );
+  }
+  if (options.test !== undefined && options.testSplit !== undefined) {
+    throw new UsageError(
+      `--test ${options.test} and --test-split ${options.testSplit} exclude each other: give one of them`,
+    );
+  }
+  if (options.label !== undefined && options.header === 'no' && !/^\d+$/.test(options.label)) {
+    throw new UsageError(
+      `--label ${options.label} is a column name, but --header no says the file has no header: give the label column's 0-based index`,
+    );
+  }
+}
+
 /**
  * Resolves the data options to a split.
  *
- * @param options - `--data`, `--label`, `--test`, `--test-split`.
+ * @param options - `--data`, `--label`, `--test`, `--test-split`, `--header`, `--delimiter`.
  * @param env - for `DUALPHI_DATA`.
  * @param seed - seeds the CSV test split.
  * @param purpose - `'evaluate'`: a CSV file without `--test`/`--test-split` is evaluated whole.
@@ -406,16 +478,7 @@ export async function resolveData(
   givenScaling?: CsvScaling,
 ): Promise<ResolvedData> {
   const source = options.data;
-  const csvOnly = (['label', 'test', 'testSplit'] as const).filter(
-    (key) => options[key] !== undefined,
-  );
-  const isCsvPath = /\.(csv|txt)$/i.test(source);
-  if (!isCsvPath && csvOnly.length > 0) {
-    const flags = csvOnly.map((key) => (key === 'testSplit' ? '--test-split' : `--${key}`));
-    throw new UsageError(
-      `${flags.join(', ')} only ${flags.length === 1 ? 'applies' : 'apply'} to --data FILE.csv (got --data ${source})`,
-    );
-  }
+  checkDataFlags(options);
   if (source === 'digits') {
     return { split: loadDigits(), name: 'digits', origin: 'embedded UCI digits' };
   }
@@ -436,7 +499,7 @@ export async function resolveData(
       origin: path,
     };
   }
-  if (!isCsvPath) {
+  if (!isCsvPath(source)) {
     throw new UsageError(
       `--data ${source}: a file must be a CSV file ending in .csv or .txt (or a directory of IDX files)`,
     );

@@ -68,7 +68,7 @@ describe('metricsCsv', () => {
     divergence: 0.4,
     entropy: 0,
     predictionEntropy: 0.6,
-    balanceAngle: Number.NaN,
+    balanceDegrees: Number.NaN,
     balanceCosine: Number.NaN,
     seconds: 0.1,
     samplesPerSecond: 1000,
@@ -78,7 +78,7 @@ describe('metricsCsv', () => {
       .trim()
       .split('\n');
     expect(lines[0]).toBe(
-      'epoch,trainLoss,trainAccuracy,testLoss,testAccuracy,divergence,entropy,predictionEntropy,balanceAngle,balanceCosine,seconds,samplesPerSecond',
+      'epoch,trainLoss,trainAccuracy,testLoss,testAccuracy,divergence,entropy,predictionEntropy,balanceDegrees,balanceCosine,seconds,samplesPerSecond',
     );
     expect(lines[1]).toBe('1,0.5,0.8,0.4,0.9,0.4,0,0.6,,,0.1,1000');
   });

@@ -14,7 +14,7 @@ export const epochColumns = [
   'divergence',
   'entropy',
   'predictionEntropy',
-  'balanceAngle',
+  'balanceDegrees',
   'balanceCosine',
   'seconds',
   'samplesPerSecond',

@@ -12,6 +12,7 @@ import {
   encodeCheckpoint,
   type SavedModel,
 } from '@dualphi/optimizer';
+import { readRegularFile } from '../data/read-file.js';
 import type { CsvScaling } from '../data/resolve.js';
 import { CliError, errorMessage, UsageError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
@@ -29,8 +30,10 @@ export const runFiles = {
 
 async function readExisting(path: string, what: string, hint = ''): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await readFile(path));
+    // A FIFO or /dev/zero as --model hung or filled memory: regular files only.
+    return await readRegularFile(path);
   } catch (error) {
+    if (error instanceof CliError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     // ENOTDIR: the directory given is a file (e.g. --resume run/model.dualphi).
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new CliError(`no ${what} at ${path}${hint}`);

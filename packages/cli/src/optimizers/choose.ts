@@ -7,6 +7,8 @@
 import {
   type Optimizer,
   type OptimizerConfig,
+  OptimizerOptionError,
+  OptimizerOptionTypeError,
   type OptimizerTransforms,
   optimizerFromPreset,
   optimizerModule,
@@ -72,6 +74,41 @@ export function chooseOptimizer(
       `--momentum does not apply to --optimizer ${name} (allowed with: ${momentumOptimizerNames.join(', ')})`,
     );
   }
+  try {
+    return buildOptimizer(name, overrides);
+  } catch (error) {
+    throw asFlagError(error, overrides);
+  }
+}
+
+/** The override and the flag each refusable option comes from. */
+const flags: Readonly<Record<string, readonly [keyof OptimizerOverrides, string]>> = {
+  learningRate: ['lr', 'lr'],
+  momentum: ['momentum', 'momentum'],
+  weightDecay: ['weightDecay', 'weight-decay'],
+  clipNorm: ['clipNorm', 'clip-norm'],
+  'schedule.warmupSteps': ['warmup', 'warmup'],
+};
+
+/**
+ * A hyper-parameter the optimizer refused (e.g. `--lr 1e-46`, which passes the flag's own
+ * check but becomes 0 in the f32 kernels) as a usage error naming the flag and the value
+ * given, without the library's function name.
+ */
+function asFlagError(error: unknown, overrides: OptimizerOverrides): unknown {
+  if (!(error instanceof OptimizerOptionError || error instanceof OptimizerOptionTypeError)) {
+    return error;
+  }
+  const entry = flags[error.option];
+  if (entry === undefined || overrides[entry[0]] === undefined) return error;
+  const requirement = error.message
+    .slice(`${error.optimizer}: "${error.option}" `.length)
+    .replace(/, got [^,]*$/, '');
+  return new UsageError(`--${entry[1]} ${String(overrides[entry[0]])}: ${requirement}`);
+}
+
+/** The optimizer with the overrides, after the flags' applicability has been checked. */
+function buildOptimizer(name: OptimizerName, overrides: OptimizerOverrides): Optimizer {
   if (overrides.lr !== undefined && !learningRateOptimizerNames.includes(name)) {
     throw new UsageError(
       `--lr does not apply to --optimizer ${name}: its learning rate follows from its momentum (allowed with: ${learningRateOptimizerNames.join(', ')})`,

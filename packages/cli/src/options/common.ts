@@ -5,7 +5,9 @@
 import { optimizerPresets, scheduleKinds, type TrainOptions } from '@dualphi/optimizer';
 import { type Command, Option } from 'commander';
 import {
+  csvDelimiter,
   hiddenLayers,
+  nonEmpty,
   nonNegativeNumber,
   openUnitInterval,
   positiveInteger,
@@ -51,12 +53,19 @@ export interface GlobalOptions {
   color?: boolean;
 }
 
+/** How `--header` reads the first line of a CSV file. */
+export type HeaderMode = 'auto' | 'yes' | 'no';
+
 /** Options that choose the data (see `data/resolve.ts`). */
 export interface DataOptions {
   data: string;
   label?: string;
   test?: string;
   testSplit?: number;
+  /** CSV only: is line 1 a header; absent means `auto` (the rule in `parseCsv`). */
+  header?: HeaderMode;
+  /** CSV only: the field separator, one character or `auto`; absent means `auto`. */
+  delimiter?: string;
 }
 
 /** Options of the network and of the training loop. */
@@ -86,21 +95,45 @@ export function modelTrainOptions(options: ModelOptions): ModelTrainOptions {
   };
 }
 
-/** `--data`, `--label`, `--test`, `--test-split`. */
+/** `--data`, `--label`, `--test`, `--test-split`, `--header`, `--delimiter`. */
 export function addDataOptions(command: Command): Command {
   return command
-    .option(
-      '--data <source>',
-      'digits (embedded), fashion-mnist, a directory of IDX files, or a CSV file',
-      'digits',
+    .addOption(
+      new Option(
+        '--data <source>',
+        'digits (embedded), fashion-mnist, a directory of IDX files, or a CSV file',
+      )
+        .argParser(nonEmpty('digits, fashion-mnist, a directory or a CSV file'))
+        .default('digits'),
     )
-    .option('--label <column>', 'CSV only: the label column (header name or 0-based index)')
-    .option('--test <file>', 'CSV only: a separate test CSV file')
+    .addOption(
+      new Option(
+        '--label <column>',
+        'CSV only: the label column (header name or 0-based index)',
+      ).argParser(nonEmpty('a header name or a 0-based column index')),
+    )
+    .addOption(
+      new Option('--test <file>', 'CSV only: a separate test CSV file').argParser(
+        nonEmpty('a CSV file'),
+      ),
+    )
     .addOption(
       new Option(
         '--test-split <fraction>',
         'CSV only: hold out this fraction as the test set (stratified, seeded) when no --test is given',
       ).argParser(openUnitInterval),
+    )
+    .addOption(
+      new Option(
+        '--header <mode>',
+        'CSV only: is line 1 a header; auto decides when sure and asks otherwise (default: auto)',
+      ).choices(['auto', 'yes', 'no']),
+    )
+    .addOption(
+      new Option(
+        '--delimiter <char>',
+        'CSV only: the field separator: auto (whichever of , ; tab | fits), one character, or comma, semicolon, tab, pipe, space (default: auto)',
+      ).argParser(csvDelimiter),
     );
 }
 

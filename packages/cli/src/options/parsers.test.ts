@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   choiceList,
+  csvDelimiter,
   hiddenLayers,
+  nonEmpty,
   openUnitInterval,
   positiveInteger,
   positiveNumber,
@@ -12,6 +14,26 @@ import {
 } from './parsers.js';
 
 describe('argument parsers', () => {
+  it('nonEmpty refuses empty and blank values and keeps others as given', () => {
+    const parse = nonEmpty('a CSV file');
+    expect(parse(' a.csv')).toBe(' a.csv');
+    for (const bad of ['', ' ', '\t']) {
+      expect(() => parse(bad)).toThrow('Allowed: a CSV file (got an empty value).');
+    }
+  });
+
+  it('csvDelimiter takes auto, one character or a name, and refuses number and CSV syntax', () => {
+    expect(csvDelimiter('auto')).toBe('auto');
+    expect(csvDelimiter(';')).toBe(';');
+    expect(csvDelimiter('tab')).toBe('\t');
+    expect(csvDelimiter('\\t')).toBe('\t');
+    expect(csvDelimiter('Semicolon')).toBe(';');
+    expect(csvDelimiter('space')).toBe(' ');
+    for (const bad of ['', ';;', '"', '.', '-', '+', '7', 'tabs']) {
+      expect(() => csvDelimiter(bad), bad).toThrow(InvalidArgumentError);
+    }
+  });
+
   it('positiveInteger accepts whole numbers ≥ 1 and nothing else', () => {
     expect(positiveInteger('1')).toBe(1);
     expect(positiveInteger('250')).toBe(250);

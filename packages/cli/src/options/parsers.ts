@@ -99,3 +99,38 @@ export function choiceList(allowed: readonly string[]): (text: string) => string
     return [...new Set(items)];
   };
 }
+
+/**
+ * A value that is not empty (a path, a column name): `--data ""` or an unset shell variable
+ * would otherwise mean the working directory or the first column.
+ */
+export function nonEmpty(what: string): (text: string) => string {
+  return (text: string) => {
+    if (text.trim() === '')
+      throw new InvalidArgumentError(`Allowed: ${what} (got an empty value).`);
+    return text;
+  };
+}
+
+/** Names `--delimiter` accepts for characters a shell makes awkward to type. */
+const delimiterNames: Readonly<Record<string, string>> = {
+  comma: ',',
+  semicolon: ';',
+  tab: '\t',
+  '\\t': '\t',
+  pipe: '|',
+  space: ' ',
+};
+
+/**
+ * The CSV field separator: `auto`, one character, or one of the names comma, semicolon,
+ * tab (or `\t`), pipe, space. The optimizer package refuses characters that occur in numbers
+ * or in CSV syntax; they are refused here too, as a usage error.
+ */
+export function csvDelimiter(text: string): string {
+  const value = delimiterNames[text.toLowerCase()] ?? text;
+  if (value === 'auto' || (value.length === 1 && !/[\d.+\-"\r\n]/.test(value))) return value;
+  throw new InvalidArgumentError(
+    'Allowed: auto, one character (e.g. ";"), or comma, semicolon, tab, pipe, space; not a quote, a digit, ".", "+" or "-".',
+  );
+}

@@ -1,7 +1,8 @@
 /**
  * The report's charts as Vega-Lite specifications, rendered to SVG in Node by Vega's headless
- * View (no browser, no canvas needed). One run or several (`compare`): with several, every
- * chart overlays the runs, coloured by run.
+ * View (no browser, no canvas needed). One run or several (`compare`): every chart overlays
+ * the runs, each run in its own colour of a colour-blind-safe palette; where one chart has two
+ * series per run (train and test loss) they differ by line style, named in the legend.
  */
 import type { EpochMetrics } from '@dualphi/optimizer';
 import * as vega from 'vega';
@@ -20,7 +21,7 @@ export type ChartEpoch = Pick<
   | 'divergence'
   | 'entropy'
   | 'predictionEntropy'
-  | 'balanceAngle'
+  | 'balanceDegrees'
 >;
 
 /** One training run: its label (the optimizer in `compare`) and its epochs. */
@@ -48,6 +49,28 @@ interface LongRow {
 const width = 460;
 const height = 260;
 
+/**
+ * One colour per run: the Okabe–Ito palette (M. Okabe and K. Ito, "Color Universal Design",
+ * 2008), distinct under the common colour-vision deficiencies, without its yellow, which is
+ * hard to see on white. dualphi has seven optimizers, so a comparison never repeats a colour.
+ */
+export const RUN_COLORS = [
+  '#0072B2', // blue
+  '#E69F00', // orange
+  '#009E73', // bluish green
+  '#CC79A7', // reddish purple
+  '#D55E00', // vermillion
+  '#56B4E9', // sky blue
+  '#000000', // black
+] as const;
+
+/** The loss chart's series and their line styles: train solid, test dashed. */
+const LOSS_SERIES = ['train', 'test'] as const;
+const LOSS_DASHES = [
+  [1, 0],
+  [6, 3],
+];
+
 function longRows(
   runs: readonly ChartRun[],
   series: Record<string, (e: ChartEpoch) => number>,
@@ -66,35 +89,68 @@ function longRows(
   return rows;
 }
 
+interface LineOptions {
+  yFormat?: string;
+  rule?: { value: number; label: string };
+  yZero?: boolean;
+  /** A log scale, so that the end of training is not squeezed into a band at the bottom. */
+  yLog?: boolean;
+  /** Series told apart by line style, in this order (the first solid), with legend entries. */
+  dashedSeries?: { title: string; domain: readonly string[]; dashes: number[][] };
+}
+
+/**
+ * A log scale over the data's own range (a little margin, no rounding out to whole decades,
+ * which would leave most of the chart empty).
+ */
+function logScale(rows: readonly LongRow[]) {
+  const values = rows.map((row) => row.value);
+  if (values.length === 0) return { type: 'log' as const };
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  return { type: 'log' as const, domain: [low / 1.15, high * 1.15], nice: false };
+}
+
 function lineSpec(
   title: string,
   rows: LongRow[],
   yTitle: string,
   runNames: readonly string[],
-  options: { yFormat?: string; rule?: { value: number; label: string }; yZero?: boolean } = {},
+  options: LineOptions = {},
 ): TopLevelSpec {
-  const multiRun = runNames.length > 1;
-  const seriesCount = new Set(rows.map((row) => row.series)).size;
-  const color = multiRun
-    ? runColor(runNames)
-    : { field: 'series', type: 'nominal' as const, title: null };
+  const dashed = options.dashedSeries;
   const encoding = {
     x: { field: 'epoch', type: 'quantitative' as const, title: 'epoch', axis: { tickMinStep: 1 } },
     y: {
       field: 'value',
       type: 'quantitative' as const,
       title: yTitle,
-      scale: { zero: options.yZero ?? false },
+      scale: options.yLog ? logScale(rows) : { zero: options.yZero ?? false },
       ...(options.yFormat ? { axis: { format: options.yFormat } } : {}),
     },
-    color,
-    ...(multiRun && seriesCount > 1
-      ? { strokeDash: { field: 'series', type: 'nominal' as const, title: null } }
+    color: runColor(runNames),
+    ...(dashed
+      ? {
+          strokeDash: {
+            field: 'series',
+            type: 'nominal' as const,
+            title: dashed.title,
+            scale: { domain: [...dashed.domain], range: dashed.dashes },
+            // Long stroke symbols, so that solid and dashed read apart in the legend.
+            legend: {
+              symbolType: 'stroke',
+              symbolSize: 600,
+              symbolStrokeWidth: 2,
+              symbolStrokeColor: '#444',
+            },
+          },
+        }
       : {}),
-    detail: { field: 'run', type: 'nominal' as const },
+    detail: { field: 'series', type: 'nominal' as const },
   };
   const line = {
-    mark: { type: 'line' as const, point: rows.length <= 120, strokeWidth: 2 },
+    // Points would hide the dashes that tell the series apart.
+    mark: { type: 'line' as const, point: !dashed && rows.length <= 120, strokeWidth: 2 },
     encoding,
   };
   const layers: unknown[] = [line];
@@ -122,14 +178,18 @@ function lineSpec(
 
 /**
  * Colour by run with a fixed domain, so an optimizer keeps its colour in every chart even
- * where another run has no data (no balance telemetry).
+ * where another run has no data (no balance telemetry), and a fixed range of distinct colours.
  */
 function runColor(runNames: readonly string[]) {
   return {
     field: 'run',
     type: 'nominal' as const,
     title: 'optimizer',
-    scale: { domain: [...runNames] },
+    scale: {
+      domain: [...runNames],
+      range: runNames.map((_, index) => RUN_COLORS[index % RUN_COLORS.length]),
+    },
+    legend: { symbolType: 'stroke', symbolSize: 600, symbolStrokeWidth: 3 },
   };
 }
 
@@ -168,7 +228,7 @@ function divergenceEntropySpec(runs: readonly ChartRun[]): TopLevelSpec {
         scale: { zero: false },
       },
       order: { field: 'epoch', type: 'quantitative' },
-      ...(multiRun ? { color: runColor(runs.map((run) => run.name)) } : {}),
+      color: { ...runColor(runs.map((run) => run.name)), ...(multiRun ? {} : { legend: null }) },
       tooltip: [
         { field: 'run', type: 'nominal' },
         { field: 'epoch', type: 'quantitative' },
@@ -183,18 +243,24 @@ function divergenceEntropySpec(runs: readonly ChartRun[]): TopLevelSpec {
 /** The Vega-Lite specifications of the report, without rendering them. */
 export function chartSpecs(runs: readonly ChartRun[]): Omit<RenderedChart, 'svg'>[] {
   const runNames = runs.map((run) => run.name);
-  const radiansToDegrees = 180 / Math.PI;
   return [
     {
       id: 'loss',
       title: 'Loss',
       description:
-        'Mean cross-entropy H(p, q) in nats per epoch: on the training mini-batches as they were trained, and on the test set after the epoch.',
+        'Mean cross-entropy H(p, q) in nats per epoch, on a log scale so that the last epochs stay legible: solid on the training mini-batches as they were trained, dashed on the test set after the epoch.',
       spec: lineSpec(
-        'Cross-entropy loss per epoch',
-        longRows(runs, { train: (e) => e.trainLoss, test: (e) => e.testLoss }),
-        'cross-entropy (nats)',
+        'Cross-entropy loss per epoch (log scale)',
+        // A log scale has no place for 0 (a perfectly fitted batch): such points are left out.
+        longRows(runs, { train: (e) => e.trainLoss, test: (e) => e.testLoss }).filter(
+          (row) => row.value > 0,
+        ),
+        'cross-entropy (nats, log scale)',
         runNames,
+        {
+          yLog: true,
+          dashedSeries: { title: 'loss on', domain: LOSS_SERIES, dashes: LOSS_DASHES },
+        },
       ),
     },
     {
@@ -223,7 +289,7 @@ export function chartSpecs(runs: readonly ChartRun[]): Omit<RenderedChart, 'svg'
         "Mean angle θ = atan2(‖M‖, ‖G‖) between the momentum term M = α·Δw(t − 1) and the gradient term G = −η·g over each epoch's steps; 45° is where the two processes are equal (theory.md §5 — this project's interpretation, it changes no update). Optimizers without this telemetry have no line.",
       spec: lineSpec(
         'Process-balance angle per epoch',
-        longRows(runs, { 'balance angle': (e) => e.balanceAngle * radiansToDegrees }),
+        longRows(runs, { 'balance angle': (e) => e.balanceDegrees }),
         'θ (degrees)',
         runNames,
         { rule: { value: 45, label: '45° = balance' } },

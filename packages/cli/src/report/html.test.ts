@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartSpecs, renderSvg } from './charts.js';
+import { chartSpecs, RUN_COLORS, renderSvg } from './charts.js';
 import { escapeHtml, reportHtml } from './html.js';
 
 const epochs = [1, 2, 3].map((epoch) => ({
@@ -10,7 +10,7 @@ const epochs = [1, 2, 3].map((epoch) => ({
   divergence: 1.1 / epoch,
   entropy: 0,
   predictionEntropy: 1.5 / epoch,
-  balanceAngle: epoch === 2 ? Number.NaN : Math.PI / 4,
+  balanceDegrees: epoch === 2 ? Number.NaN : 45,
 }));
 
 describe('report', () => {
@@ -34,6 +34,46 @@ describe('report', () => {
       const svg = await renderSvg(spec.spec);
       expect(svg.startsWith('<svg')).toBe(true);
       expect(svg).toContain('</svg>');
+    }
+  });
+
+  it('the loss chart names train and test in its legend, by line style, on a log scale', async () => {
+    const [loss] = chartSpecs([{ name: 'golden', epochs }]);
+    const spec = loss.spec as unknown as {
+      layer: {
+        mark: { point: boolean };
+        encoding: {
+          y: { scale: { type: string } };
+          strokeDash: { scale: { domain: string[]; range: number[][] } };
+        };
+      }[];
+    };
+    const { y, strokeDash } = spec.layer[0].encoding;
+    expect(y.scale.type).toBe('log');
+    expect(strokeDash.scale.domain).toEqual(['train', 'test']);
+    const [trainDash, testDash] = strokeDash.scale.range;
+    expect(trainDash).not.toEqual(testDash);
+    expect(spec.layer[0].mark.point).toBe(false); // points would hide the dashes
+    const svg = await renderSvg(loss.spec);
+    // The legend's entries, each with a visible stroke symbol (they were two black dots).
+    expect(svg).toMatch(/<text[^>]*>train<\/text>/);
+    expect(svg).toMatch(/<text[^>]*>test<\/text>/);
+    expect(svg).toContain('stroke-dasharray="6,3"');
+  });
+
+  it('gives every optimizer a distinct colour, the same in every chart', async () => {
+    const names = ['golden', 'golden-rounded', 'momentum', 'nesterov', 'adam', 'adamw', 'sgd'];
+    const runs = names.map((name, index) => ({
+      name,
+      epochs: epochs.map((e) => ({ ...e, testAccuracy: e.testAccuracy - index / 100 })),
+    }));
+    expect(new Set(RUN_COLORS).size).toBe(RUN_COLORS.length);
+    expect(RUN_COLORS.length).toBeGreaterThanOrEqual(names.length);
+    for (const chart of chartSpecs(runs)) {
+      const svg = await renderSvg(chart.spec);
+      for (const color of RUN_COLORS.slice(0, names.length)) {
+        expect(svg.toLowerCase(), `${chart.id}: ${color}`).toContain(color.toLowerCase());
+      }
     }
   });
 

@@ -16,12 +16,12 @@ export function formatPercent(value: number): string {
 }
 
 /**
- * The process-balance angle θ = atan2(‖M‖, ‖G‖) in degrees (45° is the papers' equilibrium
- * sin ϕ = cos ϕ, theory.md §3 and §5). "—" for optimizers without telemetry (NaN).
+ * The process-balance angle θ = atan2(‖M‖, ‖G‖), given and shown in degrees (45° is the
+ * papers' equilibrium sin ϕ = cos ϕ, theory.md §3 and §5). "—" for optimizers without telemetry (NaN).
  */
-export function formatAngle(radians: number): string {
-  if (!Number.isFinite(radians)) return '—';
-  return `${((radians * 180) / Math.PI).toFixed(1)}°`;
+export function formatDegrees(degrees: number): string {
+  if (!Number.isFinite(degrees)) return '—';
+  return `${degrees.toFixed(1)}°`;
 }
 
 /** Samples per second, rounded, with thousands separators. */

@@ -7,6 +7,19 @@
  *   stream is a terminal (or FORCE_COLOR is set), `NO_COLOR` is unset and `--no-color` not given.
  */
 import { createColors } from 'picocolors';
+import { wrapText } from './wrap.js';
+
+/** The width assumed for a terminal that does not report one (the classic 80 columns). */
+export const DEFAULT_TERMINAL_WIDTH = 80;
+
+/** A stream's width in columns when it is a terminal, else undefined (pipes and files). */
+function terminalWidth(stream: TextStream, isTerminal: boolean): number | undefined {
+  if (!isTerminal) return undefined;
+  const columns = stream.columns;
+  return typeof columns === 'number' && Number.isInteger(columns) && columns > 0
+    ? columns
+    : DEFAULT_TERMINAL_WIDTH;
+}
 
 /** The colour functions picocolors provides (identity functions when colour is off). */
 export type Colors = ReturnType<typeof createColors>;
@@ -62,6 +75,7 @@ export class Output {
   readonly errorColors: Colors;
   /** The stream progress bars draw on. */
   readonly progressStream: TextStream;
+  private readonly resultStream: TextStream;
   private readonly stdout: TextStream;
   private readonly stderr: TextStream;
   private documentWritten = false;
@@ -74,25 +88,49 @@ export class Output {
     const env = options.env ?? process.env;
     this.interactive = this.stderr.isTTY === true && env.TERM !== 'dumb';
     const resultStream = this.json ? this.stderr : this.stdout;
+    this.resultStream = resultStream;
     this.resultIsTerminal = !this.json && resultStream.isTTY === true && env.TERM !== 'dumb';
     this.colors = createColors(colorsEnabled(resultStream, env, options.noColor));
     this.errorColors = createColors(colorsEnabled(this.stderr, env, options.noColor));
     this.progressStream = this.stderr;
   }
 
-  /** A line of the command's human-readable result (stdout; stderr under `--json`). */
+  /**
+   * Columns available for results on a terminal (read at each call, so a resized window
+   * counts; 80 when the terminal does not say), or undefined when results go to a pipe or a
+   * file: tables and epoch rows adapt to a known width, plain output for scripts stays as is.
+   */
+  get resultWidth(): number | undefined {
+    return terminalWidth(this.resultStream, this.resultIsTerminal);
+  }
+
+  /** Columns available on stderr, for the progress bar and messages (see {@link resultWidth}). */
+  get progressWidth(): number | undefined {
+    return terminalWidth(this.stderr, this.interactive);
+  }
+
+  /**
+   * A line of the command's human-readable result (stdout; stderr under `--json`). On a
+   * terminal a long prose line is broken between words to fit; tables (several lines) never.
+   */
   result(line = ''): void {
-    (this.json ? this.stderr : this.stdout).write(`${line}\n`);
+    this.resultStream.write(`${wrapText(line, this.resultWidth)}\n`);
   }
 
-  /** A status message: always stderr, so stdout stays a clean result or JSON document. */
-  message(line: string): void {
-    this.stderr.write(`${line}\n`);
+  /**
+   * A status message: always stderr, so stdout stays a clean result or JSON document. On a
+   * terminal it is broken between words to fit, unless `wrap` is false (a command to copy).
+   */
+  message(line: string, options: { wrap?: boolean } = {}): void {
+    const width = options.wrap === false ? undefined : this.progressWidth;
+    this.stderr.write(`${wrapText(line, width)}\n`);
   }
 
-  /** The error line of a failed run. */
+  /** The error line of a failed run (broken between words to fit a terminal). */
   error(line: string): void {
-    this.stderr.write(`${this.errorColors.red('error:')} ${line}\n`);
+    this.stderr.write(
+      `${wrapText(`${this.errorColors.red('error:')} ${line}`, this.progressWidth)}\n`,
+    );
   }
 
   /**

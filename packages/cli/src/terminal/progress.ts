@@ -2,10 +2,14 @@
  * Live training progress: a cli-progress bar per epoch on a terminal (batches, samples/s,
  * ETA, running loss) on stderr; when the epoch ends, one aligned row of its metrics when results
  * go to a terminal, else one self-describing plain line (pipes, files, `--json`).
+ *
+ * On a terminal both fit its width: a row that would wrap leaves out its least telling columns
+ * (the target entropy, 0 with one-hot labels, first) and the bar drops its rate and ETA, since
+ * a wrapped row breaks the table and a wrapped bar cannot be redrawn in place.
  */
 import type { BatchEvent, EpochMetrics } from '@dualphi/optimizer';
 import cliProgress from 'cli-progress';
-import { formatAngle, formatNats, formatPercent, formatRate, formatSeconds } from './format.js';
+import { formatDegrees, formatNats, formatPercent, formatRate, formatSeconds } from './format.js';
 import type { Output } from './output.js';
 
 /** What the progress display needs from the optimizer package's `BatchEvent`. */
@@ -27,21 +31,29 @@ export type EpochRow = Pick<
   | 'divergence'
   | 'entropy'
   | 'predictionEntropy'
-  | 'balanceAngle'
+  | 'balanceDegrees'
   | 'seconds'
 >;
 
-const columns = [
-  { title: 'epoch', width: 7 },
-  { title: 'train loss', width: 11 },
-  { title: 'test loss', width: 10 },
-  { title: 'accuracy', width: 9 },
-  { title: 'divergence', width: 11 },
-  { title: 'entropy', width: 8 },
-  { title: 'H(q)', width: 7 },
-  { title: 'balance', width: 8 },
-  { title: 'time', width: 7 },
-] as const;
+/** One column of the epoch table: its title, width (the widest usual cell) and cell. */
+interface EpochColumn {
+  title: string;
+  width: number;
+  /** Leaving-out rank when the row is too wide: 1 goes first; 0 is never left out. */
+  dropRank: number;
+}
+
+const columns: readonly EpochColumn[] = [
+  { title: 'epoch', width: 5, dropRank: 0 },
+  { title: 'train loss', width: 10, dropRank: 5 },
+  { title: 'test loss', width: 9, dropRank: 7 },
+  { title: 'accuracy', width: 8, dropRank: 0 }, // "100.00%"
+  { title: 'divergence', width: 10, dropRank: 3 }, // = test loss with one-hot labels
+  { title: 'entropy', width: 7, dropRank: 1 }, // 0 with one-hot labels
+  { title: 'H(q)', width: 6, dropRank: 2 },
+  { title: 'balance', width: 7, dropRank: 6 }, // "45.0°"
+  { title: 'time', width: 6, dropRank: 4 }, // "1m 05s"
+];
 
 function epochCells(row: EpochRow, totalEpochs: number): string[] {
   return [
@@ -52,21 +64,113 @@ function epochCells(row: EpochRow, totalEpochs: number): string[] {
     formatNats(row.divergence),
     formatNats(row.entropy),
     formatNats(row.predictionEntropy),
-    formatAngle(row.balanceAngle),
+    formatDegrees(row.balanceDegrees),
     formatSeconds(row.seconds),
   ];
 }
 
-/** The aligned header of the epoch table. */
-export function epochHeader(): string {
-  return columns.map((column) => column.title.padStart(column.width)).join(' ');
+/**
+ * Which columns of the epoch table are shown, and how wide each is, for a run of
+ * `totalEpochs` in `width` columns (all of them when the width is unknown).
+ */
+export interface EpochLayout {
+  /** Indices into the full column list, in display order. */
+  shown: number[];
+  /** Width of each column of the full list. */
+  widths: number[];
 }
 
-/** One aligned epoch row under {@link epochHeader}. */
-export function epochTableRow(row: EpochRow, totalEpochs: number): string {
-  return epochCells(row, totalEpochs)
-    .map((cell, index) => cell.padStart(columns[index].width))
-    .join(' ');
+/** The widest table of the epoch columns that fits `width` (every column when undefined). */
+export function epochLayout(totalEpochs: number, width?: number): EpochLayout {
+  const epochWidth = 2 * String(totalEpochs).length + 1;
+  const widths = columns.map((column, index) =>
+    index === 0 ? Math.max(column.width, epochWidth) : column.width,
+  );
+  const shown = columns.map((_, index) => index);
+  const length = () => shown.reduce((sum, index) => sum + widths[index] + 1, -1);
+  const dropOrder = columns
+    .map((column, index) => ({ rank: column.dropRank, index }))
+    .filter((entry) => entry.rank > 0)
+    .sort((a, b) => a.rank - b.rank);
+  for (const { index } of dropOrder) {
+    if (width === undefined || length() <= width) break;
+    shown.splice(shown.indexOf(index), 1);
+  }
+  return { shown, widths };
+}
+
+/** The aligned header of the epoch table (all columns unless a narrower layout is given). */
+export function epochHeader(layout: EpochLayout = epochLayout(1)): string {
+  return layout.shown.map((index) => columns[index].title.padStart(layout.widths[index])).join(' ');
+}
+
+/** One aligned epoch row under the {@link epochHeader} of the same layout. */
+export function epochTableRow(
+  row: EpochRow,
+  totalEpochs: number,
+  layout: EpochLayout = epochLayout(totalEpochs),
+): string {
+  const cells = epochCells(row, totalEpochs);
+  return layout.shown.map((index) => cells[index].padStart(layout.widths[index])).join(' ');
+}
+
+/**
+ * The progress bar's line for the given width: everything when it fits, else without the
+ * rate, then the ETA, then the word "batches", then the loss; the bar 6 to 24 characters.
+ */
+export function progressBarFormat(
+  label: string,
+  totalEpochs: number,
+  batches: number,
+  width?: number,
+): { format: string; barsize: number } {
+  const epochText = 2 * String(totalEpochs).length + 1;
+  const batchText = 2 * String(batches).length + 1;
+  const parts = {
+    head: `${label}epoch {epoch} `,
+    batches: ' {value}/{total} batches',
+    count: ' {value}/{total}',
+    rate: ' | {rate} samples/s',
+    eta: ' | ETA {eta_formatted}',
+    loss: ' | loss {loss}',
+  };
+  // The longest each placeholder usually becomes: "1,234,567", "1h23m", "12.3456".
+  const lengths = {
+    head: label.length + 6 + epochText + 1,
+    batches: 9 + batchText,
+    count: 1 + batchText,
+    rate: 14 + 9,
+    eta: 7 + 6,
+    loss: 8 + 7,
+  };
+  const variants: (keyof typeof parts)[][] = [
+    ['head', 'batches', 'rate', 'eta', 'loss'],
+    ['head', 'batches', 'eta', 'loss'],
+    ['head', 'batches', 'loss'],
+    ['head', 'count', 'loss'],
+    ['head', 'count'],
+  ];
+  const maxBar = 24;
+  const minBar = 6;
+  let chosen = variants[variants.length - 1];
+  for (const variant of variants) {
+    const fixed = variant.reduce((sum, part) => sum + lengths[part], 0);
+    if (width === undefined || fixed + maxBar <= width - 1) {
+      chosen = variant;
+      break;
+    }
+    if (fixed + minBar <= width - 1) {
+      chosen = variant;
+      break;
+    }
+  }
+  const fixed = chosen.reduce((sum, part) => sum + lengths[part], 0);
+  // The last resort on a very narrow terminal: a bar of two characters rather than a wrap.
+  const barsize = width === undefined ? maxBar : Math.max(2, Math.min(maxBar, width - 1 - fixed));
+  const format = chosen
+    .map((part) => (part === 'head' ? `${parts.head}{bar}` : parts[part]))
+    .join('');
+  return { format, barsize };
 }
 
 /** One self-describing plain line per epoch, for logs and pipes. */
@@ -84,6 +188,7 @@ export function epochPlainLine(row: EpochRow, totalEpochs: number, label?: strin
 export class TrainingProgress {
   private bar: cliProgress.SingleBar | undefined;
   private headerShown = false;
+  private layout: EpochLayout | undefined;
 
   /**
    * @param output - where to draw.
@@ -108,15 +213,19 @@ export class TrainingProgress {
       this.showHeader();
       const colors = this.output.errorColors;
       const label = this.label ? `${this.label} ` : '';
+      const { format, barsize } = progressBarFormat(
+        label,
+        this.totalEpochs,
+        event.batches,
+        this.output.progressWidth,
+      );
       this.bar = new cliProgress.SingleBar(
         {
-          format:
-            `${label}epoch {epoch} ${colors.cyan('{bar}')} {value}/{total} batches | ` +
-            '{rate} samples/s | ETA {eta_formatted} | loss {loss}',
+          format: format.replace('{bar}', colors.cyan('{bar}')),
           stream: this.output.progressStream as NodeJS.WritableStream,
           clearOnComplete: true,
           hideCursor: true,
-          barsize: 24,
+          barsize,
           fps: 10,
         },
         cliProgress.Presets.shades_classic,
@@ -132,7 +241,7 @@ export class TrainingProgress {
     if (this.output.resultIsTerminal) {
       this.showHeader();
       const prefix = this.label ? `${this.label} ` : '';
-      this.output.result(`${prefix}${epochTableRow(row, this.totalEpochs)}`);
+      this.output.result(`${prefix}${epochTableRow(row, this.totalEpochs, this.tableLayout())}`);
     } else {
       this.output.result(epochPlainLine(row, this.totalEpochs, this.label));
     }
@@ -154,6 +263,16 @@ export class TrainingProgress {
     if (this.headerShown || !this.output.resultIsTerminal) return;
     this.headerShown = true;
     const prefix = this.label ? ' '.repeat(this.label.length + 1) : '';
-    this.output.result(this.output.colors.dim(`${prefix}${epochHeader()}`));
+    this.output.result(this.output.colors.dim(`${prefix}${epochHeader(this.tableLayout())}`));
+  }
+
+  /** The columns that fit the terminal, chosen once so that every row lines up. */
+  private tableLayout(): EpochLayout {
+    if (!this.layout) {
+      const width = this.output.resultWidth;
+      const prefix = this.label ? this.label.length + 1 : 0;
+      this.layout = epochLayout(this.totalEpochs, width === undefined ? undefined : width - prefix);
+    }
+    return this.layout;
   }
 }

@@ -67,14 +67,35 @@ describe('checkpoint format', () => {
     const progress = midEpoch.progress as NonNullable<Checkpoint['progress']>;
     const overflowed: Checkpoint = {
       ...midEpoch,
-      progress: { ...progress, balanceCosineSum: Number.NaN, balanceAngleSum: Infinity },
+      progress: { ...progress, balanceCosineSum: Number.NaN, balanceDegreesSum: Infinity },
     };
     const decoded = decodeCheckpoint(encodeCheckpoint(overflowed));
     expect(decoded.progress).toEqual({
       ...progress,
       balanceCosineSum: Number.NaN,
-      balanceAngleSum: Number.NaN,
+      balanceDegreesSum: Number.NaN,
     });
+  });
+
+  it('reads a checkpoint from before the degrees rename: radians become degrees', () => {
+    // Until 0.x the balance angle was stored in radians as balanceAngle / balanceAngleSum.
+    const { balanceDegreesSum, ...progress } = midEpoch.progress as NonNullable<
+      Checkpoint['progress']
+    >;
+    const history = midEpoch.history.map(({ balanceDegrees, ...rest }) => ({
+      ...rest,
+      balanceAngle: (balanceDegrees * Math.PI) / 180,
+    }));
+    const old = {
+      ...midEpoch,
+      history,
+      progress: { ...progress, balanceAngleSum: (balanceDegreesSum * Math.PI) / 180 },
+    } as unknown as Checkpoint;
+    const decoded = decodeCheckpoint(encodeCheckpoint(old));
+    expect(decoded.progress?.balanceDegreesSum).toBeCloseTo(balanceDegreesSum, 9);
+    expect(decoded.progress).not.toHaveProperty('balanceAngleSum');
+    expect(decoded.history[0].balanceDegrees).toBeCloseTo(midEpoch.history[0].balanceDegrees, 9);
+    expect(decoded.history[0]).not.toHaveProperty('balanceAngle');
   });
 
   it('rejects any flipped byte', () => {

@@ -44,6 +44,26 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   return encodeContainer(header, tensors);
 }
 
+const DEGREES_PER_RADIAN = 180 / Math.PI;
+
+/**
+ * Checkpoints written before the balance angle was in degrees everywhere hold it in radians
+ * under `balanceAngle` (history) and `balanceAngleSum` (running sums): read them as the
+ * degrees fields, so that an old run resumes with one unit.
+ */
+function upgradeRadians(
+  record: Record<string, unknown>,
+  oldKey: string,
+  newKey: string,
+): Record<string, unknown> {
+  if (!(oldKey in record) || newKey in record) return record;
+  const { [oldKey]: radians, ...rest } = record;
+  return {
+    ...rest,
+    [newKey]: typeof radians === 'number' ? radians * DEGREES_PER_RADIAN : radians,
+  };
+}
+
 /** Reads a metric that JSON stored as null (NaN or ±∞) back as NaN. */
 const metric = (value: unknown): number => (typeof value === 'number' ? value : Number.NaN);
 
@@ -58,7 +78,12 @@ function runningSums(progress: unknown): Checkpoint['progress'] {
     return progress as Checkpoint['progress'];
   }
   const sums: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(progress)) {
+  const stored = upgradeRadians(
+    progress as Record<string, unknown>,
+    'balanceAngleSum',
+    'balanceDegreesSum',
+  );
+  for (const [key, value] of Object.entries(stored)) {
     sums[key] = value === null ? Number.NaN : value;
   }
   return sums as unknown as Checkpoint['progress'];
@@ -94,7 +119,8 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
           throw new CheckpointError('checkpoint: a history entry is not an object');
         }
         const metrics: Record<string, number> = {};
-        for (const [key, value] of Object.entries(entry)) metrics[key] = metric(value);
+        const stored = upgradeRadians(entry, 'balanceAngle', 'balanceDegrees');
+        for (const [key, value] of Object.entries(stored)) metrics[key] = metric(value);
         return metrics as unknown as EpochMetrics;
       })
     : (header.history as EpochMetrics[]);

@@ -17,8 +17,18 @@ function crcTable(): Uint32Array {
   return table;
 }
 
-/** The CRC-32 of `bytes` as an unsigned 32-bit integer (CRC-32 of "123456789" is 0xCBF43926). */
+/**
+ * The CRC-32 of `bytes` as an unsigned 32-bit integer (CRC-32 of "123456789" is 0xCBF43926).
+ *
+ * @throws TypeError unless `bytes` is a Uint8Array (a string's CRC would be of its UTF-16
+ *   code units masked to bytes, not of its encoding).
+ */
 export function crc32(bytes: Uint8Array): number {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new TypeError(
+      `crc32: expected a Uint8Array, got ${bytes === null ? 'null' : typeof bytes} (encode strings first, e.g. new TextEncoder().encode(text))`,
+    );
+  }
   const t = crcTable();
   let crc = 0xffffffff;
   for (let i = 0; i < bytes.length; i++) crc = t[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);

@@ -2,6 +2,7 @@
 import type { Kernels } from '@dualphi/core-wasm';
 import { createMlp } from '../network/mlp.js';
 import type { Mlp } from '../network/types.js';
+import { describeValue, optionsObject } from '../validate.js';
 import { decodeContainer, encodeContainer } from './container.js';
 import { CheckpointError } from './errors.js';
 import { CHECKPOINT_FORMAT_VERSION, type SavedModel } from './types.js';
@@ -9,18 +10,33 @@ import { validateSavedModel } from './validate.js';
 
 const WEIGHTS = 'weights/';
 
-/** Serialises a network's architecture and weights (same container as checkpoints, kind `model`). */
-export function encodeModel(
-  model: Mlp,
-  options: { classNames?: readonly string[] } = {},
-): Uint8Array {
+/**
+ * Serialises a network's architecture and weights (same container as checkpoints, kind `model`).
+ *
+ * @throws TypeError when `model` is not a network or `options` not an object.
+ * @throws CheckpointError when the class names do not fit the network.
+ */
+export function encodeModel(model: Mlp, options?: { classNames?: readonly string[] }): Uint8Array {
+  if (model === null || typeof model !== 'object' || typeof model.getWeights !== 'function') {
+    throw new TypeError(
+      `encodeModel: "model" must be a network from createMlp(), train() or decodeModel(), got ${describeValue(model)}`,
+    );
+  }
+  const { classNames } = optionsObject('encodeModel', options);
   const saved: SavedModel = {
     kind: 'model',
     formatVersion: CHECKPOINT_FORMAT_VERSION,
     network: { ...model.config, hidden: [...model.config.hidden] },
     weights: model.getWeights(),
   };
-  if (options.classNames) saved.classNames = [...options.classNames];
+  if (classNames !== undefined) {
+    if (!Array.isArray(classNames)) {
+      throw new TypeError(
+        `encodeModel: "classNames" must be an array of strings, got ${describeValue(classNames)}`,
+      );
+    }
+    saved.classNames = [...classNames];
+  }
   validateSavedModel(saved);
   const header: Record<string, unknown> = { kind: 'model', network: saved.network };
   if (saved.classNames) header.classNames = saved.classNames;

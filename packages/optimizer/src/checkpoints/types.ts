@@ -17,8 +17,8 @@ export interface EpochProgress {
   correct: number;
   /** Samples trained in this epoch. */
   samples: number;
-  /** Σ of the balance angle over steps with telemetry. */
-  balanceAngleSum: number;
+  /** Σ of the balance angle (degrees) over steps with telemetry. */
+  balanceDegreesSum: number;
   /** Σ of the balance cosine over steps with telemetry. */
   balanceCosineSum: number;
   /** Steps with telemetry. */

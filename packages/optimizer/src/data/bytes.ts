@@ -4,8 +4,17 @@
 import { gunzipSync } from 'fflate';
 import { DataFormatError } from './types.js';
 
-/** True when `bytes` start with the gzip magic number 1f 8b. */
+/**
+ * True when `bytes` start with the gzip magic number 1f 8b.
+ *
+ * @throws TypeError unless `bytes` is a Uint8Array.
+ */
 export function isGzip(bytes: Uint8Array): boolean {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new TypeError(
+      `isGzip: expected a Uint8Array of file bytes, got ${bytes === null ? 'null' : typeof bytes}`,
+    );
+  }
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 

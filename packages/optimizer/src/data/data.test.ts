@@ -162,7 +162,8 @@ describe('parseCsv', () => {
   });
 
   it('auto-detects no header; label by index (negative from the end); integer labels as classes', () => {
-    const data = parseCsv('0,1,2\r\n3,4,0\r\n5,6,1', { label: -1 });
+    // (A first line 0,1,2 would be pandas' header of unnamed columns: see the header tests.)
+    const data = parseCsv('7,1,2\r\n3,4,0\r\n5,6,1', { label: -1 });
     expect(data.count).toBe(3);
     expect(Array.from(data.labels)).toEqual([2, 0, 1]);
     expect(data.classCount).toBe(3);

@@ -4,6 +4,7 @@
  * Repository (1998), https://doi.org/10.24432/C50P49, CC BY 4.0 — see DATA-LICENSE.md.
  */
 import { inflateSync } from 'fflate';
+import { checkKnownOptions, optionsObject } from '../validate.js';
 import { fromBase64 } from './bytes.js';
 import { DIGITS_DEFLATED_BASE64, DIGITS_ROW_BYTES, DIGITS_ROWS } from './digits-embedded.js';
 import { type ScalingOption, scaleSplit } from './scaling.js';
@@ -93,8 +94,19 @@ export interface LoadDigitsOptions {
  * seed 0 ({@link DIGITS_SPLIT}) — 1,438 training and 359 test samples — so every run, tool
  * and page compares on the same test set. Features are scaled ÷ 16 to [0, 1] by default
  * (`'unit'` and `'standard'` are fitted on the training part).
+ *
+ * @throws TypeError when `options` is not an object; RangeError for an unknown scaling or
+ *   option.
  */
-export function loadDigits(options: LoadDigitsOptions = {}): DataSplit {
+export function loadDigits(options?: LoadDigitsOptions): DataSplit {
+  const given = optionsObject('loadDigits', options);
+  checkKnownOptions(
+    'loadDigits',
+    given,
+    ['scaling'],
+    '; the split is fixed (DIGITS_SPLIT): for another, use trainTestSplit(loadDigitsDataset(), options)',
+  );
+  const { scaling } = given;
   const split = trainTestSplit(loadDigitsDataset(), DIGITS_SPLIT);
-  return scaleSplit(split, options.scaling ?? 'default', 16);
+  return scaleSplit(split, scaling ?? 'default', 16);
 }

@@ -6,6 +6,7 @@
 import { maybeGunzip } from './bytes.js';
 import { type ScalingOption, scaleDataset } from './scaling.js';
 import { DataFormatError, type Dataset } from './types.js';
+import { checkIdxDatasetOptions } from './validate.js';
 
 /** The IDX value type named by the third byte of the magic number. */
 export type IdxDataType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
@@ -137,12 +138,14 @@ export interface IdxDatasetOptions {
  * @throws DataFormatError for corrupt files, images that are not uint8 of rank ≥ 2, labels
  *   that are not uint8 of rank 1, counts that disagree, or a label out of range (naming the
  *   sample index).
+ * @throws TypeError for options of the wrong type.
  */
 export function idxDataset(
   images: Uint8Array,
   labels: Uint8Array,
-  options: IdxDatasetOptions = {},
+  options?: IdxDatasetOptions,
 ): Dataset {
+  const given = checkIdxDatasetOptions(options);
   const imageTensor = parseIdx(images, 'idxDataset images');
   const labelTensor = parseIdx(labels, 'idxDataset labels');
   if (imageTensor.dataType !== 'uint8' || imageTensor.dimensions.length < 2) {
@@ -164,7 +167,7 @@ export function idxDataset(
     );
   }
   if (count === 0) throw new DataFormatError('idxDataset: the files hold no samples');
-  const classCount = options.classCount ?? 10;
+  const classCount = given.classCount ?? 10;
   if (!Number.isSafeInteger(classCount) || classCount < 2 || classCount > 256) {
     throw new RangeError(
       `idxDataset: "classCount" must be an integer in [2, 256], got ${String(classCount)}`,
@@ -186,8 +189,8 @@ export function idxDataset(
     count,
     featureCount,
     classCount,
-    ...(options.classNames ? { classNames: options.classNames } : {}),
-    ...(options.name ? { name: options.name } : {}),
+    ...(given.classNames ? { classNames: given.classNames } : {}),
+    ...(given.name ? { name: given.name } : {}),
   };
-  return scaleDataset(dataset, options.scaling ?? 'default', 255);
+  return scaleDataset(dataset, given.scaling ?? 'default', 255);
 }

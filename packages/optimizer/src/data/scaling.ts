@@ -4,7 +4,9 @@
  * per feature on the training set and applied unchanged to the test set, so the test set does
  * not leak into the statistics.
  */
+import { checkOptionType } from '../validate.js';
 import type { DataSplit, Dataset } from './types.js';
+import { checkDatasetArgument, checkSplitArgument } from './validate.js';
 
 /**
  * `'default'`: divide by the data set's natural maximum (16 for digits, 255 for IDX, 1 for
@@ -40,6 +42,7 @@ function checkScaling(scaling: unknown): ScalingOption {
  * Fits a scaler on `train`.
  *
  * @param defaultDivisor - What `'default'` divides by (16 for digits, 255 for IDX images).
+ * @throws TypeError when `train` is not a data set or the divisor not a number.
  * @throws RangeError for an unknown scaling or a divisor that is not finite and > 0.
  */
 export function fitScaler(
@@ -47,7 +50,9 @@ export function fitScaler(
   scaling: ScalingOption,
   defaultDivisor = 1,
 ): FeatureScaler {
+  checkDatasetArgument('fitScaler', train, 'train');
   const kind = checkScaling(scaling);
+  checkOptionType('fitScaler', 'defaultDivisor', defaultDivisor, 'number');
   if (!(Number.isFinite(defaultDivisor) && defaultDivisor > 0)) {
     throw new RangeError(`"defaultDivisor" must be a finite number > 0, got ${defaultDivisor}`);
   }
@@ -90,6 +95,7 @@ export function fitScaler(
     offset,
     factor,
     apply(dataset: Dataset): Dataset {
+      checkDatasetArgument('scaler.apply', dataset);
       if (dataset.featureCount !== featureCount) {
         throw new RangeError(
           `scaler fitted on ${featureCount} features cannot scale a data set of ${dataset.featureCount}`,
@@ -123,6 +129,7 @@ export function scaleSplit(
   scaling: ScalingOption,
   defaultDivisor = 1,
 ): DataSplit {
+  checkSplitArgument('scaleSplit', split);
   const scaler = fitScaler(split.train, scaling, defaultDivisor);
   return { train: scaler.apply(split.train), test: scaler.apply(split.test) };
 }

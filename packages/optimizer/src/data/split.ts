@@ -3,7 +3,10 @@
  * class proportions.
  */
 import { Random } from '../network/random.js';
+import { validateDataset } from '../training/validate.js';
+import { checkKnownOptions, checkOptionType, describeValue, optionsObject } from '../validate.js';
 import type { DataSplit, Dataset } from './types.js';
+import { checkDatasetArgument } from './validate.js';
 
 /** Options of {@link trainTestSplit}. */
 export interface TrainTestSplitOptions {
@@ -18,9 +21,18 @@ export interface TrainTestSplitOptions {
 /**
  * The rows `indices` of `dataset` (in that order) as a new data set.
  *
+ * @throws TypeError when `dataset` is not a data set, `indices` not an array or typed array,
+ *   or `name` not a string.
  * @throws RangeError for an index outside [0, count).
  */
 export function subset(dataset: Dataset, indices: ArrayLike<number>, name?: string): Dataset {
+  checkDatasetArgument('subset', dataset);
+  if (!Array.isArray(indices) && !ArrayBuffer.isView(indices)) {
+    throw new TypeError(
+      `subset: "indices" must be an array or typed array of row indices, got ${describeValue(indices)}`,
+    );
+  }
+  checkOptionType('subset', 'name', name, 'string');
   const { featureCount } = dataset;
   const features = new Float32Array(indices.length * featureCount);
   const labels = new Int32Array(indices.length);
@@ -46,11 +58,23 @@ export function subset(dataset: Dataset, indices: ArrayLike<number>, name?: stri
  * test set. Otherwise round(total · testFraction) of all samples. Both parts keep the original
  * order of their samples. Same data, fraction and seed → the same split.
  *
- * @throws RangeError for a fraction outside (0, 1), a non-integer seed, or a split that would
- *   leave either side empty.
+ * @throws TypeError when `dataset` is not a data set, `options` not an object, or an option
+ *   has the wrong type.
+ * @throws RangeError for an unknown option, a label outside [0, classCount) or another malformed data set (naming
+ *   the row), a fraction outside (0, 1), a non-integer seed, or a split that would leave either
+ *   side empty.
  */
-export function trainTestSplit(dataset: Dataset, options: TrainTestSplitOptions = {}): DataSplit {
-  const { testFraction = 0.2, seed = 0, stratified = true } = options;
+export function trainTestSplit(dataset: Dataset, options?: TrainTestSplitOptions): DataSplit {
+  const context = 'trainTestSplit';
+  const given = optionsObject(context, options);
+  checkKnownOptions(context, given, ['testFraction', 'seed', 'stratified']);
+  checkOptionType(context, 'testFraction', given.testFraction, 'number');
+  checkOptionType(context, 'seed', given.seed, 'number');
+  checkOptionType(context, 'stratified', given.stratified, 'boolean');
+  checkDatasetArgument(context, dataset);
+  // A label ≥ classCount used to fail deep inside ("Cannot read properties of undefined").
+  validateDataset(dataset, `${context}: dataset`, 1);
+  const { testFraction = 0.2, seed = 0, stratified = true } = given;
   if (!(testFraction > 0 && testFraction < 1)) {
     throw new RangeError(
       `trainTestSplit: "testFraction" must be in (0, 1), got ${String(testFraction)}`,

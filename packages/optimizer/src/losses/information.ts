@@ -8,6 +8,7 @@ import { resolveKernels } from '../kernels.js';
 import { checkUnit, fromNats, type InformationUnit } from './units.js';
 import {
   checkDistributions,
+  checkLossOptions,
   DISTRIBUTION_TOLERANCE,
   LossInputError,
   type NumericRows,
@@ -44,14 +45,23 @@ async function measure(
   q: NumericRows | undefined,
   options: InformationOptions,
 ): Promise<RowMeasure> {
-  const classes = options?.classes;
+  checkLossOptions(name, options, ['classes', 'unit', 'tolerance', 'kernels']);
+  const classes = options.classes;
   const rows = rowsOf(name, 'p', p, classes);
   checkDistributions(name, 'p', p, classes, options.tolerance);
-  if (q !== undefined) {
-    if (q.length !== p.length) {
-      throw new LossInputError('q', `${name}: "q" has ${q.length} values but "p" has ${p.length}`);
+  if (name !== 'entropy') {
+    if (q == null || typeof q.length !== 'number') {
+      throw new TypeError(
+        `${name}: "q" must be an array of numbers, got ${q === null ? 'null' : typeof q}`,
+      );
     }
-    checkDistributions(name, 'q', q, classes, options.tolerance);
+    if ((q as NumericRows).length !== p.length) {
+      throw new LossInputError(
+        'q',
+        `${name}: "q" has ${(q as NumericRows).length} values but "p" has ${p.length}`,
+      );
+    }
+    checkDistributions(name, 'q', q as NumericRows, classes, options.tolerance);
   }
   const unit = checkUnit(name, options.unit);
   const kernels = await resolveKernels(options.kernels);
@@ -84,6 +94,7 @@ async function measure(
  *
  * @param p - rows × classes probabilities, row-major.
  * @throws LossInputError naming a row that is not a distribution.
+ * @throws TypeError when `options` is not an object or an option has the wrong type.
  */
 export function entropy(p: NumericRows, options: InformationOptions): Promise<RowMeasure> {
   return measure('entropy', p, undefined, options);
@@ -94,6 +105,7 @@ export function entropy(p: NumericRows, options: InformationOptions): Promise<Ro
  * +∞ where p_k > 0 = q_k.
  *
  * @throws LossInputError naming a row of p or q that is not a distribution.
+ * @throws TypeError when `options` is not an object or an option has the wrong type.
  */
 export function crossEntropy(
   p: NumericRows,
@@ -108,6 +120,7 @@ export function crossEntropy(
  * 0·log 0 = 0, +∞ where p_k > 0 = q_k.
  *
  * @throws LossInputError naming a row of p or q that is not a distribution.
+ * @throws TypeError when `options` is not an object or an option has the wrong type.
  */
 export function klDivergence(
   p: NumericRows,

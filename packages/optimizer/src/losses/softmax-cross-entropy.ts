@@ -10,6 +10,7 @@ import {
   checkDistributions,
   checkFinite,
   checkLabels,
+  checkLossOptions,
   DISTRIBUTION_TOLERANCE,
   LossInputError,
   type NumericRows,
@@ -73,6 +74,7 @@ export interface CrossEntropySplit {
  * @throws LossInputError for non-finite logits, a length that is not rows × classes, labels
  *   out of range or of the wrong count, target rows that are not distributions (naming the
  *   row), or ε outside [0, 1).
+ * @throws TypeError when `options` or `targets` is not an object or an option has the wrong type.
  */
 export async function softmaxCrossEntropy(
   logits: NumericRows,
@@ -80,7 +82,13 @@ export async function softmaxCrossEntropy(
   options: SoftmaxCrossEntropyOptions,
 ): Promise<CrossEntropySplit> {
   const context = 'softmaxCrossEntropy';
-  const { classes } = options ?? ({} as SoftmaxCrossEntropyOptions);
+  checkLossOptions(context, options, ['classes', 'labelSmoothing', 'unit', 'tolerance', 'kernels']);
+  if (targets === null || typeof targets !== 'object') {
+    throw new TypeError(
+      `${context}: "targets" must be { labels } or { probabilities }, got ${targets === null ? 'null' : typeof targets}`,
+    );
+  }
+  const { classes } = options;
   const rows = rowsOf(context, 'logits', logits, classes);
   checkFinite(context, 'logits', logits, classes);
   const unit = checkUnit(context, options.unit);

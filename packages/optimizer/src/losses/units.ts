@@ -8,9 +8,14 @@ export type InformationUnit = 'nats' | 'bits';
 /**
  * Converts a value in nats to `unit` (bits = nats / ln 2).
  *
- * @throws RangeError for an unknown unit.
+ * @throws RangeError for an unknown unit; TypeError when `value` is not a number.
  */
 export function fromNats(value: number, unit: InformationUnit = 'nats'): number {
+  if (typeof value !== 'number') {
+    throw new TypeError(
+      `fromNats: "value" must be a number, got ${JSON.stringify(value) ?? String(value)}`,
+    );
+  }
   if (unit === 'nats') return value;
   if (unit === 'bits') return value / Math.LN2;
   throw new RangeError(`"unit" must be 'nats' or 'bits', got ${JSON.stringify(unit)}`);

@@ -2,6 +2,7 @@
  * Input checks for the losses: shapes, finite logits, class indices in range, and rows that
  * are probability distributions (theory.md §1 measures are defined only for those).
  */
+import { checkKnownOptions, checkOptionType, optionsObject } from '../validate.js';
 
 /** Bad loss input: the message names the argument, the row (and column) and the rule broken. */
 export class LossInputError extends RangeError {
@@ -151,4 +152,51 @@ export function checkLabels(
       );
     }
   }
+}
+
+/** The options every loss takes (see `InformationOptions`, `SoftmaxCrossEntropyOptions`). */
+interface CommonLossOptions {
+  classes: number;
+  unit?: unknown;
+  tolerance?: unknown;
+  kernels?: unknown;
+  labelSmoothing?: unknown;
+}
+
+/**
+ * Checks the types of a loss's options object: an object (it carries the required
+ * `classes`), `classes`, `tolerance` and `labelSmoothing` numbers (a `tolerance` of `'x'` used
+ * to accept every row), `unit` a string, `kernels` a kernel set. Ranges are checked by the
+ * loss itself. Only the names in `allowed` may appear.
+ *
+ * @throws TypeError naming the option; RangeError for an unknown option; LossInputError for
+ *   a negative tolerance.
+ */
+export function checkLossOptions<T extends CommonLossOptions>(
+  context: string,
+  options: T,
+  allowed: readonly string[],
+): T {
+  if (options === undefined) {
+    throw new TypeError(`${context}: the options { classes, … } are required`);
+  }
+  const given = optionsObject(context, options);
+  checkKnownOptions(context, given, allowed);
+  checkOptionType(context, 'classes', given.classes, 'number', 'an integer ≥ 1');
+  checkOptionType(context, 'tolerance', given.tolerance, 'number', 'a number ≥ 0');
+  checkOptionType(context, 'labelSmoothing', given.labelSmoothing, 'number', 'a number in [0, 1)');
+  checkOptionType(context, 'unit', given.unit, 'string', "'nats' or 'bits'");
+  const kernels = given.kernels as { allocFrom?: unknown } | null | undefined;
+  if (kernels !== undefined && (kernels === null || typeof kernels.allocFrom !== 'function')) {
+    throw new TypeError(
+      `${context}: "kernels" must be a kernel set from loadKernels() or createReferenceKernels()`,
+    );
+  }
+  if (typeof given.tolerance === 'number' && !(given.tolerance >= 0)) {
+    throw new LossInputError(
+      'tolerance',
+      `${context}: "tolerance" must be a number ≥ 0, got ${given.tolerance}`,
+    );
+  }
+  return given;
 }

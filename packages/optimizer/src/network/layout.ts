@@ -1,5 +1,6 @@
 /** The names and sizes of a network's parameter tensors, derived from its architecture alone. */
 import type { NetworkConfig } from '../training/types.js';
+import { validateNetworkConfig } from './mlp.js';
 
 /** One parameter tensor's name and number of values. */
 export interface ParameterShape {
@@ -9,8 +10,13 @@ export interface ParameterShape {
   length: number;
 }
 
-/** The parameter tensors of an MLP in `Mlp.parameters()` order. */
+/**
+ * The parameter tensors of an MLP in `Mlp.parameters()` order.
+ *
+ * @throws TypeError / RangeError for an architecture `validateNetworkConfig` refuses.
+ */
 export function parameterLayout(config: NetworkConfig): ParameterShape[] {
+  validateNetworkConfig(config);
   const sizes = [config.inputSize, ...config.hidden, config.outputSize];
   const shapes: ParameterShape[] = [];
   for (let l = 0; l + 1 < sizes.length; l++) {

@@ -16,6 +16,7 @@
 import type { F32Buffer, Kernels } from '@dualphi/core-wasm';
 import type { ParameterTensor } from '../optimizers/types.js';
 import type { Activation, NetworkConfig } from '../training/types.js';
+import { describeValue } from '../validate.js';
 import { glorotUniform } from './init.js';
 import { Random } from './random.js';
 import type { DenseLayer, Mlp, MlpOptions } from './types.js';
@@ -23,8 +24,17 @@ import type { DenseLayer, Mlp, MlpOptions } from './types.js';
 /** Rows per chunk when `predict` walks a large data set. */
 const PREDICT_CHUNK = 256;
 
-/** Checks a network architecture; throws a `RangeError` naming the offending field. */
+/**
+ * Checks a network architecture; throws a `RangeError` naming the offending field, or a
+ * `TypeError` when the configuration is not an object, `hidden` not an array or the
+ * activation not a string.
+ */
 export function validateNetworkConfig(config: NetworkConfig): void {
+  if (config === null || typeof config !== 'object') {
+    throw new TypeError(
+      `network: the configuration must be an object { inputSize, hidden, outputSize, activation }, got ${describeValue(config)}`,
+    );
+  }
   const positive = (value: unknown, what: string) => {
     if (!Number.isSafeInteger(value) || (value as number) < 1) {
       throw new RangeError(`network: ${what} must be a positive integer, got ${String(value)}`);
@@ -38,7 +48,9 @@ export function validateNetworkConfig(config: NetworkConfig): void {
     );
   }
   if (!Array.isArray(config.hidden)) {
-    throw new RangeError('network: "hidden" must be an array of layer sizes');
+    throw new TypeError(
+      `network: "hidden" must be an array of layer sizes, got ${describeValue(config.hidden)}`,
+    );
   }
   config.hidden.forEach((size, i) => {
     positive(size, `"hidden[${i}]"`);
@@ -53,8 +65,18 @@ export function validateNetworkConfig(config: NetworkConfig): void {
 /**
  * Creates a multilayer perceptron with Glorot-uniform weights and zero biases, drawn from a
  * generator seeded with `seed`: the same seed gives the same weights.
+ *
+ * @throws TypeError / RangeError for an architecture {@link validateNetworkConfig} refuses,
+ *   and TypeError when `kernels` is not a kernel set.
  */
 export function createMlp(options: MlpOptions): Mlp {
+  validateNetworkConfig(options);
+  const kernels = options.kernels as Partial<Kernels> | null | undefined;
+  if (kernels === null || typeof kernels !== 'object' || typeof kernels.alloc !== 'function') {
+    throw new TypeError(
+      `createMlp: "kernels" must be a kernel set from loadKernels() or createReferenceKernels(), got ${describeValue(kernels)}`,
+    );
+  }
   const config: NetworkConfig = {
     inputSize: options.inputSize,
     hidden: [...options.hidden],

@@ -5,16 +5,19 @@
 import { optimizerModule, optimizerNames } from './registry.js';
 import { withTransforms } from './transforms.js';
 import type { Optimizer, OptimizerConfig } from './types.js';
+import { checkOptimizerConfigShape } from './validate.js';
 
 export { optimizerNames } from './registry.js';
 
 /**
  * The optimizer a config describes: `optimizerFromConfig(o.toConfig())` behaves as `o`.
  *
+ * @throws OptimizerOptionTypeError (a TypeError) when `config` is not `{ name, hyperParameters }`.
  * @throws RangeError for an unknown name; OptimizerOptionError for bad hyper-parameters.
  */
 export function optimizerFromConfig(config: OptimizerConfig): Optimizer {
-  const module = typeof config?.name === 'string' ? optimizerModule(config.name) : undefined;
+  checkOptimizerConfigShape('optimizerFromConfig', config);
+  const module = optimizerModule(config.name);
   if (!module) {
     throw new RangeError(
       `optimizerFromConfig: "name" must be one of ${optimizerNames.join(', ')}, got ${JSON.stringify(config?.name)}`,

@@ -67,9 +67,11 @@ export type {
   TrainingRun,
 } from './types.js';
 export {
+  checkFloat32,
   type HyperParameterRule,
   hyperParameterRules,
   OptimizerOptionError,
+  OptimizerOptionTypeError,
   type OptionRules,
   optionRules,
   requireHyperParameter,

@@ -282,32 +282,32 @@ describe.each(kernelSets)('optimizers on %s kernels', (_, makeKernels) => {
     it('first step: no momentum term, angle 0, cosine 0', () => {
       const { t1 } = twoSteps((f) => [f.slice(0, 2), f.slice(2)]);
       expect(t1?.overall.momentumNorm).toBe(0);
-      expect(t1?.overall.angle).toBe(0);
+      expect(t1?.overall.angleDegrees).toBe(0);
       expect(t1?.overall.cosine).toBe(0);
       expect(t1?.overall.gradientNorm).toBeCloseTo(eta * Math.sqrt(25 + 9), 6);
       expect(t1?.perTensor.get('a')?.gradientNorm).toBeCloseTo(eta * 5, 6);
     });
 
-    it('‖G‖ = ‖M‖ pulling the same way: angle π/4, cosine 1, per tensor and overall', () => {
+    it('‖G‖ = ‖M‖ pulling the same way: angle 45°, cosine 1, per tensor and overall', () => {
       // G(2) = −η·g(2), M(2) = α·Δw(1) = −α·η·g(1): equal when g(2) = α·g(1).
       const { t2 } = twoSteps((f) => [
         f.slice(0, 2).map((g) => alpha * g),
         f.slice(2).map((g) => alpha * g),
       ]);
-      expect(t2?.overall.angle).toBeCloseTo(Math.PI / 4, 5);
+      expect(t2?.overall.angleDegrees).toBeCloseTo(45, 4);
       expect(t2?.overall.cosine).toBeCloseTo(1, 5);
       for (const name of ['a', 'b']) {
-        expect(t2?.perTensor.get(name)?.angle).toBeCloseTo(Math.PI / 4, 5);
+        expect(t2?.perTensor.get(name)?.angleDegrees).toBeCloseTo(45, 4);
         expect(t2?.perTensor.get(name)?.cosine).toBeCloseTo(1, 5);
       }
     });
 
-    it('opposite directions: angle π/4, cosine −1; orthogonal: cosine 0', () => {
+    it('opposite directions: angle 45°, cosine −1; orthogonal: cosine 0', () => {
       const { t2 } = twoSteps((f) => [
         f.slice(0, 2).map((g) => -alpha * g),
         f.slice(2).map((g) => -alpha * g),
       ]);
-      expect(t2?.overall.angle).toBeCloseTo(Math.PI / 4, 5);
+      expect(t2?.overall.angleDegrees).toBeCloseTo(45, 4);
       expect(t2?.overall.cosine).toBeCloseTo(-1, 5);
       // (3, 4) ⟂ (−4, 3); (1, −2, 2) ⟂ (2, 1, 0) — scaled to ‖·‖ = α‖g(1)‖ per tensor.
       const { t2: orthogonal } = twoSteps(() => [
@@ -315,15 +315,15 @@ describe.each(kernelSets)('optimizers on %s kernels', (_, makeKernels) => {
         [2, 1, 0].map((x) => (x * alpha * 3) / Math.sqrt(5)),
       ]);
       expect(orthogonal?.overall.cosine).toBeCloseTo(0, 5);
-      expect(orthogonal?.overall.angle).toBeCloseTo(Math.PI / 4, 5);
+      expect(orthogonal?.overall.angleDegrees).toBeCloseTo(45, 4);
     });
 
-    it('a larger gradient tilts the angle below π/4, and telemetry: false returns nothing', () => {
+    it('a larger gradient tilts the angle below 45°, and telemetry: false returns nothing', () => {
       const { t2 } = twoSteps((f) => [
         f.slice(0, 2).map((g) => 3 * g),
         f.slice(2).map((g) => 3 * g),
       ]);
-      expect(t2?.overall.angle).toBeCloseTo(Math.atan2(alpha, 3), 5);
+      expect(t2?.overall.angleDegrees).toBeCloseTo((Math.atan2(alpha, 3) * 180) / Math.PI, 4);
       const kernels = makeKernels();
       const quiet = dualProcess({ telemetry: false });
       const parameters = [{ name: 'w', value: kernels.alloc(2) }];
@@ -354,7 +354,7 @@ describe.each(kernelSets)('optimizers on %s kernels', (_, makeKernels) => {
         const gradient = kernels.allocFrom(g);
         const c = dual.update(kernels, kp, [gradient], ksp)?.overall;
         const d = heavy.update(kernels, kq, [gradient], ksq)?.overall;
-        expect(d?.angle).toBeCloseTo(c?.angle ?? Number.NaN, 5);
+        expect(d?.angleDegrees).toBeCloseTo(c?.angleDegrees ?? Number.NaN, 4);
         expect(d?.cosine).toBeCloseTo(c?.cosine ?? Number.NaN, 5);
         gradient.free();
       }

@@ -4,12 +4,18 @@
  */
 import type { OptionSpecs } from './define.js';
 import type { HyperParameterValue } from './types.js';
-import { OptimizerOptionError, validateHyperParameter } from './validate.js';
+import {
+  OptimizerOptionError,
+  OptimizerOptionTypeError,
+  validateHyperParameter,
+} from './validate.js';
 
 /**
  * The options given, validated (undefined entries dropped; defaults are not filled in here).
  *
- * @throws OptimizerOptionError naming the first unknown, bad or missing option.
+ * @throws OptimizerOptionTypeError when `options` is not an object or an option has the
+ *   wrong type.
+ * @throws OptimizerOptionError naming the first unknown, out-of-range or missing option.
  */
 export function readOptions(
   optimizer: string,
@@ -17,8 +23,9 @@ export function readOptions(
   options: object | undefined,
 ): Record<string, HyperParameterValue> {
   if (options === undefined) options = {};
-  if (options === null || typeof options !== 'object') {
-    throw new OptimizerOptionError(optimizer, 'options', 'must be an object', options);
+  // Only a missing object means "all defaults": null, arrays and the rest are refused.
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new OptimizerOptionTypeError(optimizer, 'options', 'must be an object', options);
   }
   const allowed = Object.keys(specs);
   const given: Record<string, HyperParameterValue> = {};

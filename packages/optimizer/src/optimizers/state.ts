@@ -4,8 +4,23 @@
 import type { F32Buffer, Kernels } from '@dualphi/core-wasm';
 import type { OptimizerState, SerializedOptimizerState } from './types.js';
 
-/** Copies the state out of the kernels' memory: `step` and a `Float32Array` per slot. */
+/** @throws TypeError unless `state` is an {@link OptimizerState} (from `optimizer.init`). */
+function checkState(context: string, state: unknown): void {
+  const slots = (state as { slots?: unknown } | null)?.slots;
+  if (state === null || typeof state !== 'object' || !(slots instanceof Map)) {
+    throw new TypeError(
+      `${context}: "state" must be an optimizer state from optimizer.init() or restoreOptimizerState()`,
+    );
+  }
+}
+
+/**
+ * Copies the state out of the kernels' memory: `step` and a `Float32Array` per slot.
+ *
+ * @throws TypeError unless `state` is an optimizer state.
+ */
 export function serializeOptimizerState(state: OptimizerState): SerializedOptimizerState {
+  checkState('serializeOptimizerState', state);
   const slots: Record<string, Float32Array> = {};
   for (const [key, buffer] of state.slots) slots[key] = buffer.view.slice(0, buffer.length);
   return state.scalars === undefined
@@ -16,13 +31,20 @@ export function serializeOptimizerState(state: OptimizerState): SerializedOptimi
 /**
  * Allocates the slots of a serialized state in `kernels` (copies); its scalars are copied.
  *
+ * @throws TypeError when `kernels` is not a kernel set.
  * @throws RangeError when `step` is not a non-negative integer, a slot is not a non-empty
- *   `Float32Array` or a scalar is not a finite number, and whatever `kernels.allocFrom` throws; nothing stays allocated then.
+ *   `Float32Array` or a scalar is not a finite number, and whatever `kernels.allocFrom`
+ *   throws; nothing stays allocated then.
  */
 export function restoreOptimizerState(
   kernels: Kernels,
   serialized: SerializedOptimizerState,
 ): OptimizerState {
+  if (kernels === null || typeof kernels !== 'object' || typeof kernels.allocFrom !== 'function') {
+    throw new TypeError(
+      'restoreOptimizerState: "kernels" must be a kernel set from loadKernels() or createReferenceKernels()',
+    );
+  }
   if (!Number.isSafeInteger(serialized?.step) || serialized.step < 0) {
     throw new RangeError(
       `restoreOptimizerState: "step" must be an integer ≥ 0, got ${String(serialized?.step)}`,
@@ -64,8 +86,13 @@ export function restoreOptimizerState(
     : { step: serialized.step, slots, scalars: { ...scalars } };
 }
 
-/** Frees every slot buffer and empties the state (idempotent). */
+/**
+ * Frees every slot buffer and empties the state (idempotent).
+ *
+ * @throws TypeError unless `state` is an optimizer state.
+ */
 export function disposeOptimizerState(state: OptimizerState): void {
+  checkState('disposeOptimizerState', state);
   for (const buffer of state.slots.values()) buffer.free();
   state.slots.clear();
 }

@@ -65,8 +65,11 @@ export interface ProcessBalance {
   gradientNorm: number;
   /** ‖M‖. */
   momentumNorm: number;
-  /** θ = atan2(‖M‖, ‖G‖): π/4 where both processes are equal, 0 with no momentum. */
-  angle: number;
+  /**
+   * θ = atan2(‖M‖, ‖G‖) in degrees, in [0, 90]: 45 where both processes are equal, 0 with no
+   * momentum. Degrees on every surface (terminal, report, JSON, CSV, library, demo).
+   */
+  angleDegrees: number;
   /** G·M / (‖G‖‖M‖), 0 when either norm is 0: do the processes pull the same way? */
   cosine: number;
 }

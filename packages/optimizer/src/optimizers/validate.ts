@@ -1,7 +1,10 @@
 /**
  * Validation of optimizer hyper-parameters, shared by every optimizer of this package and
  * by `@dualphi/tfjs-adapter`. Messages name the optimizer, the option, the allowed range and
- * the value received, e.g. `dualProcess: "momentum" must be in [0, 1), got 1.2`.
+ * the value received, e.g. `dualProcess: "momentum" must be in [0, 1), got 1.2`. A value of
+ * the wrong type is an {@link OptimizerOptionTypeError} (a `TypeError`), a value out of range
+ * (also one that only f32 rounding puts out of range, see {@link checkFloat32}) an
+ * {@link OptimizerOptionError} (a `RangeError`).
  */
 import type { HyperParameterValue } from './types.js';
 
@@ -23,12 +26,69 @@ export class OptimizerOptionError extends RangeError {
   }
 }
 
+/**
+ * A hyper-parameter (or the options object) of the wrong type: a string where a number is
+ * expected, a number where a boolean is, `null` or a string where the options object is.
+ */
+export class OptimizerOptionTypeError extends TypeError {
+  /** The optimizer (or other context) the option belongs to, e.g. `'dualProcess'`. */
+  readonly optimizer: string;
+  /** The option's name, e.g. `'learningRate'`, or `'options'` for the object itself. */
+  readonly option: string;
+  /** The value received. */
+  readonly value: unknown;
+
+  constructor(optimizer: string, option: string, requirement: string, value: unknown) {
+    super(`${optimizer}: "${option}" ${requirement}, got ${describe(value)}`);
+    this.name = 'OptimizerOptionTypeError';
+    this.optimizer = optimizer;
+    this.option = option;
+    this.value = value;
+  }
+}
+
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value == null) {
     return String(value);
   }
-  return typeof value;
+  return Array.isArray(value) ? 'an array' : typeof value;
+}
+
+/** The smallest positive f32 (a subnormal, 2⁻¹⁴⁹): anything smaller rounds to 0 in f32. */
+const F32_MIN_POSITIVE = 2 ** -149;
+/** The largest finite f32, (2 − 2⁻²³)·2¹²⁷: anything larger rounds to ±Infinity in f32. */
+const F32_MAX = 3.4028234663852886e38;
+
+/**
+ * Checks that a numeric hyper-parameter keeps its meaning in f32, the precision the kernels
+ * of `@dualphi/core-wasm` (and tfjs tensors) receive it in: a positive value must not round
+ * to 0 (a learning rate of 1e-46 would train nothing), a finite one not to ±Infinity, and the
+ * rounded value must still satisfy the rule (a momentum of 0.99999999999 becomes 1 in f32,
+ * outside [0, 1)). `Math.fround` is exactly the f64 → f32 conversion of the kernels.
+ *
+ * @param requirement - The rule's requirement, named in the message (e.g. `'must be a finite number > 0'`).
+ * @param test - The rule, applied to the f32 value too (default: none).
+ * @throws OptimizerOptionError naming the option, its value, the f32 value and the range.
+ */
+export function checkFloat32(
+  optimizer: string,
+  option: string,
+  value: number,
+  requirement: string,
+  test: (value: number) => boolean = () => true,
+): void {
+  const rounded = Math.fround(value);
+  const vanishes = value !== 0 && rounded === 0;
+  const overflows = Number.isFinite(value) && !Number.isFinite(rounded);
+  if (vanishes || overflows || !test(rounded)) {
+    throw new OptimizerOptionError(
+      optimizer,
+      option,
+      `${requirement} in f32 as well, the precision the kernels compute in (magnitudes from ${F32_MIN_POSITIVE.toPrecision(4)} to ${F32_MAX.toPrecision(4)}; it becomes ${String(rounded)} there)`,
+      value,
+    );
+  }
 }
 
 /**
@@ -138,8 +198,12 @@ export const hyperParameterRules: Readonly<Record<string, HyperParameterRule>> =
  * Every optimizer option of this package passes through here, at construction, in `set()`
  * and when a config is rebuilt: the one place for checks that apply to all options.
  *
+ * Numbers are also checked in f32 ({@link checkFloat32}): every numeric option of this
+ * package's optimizers reaches the f32 kernels.
+ *
  * @param optimizer - Named in the message (any context string, e.g. `'momentum'` or `'tfjs DualProcessOptimizer'`).
  * @returns The value, typed.
+ * @throws OptimizerOptionTypeError for a value of the wrong type.
  * @throws OptimizerOptionError naming the option and the allowed range.
  */
 export function validateHyperParameter(
@@ -158,12 +222,14 @@ export function validateHyperParameter(
   }
   if (rule.type === 'boolean') {
     if (typeof value !== 'boolean')
-      throw new OptimizerOptionError(optimizer, option, rule.requirement, value);
+      throw new OptimizerOptionTypeError(optimizer, option, rule.requirement, value);
     return value;
   }
-  if (typeof value !== 'number' || !rule.test(value)) {
-    throw new OptimizerOptionError(optimizer, option, rule.requirement, value);
+  if (typeof value !== 'number') {
+    throw new OptimizerOptionTypeError(optimizer, option, rule.requirement, value);
   }
+  if (!rule.test(value)) throw new OptimizerOptionError(optimizer, option, rule.requirement, value);
+  checkFloat32(optimizer, option, value, rule.requirement, rule.test);
   return value;
 }
 
@@ -172,6 +238,8 @@ export function validateHyperParameter(
  * names in `allowed` (when given) may appear.
  *
  * @returns The values, typed (a new object; `undefined` entries are dropped).
+ * @throws OptimizerOptionTypeError when `hyperParameters` is not an object or an option has
+ *   the wrong type.
  * @throws OptimizerOptionError for the first unknown or out-of-range option.
  */
 export function validateHyperParameters(
@@ -179,8 +247,12 @@ export function validateHyperParameters(
   hyperParameters: Readonly<Record<string, unknown>>,
   allowed?: readonly string[],
 ): Record<string, HyperParameterValue> {
-  if (hyperParameters === null || typeof hyperParameters !== 'object') {
-    throw new OptimizerOptionError(optimizer, 'options', 'must be an object', hyperParameters);
+  if (
+    hyperParameters === null ||
+    typeof hyperParameters !== 'object' ||
+    Array.isArray(hyperParameters)
+  ) {
+    throw new OptimizerOptionTypeError(optimizer, 'options', 'must be an object', hyperParameters);
   }
   const result: Record<string, HyperParameterValue> = {};
   for (const [option, value] of Object.entries(hyperParameters)) {
@@ -215,6 +287,41 @@ export function requireHyperParameter(
       option,
       `is required and ${rule ? rule.requirement : 'must be given'}`,
       undefined,
+    );
+  }
+}
+
+/**
+ * Checks the shape of an optimizer configuration before it is rebuilt: an object with a
+ * string `name` and a `hyperParameters` object (or none). The name itself and the values are
+ * checked by `optimizerFromConfig` and the optimizer's factory.
+ *
+ * @throws OptimizerOptionTypeError naming the field of the wrong type.
+ */
+export function checkOptimizerConfigShape(context: string, config: unknown): void {
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    throw new OptimizerOptionTypeError(
+      context,
+      'config',
+      'must be an object { name, hyperParameters } (from optimizer.toConfig())',
+      config,
+    );
+  }
+  const { name, hyperParameters } = config as { name?: unknown; hyperParameters?: unknown };
+  if (typeof name !== 'string') {
+    throw new OptimizerOptionTypeError(context, 'name', 'must be a string', name);
+  }
+  if (
+    hyperParameters !== undefined &&
+    (hyperParameters === null ||
+      typeof hyperParameters !== 'object' ||
+      Array.isArray(hyperParameters))
+  ) {
+    throw new OptimizerOptionTypeError(
+      context,
+      'hyperParameters',
+      'must be an object of option values',
+      hyperParameters,
     );
   }
 }

@@ -134,9 +134,10 @@ export function derivation(): DerivationStep[] {
     {
       id: 'process-balance',
       statement:
-        'Telemetry added by this project: the angle between the norms of the gradient term G = −η·g and the momentum term M = α·Δw(t − 1) is π/4 where the two processes are equal.',
+        'Telemetry added by this project: the angle between the norms of the gradient term G = −η·g and the momentum term M = α·Δw(t − 1) is 45° (π/4) where the two processes are equal; dualphi reports it in degrees everywhere.',
       formula: '\\theta(t) = \\operatorname{atan2}(\\lVert M \\rVert, \\lVert G \\rVert)',
-      value: unitCircle.balanceAngle,
+      // In degrees, like every surface that reports the angle (the unit-circle step keeps ϕ in radians).
+      value: (unitCircle.balanceAngle * 180) / Math.PI,
       source: 'interpretation',
       reference: 'theory.md §5',
     },

@@ -144,6 +144,8 @@ describe('derivation() (theory.md §1–§5)', () => {
     expect(byId.get('golden-root-p1')?.value).toBe(golden.goldenRoots.p1);
     expect(byId.get('momentum')?.source).toBe('paper');
     expect(byId.get('process-balance')?.source).toBe('interpretation');
+    // The balance angle is given in degrees, as on every other surface.
+    expect(byId.get('process-balance')?.value).toBe(45);
     expect(byId.get('complex-modulus')?.source).toBe('interpretation');
     expect(sig12(byId.get('step-limit')?.value ?? 0)).toBe('-0.125967951102');
   });

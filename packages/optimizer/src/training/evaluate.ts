@@ -3,7 +3,7 @@ import type { F32Buffer } from '@dualphi/core-wasm';
 import type { Dataset } from '../data/types.js';
 import type { Mlp } from '../network/types.js';
 import { batchTargets } from './targets.js';
-import { validateDataset } from './validate.js';
+import { validateDataset, validateEvaluateArguments } from './validate.js';
 
 /** Options of {@link evaluate}. */
 export interface EvaluateOptions {
@@ -33,8 +33,12 @@ export interface Evaluation {
  * Runs `model` over all of `dataset` (in chunks, on the model's kernels) and reports accuracy,
  * the cross-entropy with its split H(p) + KL(p‖q), the prediction entropy and the confusion
  * matrix.
+ *
+ * @throws TypeError for a model that is not a network or options of the wrong type.
+ * @throws RangeError for a data set that does not fit the model, or options out of range.
  */
-export function evaluate(model: Mlp, dataset: Dataset, options: EvaluateOptions = {}): Evaluation {
+export function evaluate(model: Mlp, dataset: Dataset, options?: EvaluateOptions): Evaluation {
+  const given = validateEvaluateArguments(model, options);
   validateDataset(dataset, 'dataset');
   const { inputSize, outputSize } = model.config;
   if (dataset.featureCount !== inputSize) {
@@ -47,11 +51,11 @@ export function evaluate(model: Mlp, dataset: Dataset, options: EvaluateOptions 
       `evaluate: the data set has ${dataset.classCount} classes, the model outputs ${outputSize}`,
     );
   }
-  const batchSize = options.batchSize ?? 256;
+  const batchSize = given.batchSize ?? 256;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
     throw new RangeError(`evaluate: "batchSize" must be a positive integer, got ${batchSize}`);
   }
-  const smoothing = options.labelSmoothing ?? 0;
+  const smoothing = given.labelSmoothing ?? 0;
   if (!(smoothing >= 0 && smoothing < 1)) {
     throw new RangeError(`evaluate: "labelSmoothing" must be in [0, 1), got ${smoothing}`);
   }

@@ -20,6 +20,14 @@ const base = (): TrainOptions => ({
   kernels,
 });
 
+/** The largest finite f32: a learning rate the optimizer accepts that still overflows a step. */
+const F32_MAX = 3.4028234663852886e38;
+/** The same blobs with features × 1000: gradients above 1, so η = F32_MAX overflows them. */
+const loud = {
+  train: { ...data.train, features: data.train.features.map((x) => x * 1000) },
+  test: { ...data.test, features: data.test.features.map((x) => x * 1000) },
+};
+
 const weightsOf = (result: TrainResult) => result.model.getWeights();
 const withoutTime = (m: EpochMetrics) => ({ ...m, seconds: 0, samplesPerSecond: 0 });
 
@@ -44,9 +52,10 @@ describe('train', () => {
     // One-hot targets: H(p) = 0 and the cross-entropy is all divergence (theory.md §1).
     expect(last.entropy).toBe(0);
     expect(last.divergence).toBeCloseTo(last.testLoss, 6);
-    // dualProcess reports the process balance; the angle lies in [0, π/2].
-    expect(last.balanceAngle).toBeGreaterThan(0);
-    expect(last.balanceAngle).toBeLessThan(Math.PI / 2);
+    // dualProcess reports the process balance; the angle lies in (0°, 90°), and it is in
+    // degrees (a radian value would stay below π/2 ≈ 1.57).
+    expect(last.balanceDegrees).toBeGreaterThan(Math.PI / 2);
+    expect(last.balanceDegrees).toBeLessThan(90);
     expect(result.final.testAccuracy).toBe(last.testAccuracy);
     expect(result.config).toMatchObject({
       network: { inputSize: 5, hidden: [8], outputSize: 3, activation: 'relu' },
@@ -145,9 +154,9 @@ describe('train', () => {
     });
     expect(partial.aborted).toBe(true);
     expect(partial.checkpoint()).toMatchObject({ epoch: 3, batch: 0 });
-    expect(Number.isNaN(partial.epochs[0].balanceAngle)).toBe(true);
+    expect(Number.isNaN(partial.epochs[0].balanceDegrees)).toBe(true);
     const decoded = decodeCheckpoint(encodeCheckpoint(partial.checkpoint()));
-    expect(Number.isNaN(decoded.history[0].balanceAngle)).toBe(true);
+    expect(Number.isNaN(decoded.history[0].balanceDegrees)).toBe(true);
     const resumed = await train({ data, kernels, resume: decoded });
     expect(weightsOf(resumed)).toEqual(weightsOf(full));
     for (const r of [full, partial, resumed]) r.model.dispose();
@@ -223,10 +232,12 @@ describe('train', () => {
   });
 
   it('falls back to the start of the epoch when the parameters themselves overflowed', async () => {
-    // η = Number.MAX_VALUE is ∞ in f32: the first step turns the weights into ±∞/NaN.
+    // η near the largest f32 times gradients > 1 (features × 1000): the first step turns the
+    // weights into ±∞/NaN. (η = Number.MAX_VALUE, ∞ in f32, is refused by the optimizer now.)
     const error = await train({
       ...base(),
-      optimizer: sgd({ learningRate: Number.MAX_VALUE }),
+      data: loud,
+      optimizer: sgd({ learningRate: F32_MAX }),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TrainingDivergedError);
     const diverged = error as TrainingDivergedError;
@@ -245,9 +256,10 @@ describe('train', () => {
     // epochs, the next epoch's start (non-finite) was offered as the last good state.
     const error = await train({
       ...base(),
+      data: loud,
       batchSize: 100,
       epochs: 1,
-      optimizer: sgd({ learningRate: Number.MAX_VALUE }),
+      optimizer: sgd({ learningRate: F32_MAX }),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TrainingDivergedError);
     const diverged = error as TrainingDivergedError;
@@ -325,5 +337,35 @@ describe('train', () => {
     const other = blobSplit(60, 10, 5, 3, 1);
     await expect(train({ data: other, kernels, resume })).rejects.toThrow(/trained on 100 samples/);
     first.model.dispose();
+  });
+
+  it('rejects resuming with an optimizer whose hyper-parameters differ, naming each with both values', async () => {
+    const first = await train({ ...base(), epochs: 1, optimizer: dualProcess({ rounded: true }) });
+    const resume = first.checkpoint();
+    first.model.dispose();
+    // Same name, other constants: the golden η and α instead of the papers' rounded ones.
+    const call = train({ data, kernels, resume, optimizer: dualProcess() });
+    await expect(call).rejects.toThrow(RangeError);
+    await expect(call).rejects.toThrow(
+      `"learningRate" is ${dualProcess().hyperParameters.learningRate} but the checkpoint has 0.016; "momentum" is ${dualProcess().hyperParameters.momentum} but the checkpoint has 0.874`,
+    );
+    await expect(
+      train({ data, kernels, resume, optimizer: dualProcess({ rounded: true, telemetry: false }) }),
+    ).rejects.toThrow(/"telemetry" is false but the checkpoint has true/);
+    // The checkpoint's own configuration, given explicitly, resumes.
+    const same = await train({
+      data,
+      kernels,
+      resume,
+      epochs: 2,
+      optimizer: dualProcess({ rounded: true }),
+    });
+    expect(same.epochs).toHaveLength(2);
+    same.model.dispose();
+    const adamRun = await train({ ...base(), epochs: 1, optimizer: adam() });
+    await expect(
+      train({ data, kernels, resume: adamRun.checkpoint(), optimizer: adam({ beta2: 0.99 }) }),
+    ).rejects.toThrow(/"beta2" is 0.99 but the checkpoint has 0.999/);
+    adamRun.model.dispose();
   });
 });

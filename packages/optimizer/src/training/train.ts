@@ -37,7 +37,12 @@ import type {
   TrainOptions,
   TrainResult,
 } from './types.js';
-import { resolveTrainSettings, validateDataSplit, validateTrainOptionTypes } from './validate.js';
+import {
+  checkResumeOptimizer,
+  resolveTrainSettings,
+  validateDataSplit,
+  validateTrainOptionTypes,
+} from './validate.js';
 import { yieldToEventLoop } from './yield.js';
 
 /** Stream number of the shuffling generator (the initialisation uses stream 0). */
@@ -59,7 +64,7 @@ const emptyProgress = (): EpochProgress => ({
   lossSum: 0,
   correct: 0,
   samples: 0,
-  balanceAngleSum: 0,
+  balanceDegreesSum: 0,
   balanceCosineSum: 0,
   balanceSteps: 0,
   seconds: 0,
@@ -113,11 +118,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const classCount = trainSet.classCount;
   const optimizer: Optimizer =
     options.optimizer ?? (resume ? optimizerFromConfig(resume.config.optimizer) : dualProcess());
-  if (resume && optimizer.name !== resume.config.optimizer.name) {
-    throw new RangeError(
-      `train: the checkpoint was trained with ${resume.config.optimizer.name}, not ${optimizer.name}`,
-    );
-  }
+  if (resume) checkResumeOptimizer(optimizer, resume);
   const config = (): TrainConfig => ({
     network: {
       inputSize: featureCount,
@@ -299,7 +300,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         progress.samples += rows;
         for (let r = 0; r < rows; r++) if (predicted[r] === labels[r]) progress.correct++;
         if (telemetry) {
-          progress.balanceAngleSum += telemetry.overall.angle;
+          progress.balanceDegreesSum += telemetry.overall.angleDegrees;
           progress.balanceCosineSum += telemetry.overall.cosine;
           progress.balanceSteps++;
         }
@@ -350,8 +351,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         divergence: test.divergence,
         entropy: test.entropy,
         predictionEntropy: test.predictionEntropy,
-        balanceAngle:
-          progress.balanceSteps > 0 ? progress.balanceAngleSum / progress.balanceSteps : Number.NaN,
+        balanceDegrees:
+          progress.balanceSteps > 0
+            ? progress.balanceDegreesSum / progress.balanceSteps
+            : Number.NaN,
         balanceCosine:
           progress.balanceSteps > 0
             ? progress.balanceCosineSum / progress.balanceSteps

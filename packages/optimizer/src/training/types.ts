@@ -41,7 +41,8 @@ export interface TrainOptions {
   /**
    * Continue from a checkpoint (of an epoch boundary or of an abort mid-epoch). The
    * network, batch size, seed, label smoothing and optimizer configuration come from the
-   * checkpoint; options given here that disagree with it are an error. The continued run
+   * checkpoint; options given here that disagree with it are an error (an `optimizer` must
+   * match its name and every hyper-parameter of `toConfig()`). The continued run
    * produces bit-identical weights to an uninterrupted one (same kernels).
    */
   resume?: Checkpoint;
@@ -94,11 +95,11 @@ export interface EpochMetrics {
   /** Mean entropy of the test predictions H(q) (nats); telemetry, not from the papers. */
   predictionEntropy: number;
   /**
-   * Mean over the epoch's steps of the process-balance angle θ = atan2(‖M‖, ‖G‖) (π/4 =
-   * balance; theory.md §5, the project's interpretation). NaN for optimizers without
+   * Mean over the epoch's steps of the process-balance angle θ = atan2(‖M‖, ‖G‖), in degrees
+   * (45 = balance; theory.md §5, the project's interpretation). NaN for optimizers without
    * telemetry.
    */
-  balanceAngle: number;
+  balanceDegrees: number;
   /** Mean over the epoch's steps of cos(G, M). NaN for optimizers without telemetry. */
   balanceCosine: number;
   /** Wall-clock seconds of the epoch's training steps (evaluation excluded). */

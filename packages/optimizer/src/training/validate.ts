@@ -1,6 +1,10 @@
 /** Validation of training inputs: clear errors before any kernel runs. */
 import type { Checkpoint } from '../checkpoints/types.js';
 import { type Dataset, MAX_CLASS_COUNT } from '../data/types.js';
+import type { Mlp } from '../network/types.js';
+import type { Optimizer } from '../optimizers/types.js';
+import { checkKnownOptions, checkOptionType, optionsObject } from '../validate.js';
+import type { EvaluateOptions } from './evaluate.js';
 import type { Activation, TrainOptions } from './types.js';
 
 /** Training settings after defaults and validation. */
@@ -35,8 +39,11 @@ function positiveInteger(name: string, value: unknown): number {
  * Checks a data set's shape and contents: lengths agree with `count` and `featureCount`,
  * every label is a class index, every feature is finite. Errors name the data set, the field
  * and the first offending position.
+ *
+ * @param minClasses - The fewest classes allowed: 2 for training and evaluation (a classifier
+ *   needs two), 1 where a single class is still data (splitting, subsetting).
  */
-export function validateDataset(dataset: Dataset, name: string): void {
+export function validateDataset(dataset: Dataset, name: string, minClasses = 2): void {
   if (dataset === null || typeof dataset !== 'object') {
     throw new TypeError(`${name} must be a Dataset, got ${describe(dataset)}`);
   }
@@ -50,9 +57,9 @@ export function validateDataset(dataset: Dataset, name: string): void {
       throw new RangeError(`${name}.${field} must be a positive integer, got ${describe(value)}`);
     }
   }
-  if (classCount < 2 || classCount > MAX_CLASS_COUNT) {
+  if (classCount < minClasses || classCount > MAX_CLASS_COUNT) {
     throw new RangeError(
-      `${name}.classCount must be in [2, ${MAX_CLASS_COUNT}], got ${classCount}${classCount < 2 ? ' (a classifier needs at least two classes)' : ''}`,
+      `${name}.classCount must be in [${minClasses}, ${MAX_CLASS_COUNT}], got ${classCount}${classCount < 2 ? ' (a classifier needs at least two classes)' : ''}`,
     );
   }
   if (!(features instanceof Float32Array)) {
@@ -123,6 +130,30 @@ export function validateTrainOptionTypes(options: TrainOptions): void {
       throw new TypeError(`train: "${hook}" must be a function, got ${describe(options[hook])}`);
     }
   }
+  // Numbers given as strings ('10' from a form or a command line) are a type error here,
+  // before the range checks of resolveTrainSettings; null is no default.
+  for (const option of ['epochs', 'batchSize', 'seed', 'labelSmoothing', 'yieldEvery'] as const) {
+    checkOptionType('train', option, options[option], 'number');
+  }
+  checkOptionType('train', 'activation', options.activation, 'string', "'relu' or 'tanh'");
+  const { hidden } = options;
+  if (hidden !== undefined && !Array.isArray(hidden)) {
+    throw new TypeError(
+      `train: "hidden" must be an array of layer sizes such as [128] ([] for none), got ${describe(hidden)}`,
+    );
+  }
+  hidden?.forEach((size, i) => {
+    checkOptionType('train', `hidden[${i}]`, size, 'number', 'a positive integer');
+  });
+  if (
+    options.resume !== undefined &&
+    (options.resume === null || typeof options.resume !== 'object')
+  ) {
+    throw new TypeError(
+      `train: "resume" must be a checkpoint (from result.checkpoint() or decodeCheckpoint()), got ${describe(options.resume)}`,
+    );
+  }
+  checkOptimizer(options.optimizer);
   const { signal, kernels } = options;
   if (signal !== undefined && (signal === null || typeof signal.aborted !== 'boolean')) {
     throw new TypeError(`train: "signal" must be an AbortSignal, got ${describe(signal)}`);
@@ -130,6 +161,58 @@ export function validateTrainOptionTypes(options: TrainOptions): void {
   if (kernels !== undefined && (kernels === null || typeof kernels.allocFrom !== 'function')) {
     throw new TypeError(
       'train: "kernels" must be a kernel set from loadKernels() or createReferenceKernels()',
+    );
+  }
+}
+
+/** The methods `train()` calls on its optimizer. */
+const optimizerMethods = ['init', 'update', 'toConfig'] as const;
+
+/**
+ * Checks that the `optimizer` option is an optimizer of this package (or one with the same
+ * interface): `train({ optimizer: 'adam' })` used to fail with "optimizer.toConfig is not a
+ * function". Absent means the default; `null` is refused like any other non-optimizer.
+ */
+function checkOptimizer(optimizer: unknown): void {
+  if (optimizer === undefined) return;
+  const candidate = optimizer as Partial<Record<string, unknown>> | null;
+  const missing =
+    candidate === null || typeof candidate !== 'object'
+      ? undefined
+      : optimizerMethods.find((method) => typeof candidate[method] !== 'function');
+  if (candidate === null || typeof candidate !== 'object' || missing !== undefined) {
+    throw new TypeError(
+      `train: "optimizer" must be an optimizer such as dualProcess(), sgd({ learningRate }), momentum(…), adam() or adamw()${missing ? ` (it has no ${missing}() method)` : ''}, got ${describe(optimizer)}${typeof optimizer === 'string' ? ' (a name; call the factory to make the optimizer)' : ''}`,
+    );
+  }
+}
+
+/**
+ * Checks that the optimizer a resumed run continues with is the checkpoint's: the same name
+ * and the same hyper-parameters, every key of `toConfig()` (`dualProcess()` resuming a
+ * `dualProcess({ rounded: true })` run would otherwise continue with other constants and
+ * break the bit-identical continuation).
+ *
+ * @throws RangeError naming each differing hyper-parameter with both values.
+ */
+export function checkResumeOptimizer(optimizer: Optimizer, resume: Checkpoint): void {
+  const saved = resume.config.optimizer;
+  if (optimizer.name !== saved.name) {
+    throw new RangeError(
+      `train: the checkpoint was trained with ${saved.name}, not ${optimizer.name}`,
+    );
+  }
+  const given = optimizer.toConfig().hyperParameters;
+  const keys = [...new Set([...Object.keys(saved.hyperParameters), ...Object.keys(given)])];
+  const differences = keys
+    .filter((key) => !Object.is(given[key], saved.hyperParameters[key]))
+    .map(
+      (key) =>
+        `"${key}" is ${describe(given[key])} but the checkpoint has ${describe(saved.hyperParameters[key])}`,
+    );
+  if (differences.length > 0) {
+    throw new RangeError(
+      `train: the optimizer's hyper-parameters differ from the checkpoint's ${saved.name}: ${differences.join('; ')}. Leave "optimizer" out to continue with the checkpoint's`,
     );
   }
 }
@@ -223,4 +306,41 @@ export function resolveTrainSettings(options: TrainOptions, resume?: Checkpoint)
   }
   const yieldEvery = positiveInteger('yieldEvery', options.yieldEvery ?? 8);
   return { hidden, activation, epochs, batchSize, seed, labelSmoothing, yieldEvery };
+}
+
+/**
+ * Checks the arguments of `evaluate()` for their types: a model from `createMlp`, `train` or
+ * `decodeModel`, and numbers for the options (a `labelSmoothing` of `'0.1'` used to pass the
+ * range check by coercion).
+ *
+ * @returns The options object (`{}` when absent).
+ * @throws TypeError naming the argument or option; RangeError for an unknown option.
+ */
+export function validateEvaluateArguments(
+  model: Mlp,
+  options: EvaluateOptions | undefined,
+): EvaluateOptions {
+  const candidate = model as Partial<Mlp> | null;
+  if (
+    candidate === null ||
+    typeof candidate !== 'object' ||
+    typeof candidate.forward !== 'function' ||
+    typeof candidate.config !== 'object' ||
+    typeof candidate.kernels !== 'object'
+  ) {
+    throw new TypeError(
+      `evaluate: "model" must be a network from createMlp(), train() or decodeModel(), got ${describe(model)}`,
+    );
+  }
+  const given = optionsObject('evaluate', options);
+  checkKnownOptions('evaluate', given, ['batchSize', 'labelSmoothing']);
+  checkOptionType('evaluate', 'batchSize', given.batchSize, 'number', 'a positive integer');
+  checkOptionType(
+    'evaluate',
+    'labelSmoothing',
+    given.labelSmoothing,
+    'number',
+    'a number in [0, 1)',
+  );
+  return given;
 }

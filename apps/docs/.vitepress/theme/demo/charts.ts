@@ -108,14 +108,14 @@ export function createDemoCharts(ChartClass: typeof Chart, canvases: DemoCanvase
     ChartClass,
     canvases.balance,
     [
-      dataset('mean angle θ per epoch', COLORS.balance),
-      dataset('π/4 (equal terms)', COLORS.reference, {
+      dataset('mean angle θ per epoch (degrees)', COLORS.balance),
+      dataset('45° (equal terms)', COLORS.reference, {
         borderDash: [6, 4],
         pointRadius: 0,
         borderWidth: 1,
       }),
     ],
-    { min: 0, max: Math.PI / 2 },
+    { min: 0, max: 90 },
   );
   const all = [loss, accuracy, split, balance];
 
@@ -143,10 +143,10 @@ export function createDemoCharts(ChartClass: typeof Chart, canvases: DemoCanvase
       push(split, 0, { x, y: message.divergence });
       push(split, 1, { x, y: message.predictionEntropy });
       push(split, 2, { x, y: message.entropy });
-      push(balance, 0, { x, y: message.balanceAngle });
+      push(balance, 0, { x, y: message.balanceDegrees });
       balance.data.datasets[1].data = [
-        { x: 0, y: Math.PI / 4 },
-        { x: Math.max(1, x), y: Math.PI / 4 },
+        { x: 0, y: 45 },
+        { x: Math.max(1, x), y: 45 },
       ];
       for (const chart of all) chart.update('none');
     },
