@@ -88,6 +88,15 @@ describe('usage errors exit with status 2 and name the flag', () => {
     ],
     [['train', '--warmup', '0'], /--warmup/],
     [['train', '--clip-norm', '0'], /--clip-norm.*> 0/],
+    // Values the flag parsers accept but f32 rounds to 0: named by their flag, not the library.
+    [
+      ['train', '--clip-norm', '1e-50'],
+      /^error: --clip-norm 1e-50: must be a finite number > 0 in f32/m,
+    ],
+    [
+      ['train', '--optimizer', 'adamw', '--weight-decay', '1e-50'],
+      /^error: --weight-decay 1e-50: must be a finite number ≥ 0 in f32/m,
+    ],
     [['train', '--weight-decay', '-1'], /--weight-decay.*≥ 0/],
     [
       ['train', '--optimizer', 'golden-batch-halflife', '--schedule', 'cosine'],
