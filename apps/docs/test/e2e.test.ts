@@ -9,6 +9,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { optimizerPresets } from '@dualphi/optimizer';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from './browser.js';
@@ -163,6 +164,12 @@ describe.runIf(RUN)('the built documentation site', () => {
     );
     expect(await demo.getAttribute('data-phase'), problems.join('\n')).toBe('idle');
     await expect(page.getByTestId('phase').textContent()).resolves.toContain('wasm');
+    // The menu comes from the optimizer registry (through the worker): every preset is there.
+    const offered = await page
+      .getByTestId('optimizer')
+      .locator('option')
+      .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
+    expect(offered).toEqual(optimizerPresets.map((preset) => preset.name));
 
     const started = Date.now();
     await page.getByTestId('start').click();

@@ -13,7 +13,9 @@ import {
   addDataOptions,
   addModelOptions,
   addOptimizerOptions,
+  addTransformOptions,
   type GlobalOptions,
+  optimizerHelp,
   optimizerNames,
 } from './options/common.js';
 import { choiceList, nonEmpty, positiveInteger, seed } from './options/parsers.js';
@@ -65,12 +67,7 @@ Examples:
   $ dualphi train --resume runs/digits --epochs 30      continue a run (after Ctrl-C, too)
 
 Optimizers and their settings (--lr and --momentum override them):
-  golden          dual-process update, α = √2/φ ≈ 0.874032, η = (1 − α)² ≈ 0.015868
-  golden-rounded  the same with the papers' rounded 0.874 and 0.016
-  momentum        heavy ball as in tfjs/PyTorch, η = 0.01, μ = 0.9
-  nesterov        Nesterov momentum, η = 0.01, μ = 0.9
-  sgd             plain SGD, η = 0.1
-  adam, adamw     η = 0.001, β₁ = 0.9, β₂ = 0.999 (adamw: weight decay 0.01)`;
+${optimizerHelp()}`;
 
 const compareExamples = `
 Examples:
@@ -136,6 +133,7 @@ export function createProgram(io: RunIo = {}): Command {
   addDataOptions(train);
   addModelOptions(train, { epochs: 20 });
   addOptimizerOptions(train);
+  addTransformOptions(train);
   train
     .option(
       '--out <dir>',

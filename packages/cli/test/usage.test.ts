@@ -97,6 +97,35 @@ describe('usage errors exit with status 2 and name the flag', () => {
       /--optimizer.*golden, golden-rounded, momentum, nesterov, sgd, adam, adamw/,
     ],
     [['train', '--activation', 'sigmoid'], /--activation.*relu, tanh/],
+    [
+      ['train', '--schedule', 'linear'],
+      /--schedule.*constant, warmup, cosine, step, warmup-cosine/,
+    ],
+    [['train', '--schedule', 'warmup-cosine'], /--schedule warmup-cosine needs --warmup <steps>/],
+    [
+      ['train', '--schedule', 'cosine', '--warmup', '5'],
+      /--warmup does not apply to --schedule cosine/,
+    ],
+    [['train', '--warmup', '0'], /--warmup/],
+    [['train', '--clip-norm', '0'], /--clip-norm.*> 0/],
+    // Values the flag parsers accept but f32 rounds to 0: named by their flag, not the library.
+    [
+      ['train', '--clip-norm', '1e-50'],
+      /^error: --clip-norm 1e-50: must be a finite number > 0 in f32/m,
+    ],
+    [
+      ['train', '--optimizer', 'adamw', '--weight-decay', '1e-50'],
+      /^error: --weight-decay 1e-50: must be a finite number ≥ 0 in f32/m,
+    ],
+    [['train', '--weight-decay', '-1'], /--weight-decay.*≥ 0/],
+    [
+      ['train', '--optimizer', 'golden-batch-halflife', '--schedule', 'cosine'],
+      /--schedule does not apply to --optimizer golden-batch-halflife/,
+    ],
+    [
+      ['train', '--optimizer', 'golden-batch-halflife', '--lr', '0.1'],
+      /--lr does not apply to --optimizer golden-batch-halflife/,
+    ],
     [['train', '--hidden', '256,,128'], /--hidden/],
     [['train', '--lr', '-1'], /--lr.*> 0/],
     [['train', '--momentum', '1'], /--momentum.*\[0, 1\)/],

@@ -22,3 +22,9 @@ export {
   type NamedTensor,
   type VariableGradients,
 } from './optimizer.js';
+export {
+  RegistryOptimizer,
+  type RegistryOptimizerOptions,
+  registryOptimizer,
+  registryOptimizerNames,
+} from './registry-optimizer.js';

@@ -11,6 +11,7 @@ import {
   type EpochMetrics,
   encodeModel,
   getDefaultKernels,
+  type ScheduleKind,
   TrainingDivergedError,
   type TrainOptions,
   type TrainResult,
@@ -77,6 +78,10 @@ export interface TrainCommandOptions extends DataOptions, ModelOptions {
   optimizer: OptimizerName;
   lr?: number;
   momentum?: number;
+  schedule?: ScheduleKind;
+  warmup?: number;
+  clipNorm?: number;
+  weightDecay?: number;
   out?: string;
   resume?: string;
   overwrite?: boolean;
@@ -102,6 +107,10 @@ const fixedByCheckpoint = [
   'optimizer',
   'lr',
   'momentum',
+  'schedule',
+  'warmup',
+  'clipNorm',
+  'weightDecay',
 ] as const;
 
 /** A {@link fixedByCheckpoint} flag's value as given, in the words of the command line. */
@@ -134,6 +143,15 @@ function checkpointValue(checkpoint: Checkpoint, name: (typeof fixedByCheckpoint
       return String(hyperParameters.learningRate);
     case 'momentum':
       return String(hyperParameters.momentum);
+    case 'schedule':
+      return String(config.optimizer.transforms?.schedule?.kind);
+    case 'warmup':
+      return String(config.optimizer.transforms?.schedule?.warmupSteps);
+    case 'clipNorm':
+      return String(config.optimizer.transforms?.clipNorm);
+    case 'weightDecay':
+      // The optimizer's own option where it has one (AdamW, Lion…), else the decoupled transform.
+      return String(hyperParameters.weightDecay ?? config.optimizer.transforms?.weightDecay);
   }
 }
 
@@ -364,7 +382,14 @@ export async function trainCommand(
   // --lr (say 1e-46, which f32 rounds to 0) must leave nothing behind.
   const optimizer = resume
     ? undefined
-    : chooseOptimizer(options.optimizer, { lr: options.lr, momentum: options.momentum });
+    : chooseOptimizer(options.optimizer, {
+        lr: options.lr,
+        momentum: options.momentum,
+        schedule: options.schedule,
+        warmup: options.warmup,
+        clipNorm: options.clipNorm,
+        weightDecay: options.weightDecay,
+      });
   const seed = resume?.config.seed ?? options.seed;
   const data = await resolveData(options, env, seed, 'train', givenScaling);
   const target = options.out ?? options.resume;

@@ -41,6 +41,13 @@ export function positiveNumber(text: string): number {
   return value;
 }
 
+/** A number ≥ 0 (weight decay). */
+export function nonNegativeNumber(text: string): number {
+  const value = finiteNumber(text);
+  if (!(value >= 0)) throw new InvalidArgumentError('Allowed: a number ≥ 0.');
+  return value;
+}
+
 /** A number in [0, 1) (momentum, label smoothing). */
 export function unitInterval(text: string): number {
   const value = finiteNumber(text);

@@ -137,6 +137,18 @@ export function validateCheckpoint(checkpoint: Checkpoint, what = 'checkpoint'):
   if (!isObject(state) || !isCount(state.step) || !isObject(state.slots)) {
     throw new CheckpointError(`${what}: the optimizer state must be { step, slots }`);
   }
+  if (state.scalars !== undefined) {
+    if (!isObject(state.scalars)) {
+      throw new CheckpointError(`${what}: the optimizer's scalars must be an object of numbers`);
+    }
+    for (const [key, value] of Object.entries(state.scalars)) {
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new CheckpointError(
+          `${what}: optimizer scalar "${key}" must be a finite number, got ${String(value)}`,
+        );
+      }
+    }
+  }
   const lengths = new Map(parameterLayout(network).map((p) => [p.name, p.length]));
   for (const [key, values] of Object.entries(state.slots)) {
     const parameter = key.slice(0, key.lastIndexOf('/'));

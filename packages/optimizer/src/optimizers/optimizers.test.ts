@@ -518,7 +518,8 @@ describe('factory validation', () => {
     [() => adamw({ weightDecay: -1 }), 'adamw: "weightDecay" must be a finite number ≥ 0, got -1'],
     [
       () => optimizerFromConfig({ name: 'rmsprop' as never, hyperParameters: {} }),
-      'optimizerFromConfig: "name" must be one of dualProcess, sgd, momentum, adam, adamw, got "rmsprop"',
+      // The registry's names, which grow as optimizers are added.
+      /optimizerFromConfig: "name" must be one of dualProcess, momentum, sgd, adam, adamw, (.+, )?got "rmsprop"/,
     ],
   ])('%#: %s', (make, message) => {
     expect(make).toThrow(message);

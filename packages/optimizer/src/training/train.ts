@@ -28,6 +28,7 @@ import {
 import type { Optimizer, OptimizerState, ParameterTensor } from '../optimizers/types.js';
 import { type DivergedQuantity, TrainingDivergedError } from './errors.js';
 import { evaluate } from './evaluate.js';
+import { atEvaluationPoint, moveToEvaluationPoint } from './evaluation-point.js';
 import { batchTargets } from './targets.js';
 import type {
   DatasetSummary,
@@ -158,6 +159,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const labels = new Int32Array(batchRows);
     const predicted = new Int32Array(batchRows);
     const batches = Math.ceil(trainSet.count / batchSize);
+    // What rules that depend on the run's length or batch size are told at each step.
+    const run = { totalSteps: settings.epochs * batches, batchSize };
     const history: EpochMetrics[] = resume ? resume.history.map((m) => ({ ...m })) : [];
 
     const cursor: Cursor = resume
@@ -292,7 +295,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const gradientSquares = squaredNorm(kernels, gradients);
         if (!Number.isFinite(gradientSquares))
           throw diverged(b, 'gradient', Math.sqrt(gradientSquares));
-        const telemetry = optimizer.update(kernels, parameters, gradients, state);
+        const telemetry = optimizer.update(kernels, parameters, gradients, state, run);
 
         progress.lossSum += loss.crossEntropy * rows;
         progress.samples += rows;
@@ -341,7 +344,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         );
       }
 
-      const test = evaluate(model, data.test, { labelSmoothing });
+      // At the optimizer's evaluation point (Schedule-Free's x; the parameters otherwise).
+      const test = atEvaluationPoint(optimizer, parameters, state, () =>
+        evaluate(model, data.test, { labelSmoothing }),
+      );
       const metrics: EpochMetrics = {
         epoch,
         trainLoss: progress.lossSum / progress.samples,
@@ -373,6 +379,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
 
     const finalCheckpoint = snapshot(cursor);
+    // The returned model is the one to use: the evaluation point (the checkpoint above keeps
+    // the training point in its weights and the evaluation point in its slots, to resume).
+    moveToEvaluationPoint(optimizer, parameters, state);
     const last = history[history.length - 1];
     const result: TrainResult = {
       config: config(),
