@@ -12,6 +12,7 @@ import {
   addDataOptions,
   addModelOptions,
   addOptimizerOptions,
+  addValidationOption,
   type GlobalOptions,
   optimizerHelp,
   optimizerNames,
@@ -129,6 +130,7 @@ export function createProgram(io: RunIo = {}): Command {
     .description('train a network and report loss, accuracy and the entropy/divergence split');
   addDataOptions(train);
   addModelOptions(train, { epochs: 20 });
+  addValidationOption(train, 0);
   addOptimizerOptions(train);
   train
     .option('--out <dir>', 'write metrics.json, metrics.csv, checkpoint, model and report.html')
@@ -144,6 +146,7 @@ export function createProgram(io: RunIo = {}): Command {
     .description('train the same network, data and seed with several optimizers');
   addDataOptions(compare);
   addModelOptions(compare, { epochs: 20 });
+  addValidationOption(compare, 0.1);
   compare
     .addOption(
       new Option('--optimizers <names>', `comma-separated: ${optimizerNames.join(', ')}`)

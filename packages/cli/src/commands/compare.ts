@@ -44,8 +44,12 @@ export interface CompareRun {
   hyperParameters: Record<string, number | boolean>;
   epochs: ReturnType<typeof epochRecord>[];
   final: TrainResult['final'];
-  bestTestAccuracy: number;
+  /** The epoch of highest validation accuracy (0 without a validation split: nothing chosen). */
   bestEpoch: number;
+  /** Validation accuracy at `bestEpoch` (NaN without a validation split). */
+  bestValidationAccuracy: number;
+  /** Test accuracy at `bestEpoch`, reported, never used to choose (NaN without validation). */
+  testAccuracyAtBest: number;
   seconds: number;
 }
 
@@ -61,7 +65,8 @@ const resultColumns = [
   'optimizer',
   'settings',
   'test accuracy',
-  'best (epoch)',
+  'best val. (epoch)',
+  'test there',
   'test loss',
   'divergence',
   'balance',
@@ -75,18 +80,23 @@ function meanFinite(values: readonly number[]): number {
 }
 
 function compareRun(name: OptimizerName, settings: string, result: TrainResult): CompareRun {
-  let best = 0;
+  // The best epoch is chosen on the validation set only; the test set never chooses.
+  let best = -1;
   result.epochs.forEach((epoch, index) => {
-    if (epoch.testAccuracy > result.epochs[best].testAccuracy) best = index;
+    const accuracy = epoch.validationAccuracy;
+    if (accuracy === undefined) return;
+    if (best < 0 || accuracy > (result.epochs[best].validationAccuracy as number)) best = index;
   });
+  const chosen = best >= 0 ? result.epochs[best] : undefined;
   return {
     optimizer: name,
     settings,
     hyperParameters: { ...result.config.optimizer.hyperParameters },
     epochs: result.epochs.map((epoch) => epochRecord(epoch)),
     final: result.final,
-    bestTestAccuracy: result.epochs[best]?.testAccuracy ?? Number.NaN,
-    bestEpoch: result.epochs[best]?.epoch ?? 0,
+    bestEpoch: chosen?.epoch ?? 0,
+    bestValidationAccuracy: chosen?.validationAccuracy ?? Number.NaN,
+    testAccuracyAtBest: chosen?.testAccuracy ?? Number.NaN,
     seconds: result.epochs.reduce((sum, epoch) => sum + epoch.seconds, 0),
   };
 }
@@ -104,7 +114,10 @@ export async function compareCommand(
     output.errorColors.dim(
       `Comparing ${optimizers.map(({ name, optimizer }) => `${name} (${describeOptimizer(optimizer)})`).join(', ')} ` +
         `on ${data.name}: hidden ${options.hidden.join(',') || 'none'}, ${options.activation}, ` +
-        `${options.epochs} epochs, batch ${options.batch}, seed ${options.seed}.`,
+        `${options.epochs} epochs, batch ${options.batch}, seed ${options.seed}. ` +
+        ((options.validationSplit ?? 0) > 0
+          ? `The best epoch is chosen on a validation split (${formatPercent(options.validationSplit ?? 0)} of each class of the training data); the test set only reports.`
+          : 'No validation split: no best epoch is chosen.'),
     ),
   );
 
@@ -162,7 +175,8 @@ export async function compareCommand(
     run.optimizer,
     run.settings,
     formatPercent(run.final.testAccuracy),
-    `${formatPercent(run.bestTestAccuracy)} (${run.bestEpoch})`,
+    run.bestEpoch > 0 ? `${formatPercent(run.bestValidationAccuracy)} (${run.bestEpoch})` : '—',
+    run.bestEpoch > 0 ? formatPercent(run.testAccuracyAtBest) : '—',
     formatNats(run.final.testLoss),
     formatNats(run.epochs.at(-1)?.divergence ?? Number.NaN),
     formatAngle(meanFinite(run.epochs.map((epoch) => epoch.balanceAngle))),
@@ -170,7 +184,7 @@ export async function compareCommand(
     formatSeconds(run.seconds),
   ]);
   output.result();
-  output.result(renderTable(resultColumns, rows, c, { alignRight: [2, 3, 4, 5, 6, 7, 8] }));
+  output.result(renderTable(resultColumns, rows, c, { alignRight: [2, 3, 4, 5, 6, 7, 8, 9] }));
 
   if (options.out !== undefined && runs.length > 0) {
     await writeFileAtomic(join(options.out, runFiles.comparisonJson), jsonText(document));
@@ -187,6 +201,9 @@ export async function compareCommand(
       summary:
         `The same ${[network.inputSize, ...network.hidden, network.outputSize].join('-')} network (${network.activation}), ` +
         `data and seed ${config.seed}, trained for ${options.epochs} epoch(s) at batch ${config.batchSize} with each optimizer.` +
+        ((options.validationSplit ?? 0) > 0
+          ? ' The best epoch is chosen on the validation split; test figures are reported, never used to choose.'
+          : '') +
         (aborted ? ' Interrupted: only the finished runs are shown.' : ''),
       tables: [
         {

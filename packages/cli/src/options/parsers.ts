@@ -55,6 +55,15 @@ export function openUnitInterval(text: string): number {
   return value;
 }
 
+/** 0 (none) or a number in (0, 1) (the validation split fraction). */
+export function validationFraction(text: string): number {
+  const value = finiteNumber(text);
+  if (!(value === 0 || (value > 0 && value < 1))) {
+    throw new InvalidArgumentError('Allowed: 0 (no validation split) or a number in (0, 1).');
+  }
+  return value;
+}
+
 /**
  * Hidden layer sizes as a comma-separated list of whole numbers ≥ 1, input to output:
  * `256,128`. `0` or `none` gives no hidden layer (softmax regression).

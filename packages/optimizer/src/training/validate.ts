@@ -2,6 +2,7 @@
 import type { Checkpoint } from '../checkpoints/types.js';
 import { type Dataset, MAX_CLASS_COUNT } from '../data/types.js';
 import type { Activation, TrainOptions } from './types.js';
+import { checkValidationSplit } from './validation.js';
 
 /** Training settings after defaults and validation. */
 export interface TrainSettings {
@@ -19,6 +20,8 @@ export interface TrainSettings {
   labelSmoothing: number;
   /** Batches between yields to the event loop. */
   yieldEvery: number;
+  /** Fraction of the training data held out for validation (0 = none). */
+  validationSplit: number;
 }
 
 const describe = (value: unknown): string =>
@@ -103,6 +106,7 @@ const trainOptionNames: readonly (keyof TrainOptions)[] = [
   'onEpoch',
   'resume',
   'yieldEvery',
+  'validationSplit',
 ];
 
 /**
@@ -222,5 +226,23 @@ export function resolveTrainSettings(options: TrainOptions, resume?: Checkpoint)
     );
   }
   const yieldEvery = positiveInteger('yieldEvery', options.yieldEvery ?? 8);
-  return { hidden, activation, epochs, batchSize, seed, labelSmoothing, yieldEvery };
+  // A checkpoint without the field was trained without a validation split.
+  const validationSplit = checkValidationSplit(
+    pick(
+      'validationSplit',
+      options.validationSplit,
+      resume ? (fromCheckpoint?.validationSplit ?? 0) : undefined,
+      0,
+    ),
+  );
+  return {
+    hidden,
+    activation,
+    epochs,
+    batchSize,
+    seed,
+    labelSmoothing,
+    yieldEvery,
+    validationSplit,
+  };
 }
