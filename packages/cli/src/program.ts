@@ -1,5 +1,5 @@
 /**
- * The commander program: global options, the five commands, help with examples, and the
+ * The commander program: global options, the six commands, help with examples, and the
  * mapping of every outcome to an exit status (0 ok, 1 failure, 2 usage error, 130 interrupted).
  *
  * Each command's implementation is imported only when it runs, so `dualphi constants` does
@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { CliError, ExitCode, errorMessage } from './errors.js';
+import { CliError, ExitCode, errorMessage, UsageError } from './errors.js';
 import {
   addDataOptions,
   addModelOptions,
@@ -17,7 +17,7 @@ import {
   optimizerHelp,
   optimizerNames,
 } from './options/common.js';
-import { choiceList, positiveInteger } from './options/parsers.js';
+import { choiceList, entryList, positiveInteger, sweepAxis } from './options/parsers.js';
 import { Output, type TextStream } from './terminal/output.js';
 
 /** Streams and environment of one run (the process's own by default; tests may pass others). */
@@ -50,6 +50,7 @@ Examples:
   $ dualphi train                                  train on the embedded digits, golden α and η
   $ dualphi train --epochs 20 --out runs/golden    also write metrics, model and report.html
   $ dualphi compare --optimizers golden,adam       same network and seed, two optimizers
+  $ dualphi sweep --out runs/sweep                 grid × seeds: does the golden pair win?
   $ dualphi constants --explain                    φ, α and η and how they are derived
   $ dualphi train --json | jq .final               machine-readable result on stdout
 
@@ -73,6 +74,23 @@ Examples:
   $ dualphi compare
   $ dualphi compare --optimizers golden,golden-rounded,momentum,adam --epochs 20 --out runs/cmp
   $ dualphi compare --data fashion-mnist --hidden 256,128 --batch 64 --json`;
+
+const sweepExamples = `
+Examples:
+  $ dualphi sweep                                     the default grid and Adam, 3 seeds
+  $ dualphi sweep --lr 0.001..0.512x2,golden --momentum 0,0.5,0.618,0.8,golden,0.9,0.95,0.99
+  $ dualphi sweep --optimizers adam@1e-3,adam@3e-4,nesterov --seeds 5 --out runs/sweep
+  $ dualphi sweep --resume runs/sweep                 run only what is missing (after Ctrl-C)
+  $ dualphi sweep --no-grid --optimizers golden,adam --json
+
+Grid: the delta-form heavy ball Δw ← α·Δw − η·g over --lr × --momentum; golden stands for
+η* = (1 − α*)² in --lr and α* = √2/φ in --momentum. Ranges: from..toxFACTOR (geometric) or
+from..to+STEP (arithmetic). Entries: any --optimizer name, optionally @learning-rate or
+@option=value:option=value. Cells are ranked on validation accuracy; the golden pair is
+compared with the best cell and each entry by a paired t-test across seeds (α = 0.05).
+
+Optimizer names:
+${optimizerHelp()}`;
 
 const evaluateExamples = `
 Examples:
@@ -161,6 +179,56 @@ export function createProgram(io: RunIo = {}): Command {
     .action(async (options, command: Command) => {
       const { compareCommand } = await import('./commands/compare.js');
       await compareCommand(options, contextOf(command));
+    });
+
+  const sweepCmd = program
+    .command('sweep')
+    .description(
+      "grid over the golden pair's neighbours (η × α) and named optimizers, seeds, ranked on validation",
+    );
+  addDataOptions(sweepCmd);
+  addModelOptions(sweepCmd, { epochs: 20 });
+  addValidationOption(sweepCmd, 0.1);
+  sweepCmd
+    .addOption(
+      new Option('--lr <values>', 'grid learning rates: list, ranges (0.001..0.512x2), golden')
+        .argParser(sweepAxis('learningRate'))
+        .default([0.002, 0.008, 'golden', 0.064, 0.256], '0.002,0.008,golden,0.064,0.256'),
+    )
+    .addOption(
+      new Option('--momentum <values>', 'grid momenta in [0, 1): list, ranges, golden')
+        .argParser(sweepAxis('momentum'))
+        .default([0, 0.5, 0.8, 'golden', 0.95], '0,0.5,0.8,golden,0.95'),
+    )
+    .option('--no-grid', 'no heavy-ball grid: only the --optimizers entries')
+    .addOption(
+      new Option('--optimizers <entries>', 'named entries, e.g. adam@1e-3,nesterov (none for none)')
+        .argParser(entryList)
+        .default(['adam@1e-3'], 'adam@1e-3'),
+    )
+    .addOption(
+      new Option('--seeds <n>', 'seeds per cell (--seed is the first)')
+        .argParser(positiveInteger)
+        .default(3),
+    )
+    .addOption(
+      new Option('--workers <n>', 'worker threads (default: the available parallelism)').argParser(
+        positiveInteger,
+      ),
+    )
+    .option('--out <dir>', 'journal each run, write sweep.json, sweep.csv and report.html')
+    .option('--resume <dir>', 'continue the sweep in this directory (only the missing runs)')
+    .addHelpText('after', sweepExamples)
+    .action(async (options, command: Command) => {
+      const { sweepCommand } = await import('./commands/sweep.js');
+      const { defaultWorkers, maxWorkers } = await import('./sweep/executor.js');
+      if (options.workers === undefined) options.workers = defaultWorkers();
+      if (options.workers > maxWorkers()) {
+        throw new UsageError(
+          `--workers ${options.workers} is more than allowed (allowed: 1 to ${maxWorkers()}, four per available core)`,
+        );
+      }
+      await sweepCommand(options, contextOf(command), command);
     });
 
   program

@@ -3,6 +3,7 @@
  * reports as `option '--flag <value>' argument 'x' is invalid. <reason>` and which the
  * program turns into exit status 2 (a usage error).
  */
+import { parseAxis, type SweepAxis } from '@dualphi/optimizer';
 import { InvalidArgumentError } from 'commander';
 
 /** An integer ≥ 1 (epochs, batch size, repetitions). */
@@ -100,4 +101,34 @@ export function choiceList(allowed: readonly string[]): (text: string) => string
     }
     return [...new Set(items)];
   };
+}
+
+/**
+ * A sweep axis (`--lr`, `--momentum`): numbers, ranges (`0.001..0.512x2`, `0.5..0.9+0.1`) and
+ * the word `golden` (η* or α*), comma-separated.
+ */
+export function sweepAxis(axis: SweepAxis): (text: string) => (number | 'golden')[] {
+  return (text: string) => {
+    try {
+      return parseAxis(text, axis).map((value) => (value.golden ? 'golden' : value.value));
+    } catch (error) {
+      const what =
+        axis === 'learningRate'
+          ? 'learning rates > 0, e.g. 0.001..0.512x2,golden'
+          : 'momenta in [0, 1), e.g. 0,0.5,0.8,golden,0.9';
+      throw new InvalidArgumentError(
+        `${(error as Error).message}. Allowed: comma-separated ${what} (from..toxFACTOR, from..to+STEP, golden).`,
+      );
+    }
+  };
+}
+
+/** A comma-separated list of sweep entries (`adam@1e-3,prodigy`), or `none`. */
+export function entryList(text: string): string[] {
+  const trimmed = text.trim();
+  if (trimmed === '' || trimmed === 'none') return [];
+  return trimmed
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
