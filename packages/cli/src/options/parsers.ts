@@ -3,7 +3,7 @@
  * reports as `option '--flag <value>' argument 'x' is invalid. <reason>` and which the
  * program turns into exit status 2 (a usage error).
  */
-import { parseAxis, type SweepAxis } from '@dualphi/optimizer';
+import { parseAxis, parseEntry, type SweepAxis } from '@dualphi/optimizer';
 import { InvalidArgumentError } from 'commander';
 
 /** An integer ≥ 1 (epochs, batch size, repetitions). */
@@ -123,12 +123,20 @@ export function sweepAxis(axis: SweepAxis): (text: string) => (number | 'golden'
   };
 }
 
-/** A comma-separated list of sweep entries (`adam@1e-3,prodigy`), or `none`. */
+/** A comma-separated list of sweep entries (`adam@1e-3,prodigy`), or `none`; each checked. */
 export function entryList(text: string): string[] {
   const trimmed = text.trim();
   if (trimmed === '' || trimmed === 'none') return [];
-  return trimmed
+  const items = trimmed
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
+  for (const item of items) {
+    try {
+      parseEntry(item);
+    } catch (error) {
+      throw new InvalidArgumentError(`${(error as Error).message}.`);
+    }
+  }
+  return items;
 }
