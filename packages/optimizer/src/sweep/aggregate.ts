@@ -15,17 +15,18 @@ import type {
   SweepPlan,
   SweepRecord,
   SweepSummary,
+  SweepTest,
 } from './types.js';
 
 /** The significance level of the paired comparisons (two-sided). */
 export const SIGNIFICANCE = 0.05;
 
 /** The test a sweep states with its verdict. */
-export const PAIRED_TEST = {
+export const PAIRED_TEST: Readonly<SweepTest> = Object.freeze({
   name: 'paired t-test (two-sided) on validation accuracy',
   threshold: SIGNIFICANCE,
   pairedBy: 'seed (common random numbers)',
-} as const;
+});
 
 /** A run's figure at its last epoch; NaN for a run that diverged or has no epoch. */
 function last(record: SweepRecord, pick: (e: SweepRecord['epochs'][number]) => number): number {

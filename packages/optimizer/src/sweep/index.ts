@@ -38,10 +38,12 @@ export type {
   Interval,
   PairedComparison,
   SweepCell,
+  SweepDivergence,
   SweepEpoch,
   SweepPlan,
   SweepRecord,
   SweepSetup,
   SweepSummary,
   SweepTask,
+  SweepTest,
 } from './types.js';

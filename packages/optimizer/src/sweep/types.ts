@@ -91,6 +91,26 @@ export interface SweepEpoch {
   testAccuracy: number;
 }
 
+/** Where a run diverged (see `TrainingDivergedError`). */
+export interface SweepDivergence {
+  /** 1-based epoch. */
+  epoch: number;
+  /** 1-based batch within the epoch. */
+  batch: number;
+  /** What became non-finite. */
+  quantity: DivergedQuantity;
+}
+
+/** The test used for the paired comparisons. */
+export interface SweepTest {
+  /** Its name, e.g. `paired t-test (two-sided) on validation accuracy`. */
+  name: string;
+  /** The significance level: p below it counts as a difference. */
+  threshold: number;
+  /** What pairs the observations. */
+  pairedBy: string;
+}
+
 /** A finished (cell, seed) run. */
 export interface SweepRecord {
   /** The cell. */
@@ -100,7 +120,7 @@ export interface SweepRecord {
   /** Every completed epoch. */
   epochs: SweepEpoch[];
   /** Set when training diverged (then the run has no final figures). */
-  diverged?: { epoch: number; batch: number; quantity: DivergedQuantity };
+  diverged?: SweepDivergence;
   /** Wall-clock seconds of the run (timing: differs between runs of the same task). */
   seconds: number;
 }
@@ -188,7 +208,7 @@ export interface SweepSummary {
   /** The best cell by mean validation accuracy. */
   bestId?: string;
   /** The test used for pairs of cells. */
-  test: { name: string; threshold: number; pairedBy: string };
+  test: SweepTest;
   /** The golden pair's verdict (absent when the plan has no golden cell). */
   golden?: CellVerdict;
   /** One verdict per golden extension among the entries. */
