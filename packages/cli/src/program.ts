@@ -73,7 +73,8 @@ const compareExamples = `
 Examples:
   $ dualphi compare
   $ dualphi compare --optimizers golden,golden-rounded,momentum,adam --epochs 20 --out runs/cmp
-  $ dualphi compare --data fashion-mnist --hidden 256,128 --batch 64 --json`;
+  $ dualphi compare --data fashion-mnist --hidden 256,128 --batch 64 --json
+  $ dualphi compare --seeds 5 --out runs/cmp5      5 seeds each: intervals and paired tests`;
 
 const sweepExamples = `
 Examples:
@@ -101,6 +102,17 @@ const benchExamples = `
 Examples:
   $ dualphi bench              quick run (a few seconds per row)
   $ dualphi bench --full       longer runs, steadier figures`;
+
+/** Fills in the default `--workers` and refuses more than the executor allows. */
+async function checkWorkers(options: { workers?: number }): Promise<void> {
+  const { defaultWorkers, maxWorkers } = await import('./sweep/executor.js');
+  if (options.workers === undefined) options.workers = defaultWorkers();
+  if (options.workers > maxWorkers()) {
+    throw new UsageError(
+      `--workers ${options.workers} is more than allowed (allowed: 1 to ${maxWorkers()}, four per available core)`,
+    );
+  }
+}
 
 /**
  * Builds the program. Actions report failures by throwing {@link CliError}s; the caller
@@ -171,13 +183,28 @@ export function createProgram(io: RunIo = {}): Command {
         .argParser(choiceList(optimizerNames))
         .default(['golden', 'momentum', 'adam'], 'golden,momentum,adam'),
     )
+    .addOption(
+      new Option(
+        '--seeds <n>',
+        'seeds per optimizer (--seed is the first); more than 1 compares as a sweep: intervals, paired tests, sweep report',
+      )
+        .argParser(positiveInteger)
+        .default(1),
+    )
+    .addOption(
+      new Option(
+        '--workers <n>',
+        'worker threads with --seeds > 1 (default: the available parallelism)',
+      ).argParser(positiveInteger),
+    )
     .option(
       '--out <dir>',
-      'write comparison.json, metrics.csv and report.html with overlaid curves',
+      'write comparison.json, metrics.csv and report.html with overlaid curves (with --seeds > 1: the sweep files)',
     )
     .addHelpText('after', compareExamples)
     .action(async (options, command: Command) => {
       const { compareCommand } = await import('./commands/compare.js');
+      await checkWorkers(options);
       await compareCommand(options, contextOf(command));
     });
 
@@ -221,13 +248,7 @@ export function createProgram(io: RunIo = {}): Command {
     .addHelpText('after', sweepExamples)
     .action(async (options, command: Command) => {
       const { sweepCommand } = await import('./commands/sweep.js');
-      const { defaultWorkers, maxWorkers } = await import('./sweep/executor.js');
-      if (options.workers === undefined) options.workers = defaultWorkers();
-      if (options.workers > maxWorkers()) {
-        throw new UsageError(
-          `--workers ${options.workers} is more than allowed (allowed: 1 to ${maxWorkers()}, four per available core)`,
-        );
-      }
+      await checkWorkers(options);
       await sweepCommand(options, contextOf(command), command);
     });
 

@@ -182,3 +182,34 @@ describe('sweep: bad input', () => {
     expect(flags.stderr).toMatch(/drop --lr/);
   });
 });
+
+describe('compare --seeds', () => {
+  it('compares as a one-cell-per-optimizer sweep with intervals and paired tests', async () => {
+    const result = await runCli([
+      'compare',
+      '--json',
+      '--seeds',
+      '2',
+      '--epochs',
+      '1',
+      '--hidden',
+      '16',
+      '--optimizers',
+      'golden,sgd',
+      '--workers',
+      '2',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout);
+    expect(document.command).toBe('sweep');
+    expect(document.plan.seeds).toEqual([0, 1]);
+    expect(document.cells.map((c: { label: string }) => c.label)).toEqual(['golden', 'sgd']);
+    for (const cell of document.cells) expect(cell.validationAccuracy.n).toBe(2);
+    expect(document.summary.golden.cellId).toBe('entry:golden');
+    expect(document.summary.golden.versusPeers).toHaveLength(1);
+    expect(document.summary.golden.versusPeers[0]).toMatchObject({ otherId: 'entry:sgd', n: 2 });
+    const bad = await runCli(['compare', '--seeds', '2', '--validation-split', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('a comparison over seeds ranks on validation figures');
+  }, 120_000);
+});

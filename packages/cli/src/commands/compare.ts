@@ -34,6 +34,10 @@ import { renderTable } from '../terminal/table.js';
 export interface CompareCommandOptions extends DataOptions, ModelOptions {
   optimizers: OptimizerName[];
   out?: string;
+  /** Seeds per optimizer; more than 1 runs the comparison as a sweep (intervals, tests). */
+  seeds?: number;
+  /** Worker threads for `--seeds` > 1. */
+  workers?: number;
 }
 
 /** One optimizer's run in the `compare --json` document. */
@@ -106,6 +110,11 @@ export async function compareCommand(
   options: CompareCommandOptions,
   context: CommandContext,
 ): Promise<void> {
+  if ((options.seeds ?? 1) > 1) {
+    const { compareAcrossSeeds } = await import('../sweep/compare-seeds.js');
+    await compareAcrossSeeds({ ...options, seeds: options.seeds ?? 1 }, context);
+    return;
+  }
   const { output, env } = context;
   const data = await resolveData(options, env, options.seed);
   if (options.out !== undefined) await prepareOutDirectory(options.out);

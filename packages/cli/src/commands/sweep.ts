@@ -17,7 +17,7 @@ import {
 } from '@dualphi/optimizer';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { resolveData } from '../data/resolve.js';
+import { type ResolvedData, resolveData } from '../data/resolve.js';
 import { CliError, ExitCode, errorMessage, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic.js';
 import type { DataOptions, ModelOptions } from '../options/common.js';
@@ -215,9 +215,41 @@ export async function sweepCommand(
     if (options.out !== undefined) await startSweepDirectory(options.out, description);
   }
 
+  await executeSweep(description, data, context, {
+    directory,
+    completed,
+    goodBytes,
+    workers: options.workers,
+  });
+}
+
+/** What {@link executeSweep} needs besides the description and data. */
+export interface SweepRun {
+  /** The run directory (journal and files), if any. */
+  directory?: string;
+  /** Records already finished (resume). */
+  completed: SweepRecord[];
+  /** The journal's complete length (resume), to cut a torn record off before appending. */
+  goodBytes?: number;
+  /** Worker threads. */
+  workers: number;
+}
+
+/**
+ * Runs a described sweep on resolved data and reports it: progress, journal, ranked table,
+ * verdict, files, the JSON document; `compare --seeds` runs through here as well.
+ */
+export async function executeSweep(
+  description: SweepDescription,
+  data: ResolvedData,
+  context: CommandContext,
+  { directory, completed, goodBytes, workers: requested }: SweepRun,
+): Promise<void> {
+  const { output } = context;
+  const shape = description.data;
   const { plan, settings } = description;
   const total = plan.cells.length * plan.seeds.length;
-  const workers = Math.min(options.workers, Math.max(1, total - completed.length));
+  const workers = Math.min(requested, Math.max(1, total - completed.length));
   output.message(
     output.errorColors.dim(
       `Sweeping ${plan.cells.length} cells × ${plan.seeds.length} seeds = ${total} runs on ${data.name} ` +

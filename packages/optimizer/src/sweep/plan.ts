@@ -54,7 +54,8 @@ function seedList(seeds: SweepPlanOptions['seeds'], first: number): number[] {
 /**
  * Builds a plan. Grid cells come first (η ascending, then α ascending), then the entries in
  * the order given. The grid cell whose η and α are the golden constants is marked `golden`
- * (given as the word or as the exact numbers).
+ * (given as the word or as the exact numbers); without one, the first entry that is the golden
+ * pair (e.g. `golden`) is.
  *
  * @throws RangeError for an empty plan, a grid with only one axis, bad axis values, an unknown
  *   or badly configured entry, a duplicate cell, or bad seeds.
@@ -92,12 +93,20 @@ export function planSweep(options: SweepPlanOptions): SweepPlan {
     const id = `entry:${entry.text}`;
     if (cells.some((cell) => cell.id === id))
       throw new RangeError(`"${entry.text}" is listed twice`);
+    // An entry that is the golden pair itself (`golden`) is the golden cell when the plan
+    // has no grid cell for it.
+    const hp = entry.optimizer.hyperParameters;
+    const isGolden =
+      entry.optimizer.name === 'dualProcess' &&
+      hp.learningRate === goldenValue('learningRate') &&
+      hp.momentum === goldenValue('momentum') &&
+      !cells.some((cell) => cell.golden);
     cells.push({
       id,
       label: entry.text,
       kind: entry.kind,
       optimizer: entry.optimizer,
-      golden: false,
+      golden: isGolden,
     });
   }
   if (cells.length === 0) {

@@ -279,3 +279,18 @@ describe('summarizeSweep', () => {
     expect(summary.text.join('\n')).toMatch(/golden pair \(η\*, α\*\) ranks 2 of 2/);
   });
 });
+
+describe('the golden entry', () => {
+  it('is the golden cell when the plan has no grid golden cell', () => {
+    const plan = planSweep({ entries: ['adam', 'golden'], seeds: 1 });
+    expect(plan.cells.map((c) => c.golden)).toEqual([false, true]);
+    const withGrid = planSweep({
+      learningRates: ['golden'],
+      momenta: ['golden'],
+      entries: ['golden'],
+      seeds: 1,
+    });
+    expect(withGrid.cells.map((c) => c.golden)).toEqual([true, false]);
+    expect(planSweep({ entries: ['golden-rounded'], seeds: 1 }).cells[0].golden).toBe(false);
+  });
+});
