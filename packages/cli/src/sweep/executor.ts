@@ -21,6 +21,27 @@ export function defaultWorkers(): number {
 
 const workerUrl = new URL('./worker.js', import.meta.url);
 
+/** A copy of `values` in shared memory (workers then read it without a copy of their own). */
+function shared<T extends Float32Array | Int32Array>(values: T): T {
+  const buffer = new SharedArrayBuffer(values.byteLength);
+  const copy = new (values.constructor as new (b: SharedArrayBuffer) => T)(buffer);
+  copy.set(values);
+  return copy;
+}
+
+/**
+ * The setup with the data sets' features and labels in shared memory: a structured clone
+ * would give every worker its own copy (188 MB of Fashion-MNIST features each).
+ */
+export function sharedSetup(setup: SweepSetup): SweepSetup {
+  const share = (dataset: SweepSetup['data']['train']) => ({
+    ...dataset,
+    features: shared(dataset.features),
+    labels: shared(dataset.labels),
+  });
+  return { ...setup, data: { train: share(setup.data.train), test: share(setup.data.test) } };
+}
+
 /** An executor over `count` worker threads. */
 export function workerExecutor(count: number): SweepExecutor {
   return {
@@ -78,8 +99,9 @@ function runPool(
     };
     signal?.addEventListener('abort', onAbort);
 
+    const data = sharedSetup(setup);
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(workerUrl, { workerData: setup });
+      const worker = new Worker(workerUrl, { workerData: data });
       workers.push(worker);
       worker.on('message', (message: FromWorker) => {
         if (message.type === 'ready') {
