@@ -14,5 +14,6 @@ export { getDefaultKernels, resolveKernels, setDefaultKernels } from './kernels.
 export * from './losses/index.js';
 export * from './network/index.js';
 export * from './optimizers/index.js';
+export * from './sweep/index.js';
 export * from './theory/index.js';
 export * from './training/index.js';

@@ -50,6 +50,10 @@ export interface CompareCommandOptions extends DataOptions, ModelOptions {
   optimizers: OptimizerName[];
   out?: string;
   overwrite?: boolean;
+  /** Seeds per optimizer; more than 1 runs the comparison as a sweep (intervals, tests). */
+  seeds?: number;
+  /** Worker threads for `--seeds` > 1. */
+  workers?: number;
 }
 
 /** One optimizer's run in the `compare --json` document. */
@@ -60,8 +64,12 @@ export interface CompareRun {
   hyperParameters: Record<string, number | boolean>;
   epochs: ReturnType<typeof epochRecord>[];
   final: TrainResult['final'];
-  bestTestAccuracy: number;
+  /** The epoch of highest validation accuracy (0 without a validation split: nothing chosen). */
   bestEpoch: number;
+  /** Validation accuracy at `bestEpoch` (NaN without a validation split). */
+  bestValidationAccuracy: number;
+  /** Test accuracy at `bestEpoch`, reported, never used to choose (NaN without validation). */
+  testAccuracyAtBest: number;
   seconds: number;
 }
 
@@ -77,7 +85,8 @@ const resultColumns = [
   'optimizer',
   'settings',
   'test accuracy',
-  'best (epoch)',
+  'best val. (epoch)',
+  'test there',
   'test loss',
   'divergence',
   'balance',
@@ -91,18 +100,23 @@ function meanFinite(values: readonly number[]): number {
 }
 
 function compareRun(name: OptimizerName, settings: string, result: TrainResult): CompareRun {
-  let best = 0;
+  // The best epoch is chosen on the validation set only; the test set never chooses.
+  let best = -1;
   result.epochs.forEach((epoch, index) => {
-    if (epoch.testAccuracy > result.epochs[best].testAccuracy) best = index;
+    const accuracy = epoch.validationAccuracy;
+    if (accuracy === undefined) return;
+    if (best < 0 || accuracy > (result.epochs[best].validationAccuracy as number)) best = index;
   });
+  const chosen = best >= 0 ? result.epochs[best] : undefined;
   return {
     optimizer: name,
     settings,
     hyperParameters: { ...result.config.optimizer.hyperParameters },
     epochs: result.epochs.map((epoch) => epochRecord(epoch)),
     final: result.final,
-    bestTestAccuracy: result.epochs[best]?.testAccuracy ?? Number.NaN,
-    bestEpoch: result.epochs[best]?.epoch ?? 0,
+    bestEpoch: chosen?.epoch ?? 0,
+    bestValidationAccuracy: chosen?.validationAccuracy ?? Number.NaN,
+    testAccuracyAtBest: chosen?.testAccuracy ?? Number.NaN,
     seconds: result.epochs.reduce((sum, epoch) => sum + epoch.seconds, 0),
   };
 }
@@ -112,6 +126,11 @@ export async function compareCommand(
   options: CompareCommandOptions,
   context: CommandContext,
 ): Promise<void> {
+  if ((options.seeds ?? 1) > 1) {
+    const { compareAcrossSeeds } = await import('../sweep/compare-seeds.js');
+    await compareAcrossSeeds({ ...options, seeds: options.seeds ?? 1 }, context);
+    return;
+  }
   const { output, env } = context;
   const startedAt = new Date().toISOString();
   if (options.overwrite && options.out === undefined) {
@@ -132,7 +151,10 @@ export async function compareCommand(
     output.errorColors.dim(
       `Comparing ${optimizers.map(({ name, optimizer }) => `${name} (${describeOptimizer(optimizer)})`).join(', ')} ` +
         `on ${data.name}: hidden ${options.hidden.join(',') || 'none'}, ${options.activation}, ` +
-        `${options.epochs} epochs, batch ${options.batch}, seed ${options.seed}.`,
+        `${options.epochs} epochs, batch ${options.batch}, seed ${options.seed}. ` +
+        ((options.validationSplit ?? 0) > 0
+          ? `The best epoch is chosen on a validation split (${formatPercent(options.validationSplit ?? 0)} of each class of the training data); the test set only reports.`
+          : 'No validation split: no best epoch is chosen.'),
     ),
   );
 
@@ -224,7 +246,8 @@ async function finish(
     run.optimizer,
     run.settings,
     formatPercent(run.final.testAccuracy),
-    `${formatPercent(run.bestTestAccuracy)} (${run.bestEpoch})`,
+    run.bestEpoch > 0 ? `${formatPercent(run.bestValidationAccuracy)} (${run.bestEpoch})` : '—',
+    run.bestEpoch > 0 ? formatPercent(run.testAccuracyAtBest) : '—',
     formatNats(run.final.testLoss),
     formatNats(run.epochs.at(-1)?.divergence ?? Number.NaN),
     formatDegrees(meanFinite(run.epochs.map((epoch) => epoch.balanceDegrees))),
@@ -234,11 +257,11 @@ async function finish(
   output.result();
   output.result(
     renderTable(resultColumns, rows, c, {
-      alignRight: [2, 3, 4, 5, 6, 7, 8],
+      alignRight: [2, 3, 4, 5, 6, 7, 8, 9],
       width: output.resultWidth,
-      shortHead: { 2: 'accuracy', 3: 'best', 4: 'loss', 5: 'KL' },
+      shortHead: { 2: 'accuracy', 3: 'best val.', 4: 'test', 5: 'loss', 6: 'KL' },
       // Narrow terminals: the divergence (= test loss with one-hot labels) goes first.
-      dropOrder: [5, 7, 8, 3, 1, 4],
+      dropOrder: [6, 8, 9, 4, 3, 1, 5],
     }),
   );
 
@@ -323,6 +346,9 @@ async function writeComparison(
     summary:
       `The same ${[network.inputSize, ...network.hidden, network.outputSize].join('-')} network (${network.activation}), ` +
       `data and seed ${config.seed}, trained for ${options.epochs} epoch(s) at batch ${config.batchSize} with each optimizer.` +
+      ((options.validationSplit ?? 0) > 0
+        ? ' The best epoch is chosen on the validation split; test figures are reported, never used to choose.'
+        : '') +
       (aborted ? ' Interrupted: only the finished runs are shown.' : ''),
     tables: [
       {

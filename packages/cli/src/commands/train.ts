@@ -104,6 +104,7 @@ const fixedByCheckpoint = [
   'batch',
   'seed',
   'labelSmoothing',
+  'validationSplit',
   'optimizer',
   'lr',
   'momentum',
@@ -137,6 +138,8 @@ function checkpointValue(checkpoint: Checkpoint, name: (typeof fixedByCheckpoint
       return String(config.seed);
     case 'labelSmoothing':
       return String(config.labelSmoothing);
+    case 'validationSplit':
+      return String(config.validationSplit ?? 0);
     case 'optimizer':
       return optimizerLabel(config.optimizer);
     case 'lr':
@@ -428,7 +431,10 @@ export async function trainCommand(
         `Training on ${data.name} (${data.split.train.count} train / ${data.split.test.count} test samples, ` +
           `${data.split.train.featureCount} features, ${data.split.train.classCount} classes) with ` +
           `${options.optimizer} (${describeOptimizer(optimizer)}), hidden ${options.hidden.join(',') || 'none'}, ` +
-          `batch ${options.batch}, seed ${options.seed}.`,
+          `batch ${options.batch}, seed ${options.seed}.` +
+          ((options.validationSplit ?? 0) > 0
+            ? ` ${formatPercent(options.validationSplit ?? 0)} of each class of the training data is held out for validation; the test set only reports.`
+            : ''),
       ),
     );
   } else {
@@ -702,8 +708,12 @@ async function runAndSave(
     output.document(document);
     const c = output.colors;
     const seconds = result.epochs.reduce((sum, epoch) => sum + epoch.seconds, 0);
+    const validated = result.epochs.at(-1)?.validationAccuracy;
     output.result(
-      `${c.bold('Test accuracy')} ${c.green(formatPercent(result.final.testAccuracy))} ` +
+      (validated !== undefined
+        ? `${c.bold('Validation accuracy')} ${formatPercent(validated)}, `
+        : '') +
+        `${c.bold('Test accuracy')} ${c.green(formatPercent(result.final.testAccuracy))} ` +
         `(test loss ${formatNats(result.final.testLoss)} nats) after ${result.epochs.length} epoch${result.epochs.length === 1 ? '' : 's'}, ` +
         `${formatRate(result.final.samplesPerSecond)} samples/s, ${formatSeconds(seconds)} training.`,
     );

@@ -14,6 +14,7 @@ import {
   positiveNumber,
   seed,
   unitInterval,
+  validationFraction,
 } from './parsers.js';
 
 /**
@@ -76,11 +77,33 @@ export interface ModelOptions {
   batch: number;
   seed: number;
   labelSmoothing: number;
+  /** `--validation-split` (commands without it hold out nothing). */
+  validationSplit?: number;
+}
+
+/**
+ * `--validation-split <fraction>`: the part of each class of the training data held out to
+ * select by (best epoch, best cell), so the test set only reports. `fallback` is the command's
+ * default (0.1 for `compare` and `sweep`; `train` holds out nothing unless asked, so its test
+ * figures keep meaning what they meant).
+ */
+export function addValidationOption(command: Command, fallback: number): Command {
+  return command.addOption(
+    new Option(
+      '--validation-split <fraction>',
+      'hold out this fraction of each class of the training data (seeded) for validation; selections use it, the test set only reports (0 for none)',
+    )
+      .argParser(validationFraction)
+      .default(fallback),
+  );
 }
 
 /** The training options {@link ModelOptions} set, in the optimizer package's names. */
 export type ModelTrainOptions = Required<
-  Pick<TrainOptions, 'hidden' | 'activation' | 'epochs' | 'batchSize' | 'seed' | 'labelSmoothing'>
+  Pick<
+    TrainOptions,
+    'hidden' | 'activation' | 'epochs' | 'batchSize' | 'seed' | 'labelSmoothing' | 'validationSplit'
+  >
 >;
 
 /** Maps the network and training-loop flags onto `train()`'s options (`--batch` → `batchSize`). */
@@ -92,6 +115,7 @@ export function modelTrainOptions(options: ModelOptions): ModelTrainOptions {
     batchSize: options.batch,
     seed: options.seed,
     labelSmoothing: options.labelSmoothing,
+    validationSplit: options.validationSplit ?? 0,
   };
 }
 

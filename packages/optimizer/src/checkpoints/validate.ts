@@ -174,7 +174,16 @@ export function validateCheckpoint(checkpoint: Checkpoint, what = 'checkpoint'):
       `${what}: the history must hold one entry per completed epoch (${checkpoint.epoch})`,
     );
   }
-  const batches = Math.ceil(train.count / config.batchSize);
+  // The rows the updates see: the training data minus a carved validation set, if any.
+  const validation = (config.data as { validation?: { count?: unknown } }).validation;
+  const trained =
+    validation === undefined
+      ? train.count
+      : train.count - (isCount(validation.count) ? validation.count : 0);
+  if (!(trained >= 1)) {
+    throw new CheckpointError(`${what}: config.data.validation leaves no training rows`);
+  }
+  const batches = Math.ceil(trained / config.batchSize);
   if (!isCount(checkpoint.batch) || checkpoint.batch >= batches) {
     throw new CheckpointError(
       `${what}: batch cursor ${checkpoint.batch} is not in [0, ${batches})`,
@@ -185,14 +194,14 @@ export function validateCheckpoint(checkpoint: Checkpoint, what = 'checkpoint'):
       throw new CheckpointError(`${what}: a batch cursor after the last epoch`);
     }
     const order = checkpoint.order;
-    if (!(order instanceof Uint32Array) || order.length !== train.count) {
+    if (!(order instanceof Uint32Array) || order.length !== trained) {
       throw new CheckpointError(
-        `${what}: a mid-epoch checkpoint needs the epoch's order of ${train.count} samples`,
+        `${what}: a mid-epoch checkpoint needs the epoch's order of ${trained} samples`,
       );
     }
-    const seen = new Uint8Array(train.count);
+    const seen = new Uint8Array(trained);
     for (const i of order) {
-      if (i >= train.count || seen[i])
+      if (i >= trained || seen[i])
         throw new CheckpointError(`${what}: the sample order is not a permutation`);
       seen[i] = 1;
     }

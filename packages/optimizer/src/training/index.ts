@@ -12,4 +12,9 @@ export type {
   TrainOptions,
   TrainResult,
 } from './types.js';
+export {
+  type CarvedValidation,
+  carveValidation,
+  type ValidationFigures,
+} from './validation.js';
 export { yieldToEventLoop } from './yield.js';

@@ -43,6 +43,7 @@ import {
   validateDataSplit,
   validateTrainOptionTypes,
 } from './validate.js';
+import { carveValidation, validationFigures } from './validation.js';
 import { yieldToEventLoop } from './yield.js';
 
 /** Stream number of the shuffling generator (the initialisation uses stream 0). */
@@ -113,7 +114,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (resume) validateCheckpointForData(resume, data, settings.epochs);
   const kernels = await resolveKernels(options.kernels);
 
-  const trainSet = data.train;
+  // The validation rows are carved from the given training data (the same rows on resume).
+  const { train: trainSet, validation } = carveValidation(
+    data.train,
+    settings.validationSplit,
+    settings.seed,
+  );
   const featureCount = trainSet.featureCount;
   const classCount = trainSet.classCount;
   const optimizer: Optimizer =
@@ -131,7 +137,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     batchSize: settings.batchSize,
     seed: settings.seed,
     labelSmoothing: settings.labelSmoothing,
-    data: { train: summarize(trainSet), test: summarize(data.test) },
+    ...(validation ? { validationSplit: settings.validationSplit } : {}),
+    data: {
+      train: summarize(data.train),
+      ...(validation ? { validation: summarize(validation) } : {}),
+      test: summarize(data.test),
+    },
   });
 
   const model = createMlp({ ...config().network, seed: settings.seed, kernels });
@@ -352,6 +363,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         epoch,
         trainLoss: progress.lossSum / progress.samples,
         trainAccuracy: progress.correct / progress.samples,
+        ...validationFigures(model, validation, labelSmoothing),
         testLoss: test.crossEntropy,
         testAccuracy: test.accuracy,
         divergence: test.divergence,

@@ -26,8 +26,15 @@ export interface TrainOptions {
   epochs?: number;
   /** Mini-batch size; the last batch of an epoch holds the remainder. Default 32. */
   batchSize?: number;
-  /** Seed of the weight initialisation and the shuffling. Default 0. */
+  /** Seed of the weight initialisation, the shuffling and the validation split. Default 0. */
   seed?: number;
+  /**
+   * Fraction of each class of `data.train` held out as a validation set (stratified, seeded by
+   * `seed`), in (0, 1); 0 (the default) holds out nothing. Each epoch then also reports
+   * `validationLoss` and `validationAccuracy`: the figures to select by (best epoch, best
+   * settings), so that the test set is used for reporting only.
+   */
+  validationSplit?: number;
   /** Label smoothing ε in [0, 1): targets become (1 − ε)·onehot + ε/K. Default 0. */
   labelSmoothing?: number;
   /** Kernel set to compute with. Default: the shared wasm kernels (`getDefaultKernels()`). */
@@ -84,6 +91,10 @@ export interface EpochMetrics {
   trainLoss: number;
   /** Fraction of training samples classified correctly during the epoch. */
   trainAccuracy: number;
+  /** Mean validation cross-entropy H(p, q) (nats); only with a validation split. */
+  validationLoss?: number;
+  /** Fraction of validation samples classified correctly; only with a validation split. */
+  validationAccuracy?: number;
   /** Mean test cross-entropy H(p, q) (nats). */
   testLoss: number;
   /** Fraction of test samples classified correctly. */
@@ -146,10 +157,14 @@ export interface TrainConfig {
   seed: number;
   /** Label smoothing ε. */
   labelSmoothing: number;
+  /** The fraction held out for validation; absent when none was. */
+  validationSplit?: number;
   /** The training and test sets' descriptions. */
   data: {
-    /** The training set. */
+    /** The training data as given (the validation rows, if any, are carved from it). */
     train: DatasetSummary;
+    /** The validation set carved from `train`; absent without a validation split. */
+    validation?: DatasetSummary;
     /** The test set. */
     test: DatasetSummary;
   };
