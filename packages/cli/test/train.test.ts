@@ -51,7 +51,7 @@ describe('train --json --out', () => {
       // Every documented per-epoch field is there and finite (golden has balance telemetry).
       expect(Object.keys(epoch).sort()).toEqual([...epochColumns].sort());
       for (const key of epochColumns) expect(Number.isFinite(epoch[key]), key).toBe(true);
-      // Cross-entropy = entropy + divergence (theory.md §1); one-hot targets: entropy 0.
+      // Cross-entropy = entropy + divergence (apps/docs/theory.md#dual-processes); one-hot targets: entropy 0.
       expect(epoch.entropy).toBe(0);
       expect(epoch.divergence).toBeCloseTo(epoch.testLoss, 6);
       // Degrees (a radian angle would stay below π/2 ≈ 1.57), in (0°, 90°).

@@ -5,8 +5,8 @@
  * multiplication" (ACM TOMS 34(3), 2008): op(B) is packed one KC × NC block at a time,
  * op(A) one MC × KC block at a time, and a 4 × 8 register-blocked micro-kernel multiplies
  * a 4-row panel of A by an 8-column panel of B. Eight f32x4 accumulators, two B vectors
- * and one broadcast A value fit x64's sixteen xmm registers; 6 × 8 spills (see
- * performance.md). Transposes happen while packing, so all four transpose combinations run
+ * and one broadcast A value fit x64's sixteen xmm registers; 6 × 8 spills (it ran at
+ * half speed when measured). Transposes happen while packing, so all four transpose combinations run
  * the same micro-kernel at the same speed; edges are zero-padded in the packed panels, so
  * there is no scalar edge path inside the k loop. α is folded into the packed A panel.
  */

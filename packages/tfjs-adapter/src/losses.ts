@@ -38,7 +38,7 @@ export function entropy(probabilities: tf.Tensor): tf.Tensor {
 }
 
 /**
- * Cross-entropy H(p, q) = −Σ p log q per row (theory.md §1): the loss the dual process model
+ * Cross-entropy H(p, q) = −Σ p log q per row (apps/docs/theory.md#dual-processes): the loss the dual process model
  * minimises, equal to tfjs-layers' `categoricalCrossentropy`. Use as `loss: crossEntropy`.
  */
 export function crossEntropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
@@ -48,7 +48,7 @@ export function crossEntropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
 }
 
 /**
- * Kullback–Leibler divergence KL(p ‖ q) = Σ p log(p/q) per row (theory.md §1), with
+ * Kullback–Leibler divergence KL(p ‖ q) = Σ p log(p/q) per row (apps/docs/theory.md#dual-processes), with
  * 0·log 0 = 0; the part of cross-entropy the prediction can reduce. Usable as a loss
  * (`loss: klDivergence`, same gradient as {@link crossEntropy} since H(p) does not depend on
  * the prediction) or as a metric. Unlike tfjs-layers' `kullbackLeiblerDivergence` it does not

@@ -34,7 +34,7 @@ export interface ConstantsDocument {
 }
 
 /**
- * theory.md §4's test vector, computed by the dual-process optimizer itself (its f64
+ * The test vector of apps/docs/theory.md#a-test-vector, computed by the dual-process optimizer itself (its f64
  * reference path): constant gradient g = 1, w(0) = 0, exact constants.
  */
 export function testVector(steps = 5): { step: number; delta: number; weight: number }[] {
@@ -124,7 +124,9 @@ export function constantsCommand(options: ConstantsOptions, context: CommandCont
     output.result(`    ${c.dim(`source: ${step.reference}`)}`);
   });
   output.result();
-  output.result(c.bold('The update under a constant gradient g = 1, w(0) = 0 (theory.md §4)'));
+  output.result(
+    c.bold('The update under a constant gradient g = 1, w(0) = 0 (apps/docs/theory.md#constants)'),
+  );
   output.result(
     renderTable(
       ['t', 'Δw(t)', 'w(t)'],

@@ -1,6 +1,6 @@
 /**
  * `dualphi evaluate --model DIR`: accuracy, the loss with its split H(p) + KL(p‖q)
- * (theory.md §1), the prediction entropy and the confusion matrix of a saved model on a test
+ * (apps/docs/theory.md#dual-processes), the prediction entropy and the confusion matrix of a saved model on a test
  * set: by default the run's own test set as its run.json records it (never a training row);
  * with `--data` another source (digits, fashion-mnist and IDX directories: their test part; a
  * CSV file: the whole file unless `--test` or `--test-split` is given).
@@ -214,7 +214,11 @@ export async function evaluateCommand(
       },
     ),
   );
-  output.result(c.dim('Losses in nats; cross-entropy = entropy + divergence (theory.md §1).'));
+  output.result(
+    c.dim(
+      'Losses in nats; cross-entropy = entropy + divergence (apps/docs/theory.md#dual-processes).',
+    ),
+  );
   output.result();
   output.result(`${c.bold('Confusion matrix')} (rows: true class, columns: predicted)`);
   const labels = classNames.map((name) => (name.length > 10 ? `${name.slice(0, 9)}…` : name));

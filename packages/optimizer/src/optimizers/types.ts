@@ -56,7 +56,7 @@ export interface SerializedOptimizerState {
 }
 
 /**
- * Balance of the two processes of one step (theory.md §5; an interpretation of this
+ * Balance of the two processes of one step (apps/docs/theory.md#process-balance; an interpretation of this
  * project, not a quantity from the papers): the gradient term G = −η·g and the momentum term
  * M = α·Δw(t − 1) of the delta-form update Δw(t) = G + M.
  */
@@ -74,7 +74,7 @@ export interface ProcessBalance {
   cosine: number;
 }
 
-/** Process balance of one update, per parameter tensor and over all of them (theory.md §5). */
+/** Process balance of one update, per parameter tensor and over all of them (apps/docs/theory.md#process-balance). */
 export interface StepTelemetry {
   /** Over the concatenation of all tensors. */
   overall: ProcessBalance;
@@ -166,7 +166,7 @@ export interface Optimizer {
   toConfig(): OptimizerConfig;
 }
 
-/** Options of `dualProcess()` (theory.md §4). */
+/** Options of `dualProcess()` (apps/docs/theory.md#constants). */
 export interface DualProcessOptions {
   /** η; default `golden.learningRate` = (1 − α)² (or 0.016 with `rounded`). Finite, > 0. */
   learningRate?: number;
@@ -174,7 +174,7 @@ export interface DualProcessOptions {
   momentum?: number;
   /** Use the papers' rounded constants 0.874 / 0.016 as defaults. Default false. */
   rounded?: boolean;
-  /** Return process-balance telemetry after each update (theory.md §5). Default true. */
+  /** Return process-balance telemetry after each update (apps/docs/theory.md#process-balance). Default true. */
   telemetry?: boolean;
 }
 
@@ -192,7 +192,7 @@ export interface MomentumOptions {
   momentum: number;
   /** Nesterov momentum (needs μ > 0). Default false. */
   nesterov?: boolean;
-  /** Return process-balance telemetry (theory.md §5) in the delta-form reading. Default false. */
+  /** Return process-balance telemetry (apps/docs/theory.md#process-balance) in the delta-form reading. Default false. */
   telemetry?: boolean;
 }
 

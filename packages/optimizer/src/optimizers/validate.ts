@@ -177,7 +177,7 @@ export const optionRules: OptionRules = Object.freeze({
 
 /**
  * The rules by option name: `learningRate` η > 0 and finite; `momentum` α ∈ [0, 1) (at 1 the
- * delta form of theory.md §4 no longer converges); `beta1`, `beta2` ∈ [0, 1); `epsilon` > 0;
+ * delta form of apps/docs/theory.md#constants no longer converges); `beta1`, `beta2` ∈ [0, 1); `epsilon` > 0;
  * `weightDecay` ≥ 0; `nesterov`, `rounded`, `telemetry` booleans.
  */
 export const hyperParameterRules: Readonly<Record<string, HyperParameterRule>> = Object.freeze({

@@ -8,7 +8,7 @@
 const SQRT2 = Math.SQRT2;
 const SQRT5 = Math.sqrt(5);
 
-/** The two roots of p² + p − 1 = 0, i.e. of p = (1 − p)/p (theory.md §2). */
+/** The two roots of p² + p − 1 = 0, i.e. of p = (1 − p)/p (apps/docs/theory.md#golden-ratio). */
 export interface GoldenRoots {
   /** p₁ = (√5 − 1)/2 = 1/φ ≈ 0.618033988750, the root that is a probability. */
   readonly p1: number;
@@ -16,15 +16,15 @@ export interface GoldenRoots {
   readonly p2: number;
 }
 
-/** The constants of theory.md §2 and §4, see {@link golden}. */
+/** The constants of apps/docs/theory.md#golden-ratio and #constants, see {@link golden}. */
 export interface GoldenConstants {
   /** φ = (1 + √5)/2 ≈ 1.61803398875. */
   readonly phi: number;
-  /** The roots of p² + p − 1 = 0 (theory.md §2). */
+  /** The roots of p² + p − 1 = 0 (apps/docs/theory.md#golden-ratio). */
   readonly goldenRoots: GoldenRoots;
-  /** α = √2 · p₁ = √2/φ = (√10 − √2)/2 ≈ 0.874032048898 (theory.md §4). */
+  /** α = √2 · p₁ = √2/φ = (√10 − √2)/2 ≈ 0.874032048898 (apps/docs/theory.md#constants). */
   readonly momentum: number;
-  /** η = (1 − α)² = 4 − √10 + √2 − √5 ≈ 0.0158679247049 (theory.md §4). */
+  /** η = (1 − α)² = 4 − √10 + √2 − √5 ≈ 0.0158679247049 (apps/docs/theory.md#constants). */
   readonly learningRate: number;
   /** The papers' rounded momentum, 0.874. */
   readonly roundedMomentum: number;
@@ -62,6 +62,6 @@ export const golden: GoldenConstants = Object.freeze({
 
 /**
  * Roots of the mirrored equation p² − p − 1 = 0: −p₁ = −1/φ and −p₂ = φ, the negatives of
- * the {@link golden} roots; for them 1 − p = −1/p holds (theory.md §2).
+ * the {@link golden} roots; for them 1 − p = −1/p holds (apps/docs/theory.md#golden-ratio).
  */
 export const mirroredGoldenRoots: GoldenRoots = Object.freeze({ p1: -p1, p2: -p2 });

@@ -23,7 +23,7 @@ export function fixedPointBase(x: number): number {
 }
 
 /**
- * log_λ(x) = ln x / ln λ, the logarithm to base λ (theory.md §2–§3).
+ * log_λ(x) = ln x / ln λ, the logarithm to base λ (apps/docs/theory.md#golden-ratio to #unit-circle).
  *
  * @throws RangeError when the base is not positive and finite, or equals 1.
  */

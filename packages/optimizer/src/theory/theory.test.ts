@@ -38,7 +38,7 @@ function sourceProblems(steps: readonly DerivationStep[]): string[] {
 /** 12 significant digits, the precision the issue pins the constants to. */
 const sig12 = (x: number) => x.toPrecision(12);
 
-describe('golden constants (theory.md §2, §4)', () => {
+describe('golden constants (apps/docs/theory.md#golden-ratio, #constants)', () => {
   it('pins every constant to 12 significant digits', () => {
     expect(sig12(golden.phi)).toBe('1.61803398875');
     expect(sig12(golden.goldenRoots.p1)).toBe('0.618033988750');
@@ -93,7 +93,7 @@ describe('golden constants (theory.md §2, §4)', () => {
   });
 });
 
-describe('fixed-point logarithm base λ = x^(1/x) (theory.md §2)', () => {
+describe('fixed-point logarithm base λ = x^(1/x) (apps/docs/theory.md#golden-ratio)', () => {
   it('log_λ(x) = x for random x > 0, x ≠ 1', () => {
     fc.assert(
       fc.property(
@@ -121,7 +121,7 @@ describe('fixed-point logarithm base λ = x^(1/x) (theory.md §2)', () => {
   });
 });
 
-describe('unit circle (theory.md §3)', () => {
+describe('unit circle (apps/docs/theory.md#unit-circle)', () => {
   it('ϕ = π/4 is where sin ϕ = cos ϕ, at e^{iπ/4} = (1 + i)/√2', () => {
     expect(unitCircle.balanceAngle).toBe(Math.PI / 4);
     expect(Math.sin(unitCircle.balanceAngle)).toBeCloseTo(Math.cos(unitCircle.balanceAngle), 15);
@@ -147,7 +147,7 @@ describe('unit circle (theory.md §3)', () => {
   });
 });
 
-describe('derivation() (theory.md §1–§5)', () => {
+describe('derivation() (apps/docs/theory.md#dual-processes to #process-balance)', () => {
   it('lists the steps in order, each with a source and a LaTeX formula', () => {
     const steps = derivation();
     const ids = steps.map((s) => s.id);

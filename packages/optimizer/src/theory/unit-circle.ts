@@ -4,15 +4,15 @@
  */
 import { golden } from './golden.js';
 
-/** Facts of theory.md §3–§4 about the unit circle, see {@link unitCircle}. */
+/** Facts of apps/docs/theory.md#unit-circle to #constants about the unit circle, see {@link unitCircle}. */
 export interface UnitCircleFacts {
-  /** ϕ = π/4, where sin ϕ = cos ϕ: the two processes' "inner" equation (theory.md §3). */
+  /** ϕ = π/4, where sin ϕ = cos ϕ: the two processes' "inner" equation (apps/docs/theory.md#unit-circle). */
   readonly balanceAngle: number;
   /** sin(π/4) = cos(π/4) = 1/√2, the value both summands take at equilibrium. */
   readonly balanceValue: number;
   /** e^{iπ/4} = (1 + i)/√2 as [real, imaginary] (this project's complex-number reading). */
   readonly balancePoint: readonly [number, number];
-  /** |p₁ + i·p₁| = √2·p₁ = α: the golden ratio on both axes (theory.md §4, interpretation). */
+  /** |p₁ + i·p₁| = √2·p₁ = α: the golden ratio on both axes (apps/docs/theory.md#constants, interpretation). */
   readonly goldenPointModulus: number;
 }
 

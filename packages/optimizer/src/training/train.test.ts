@@ -49,7 +49,7 @@ describe('train', () => {
     const last = result.epochs[14];
     expect(last.testAccuracy).toBeGreaterThan(0.9);
     expect(last.testLoss).toBeLessThan(result.epochs[0].testLoss);
-    // One-hot targets: H(p) = 0 and the cross-entropy is all divergence (theory.md §1).
+    // One-hot targets: H(p) = 0 and the cross-entropy is all divergence (apps/docs/theory.md#dual-processes).
     expect(last.entropy).toBe(0);
     expect(last.divergence).toBeCloseTo(last.testLoss, 6);
     // dualProcess reports the process balance; the angle lies in (0°, 90°), and it is in

@@ -2,7 +2,7 @@
  * The training engine: seeded shuffling, mini-batch steps on the kernels, per-epoch
  * evaluation, events, cancellation and exact resumption.
  *
- * One step (theory.md §1, §4): logits = MLP(X); the fused softmax cross-entropy gives the
+ * One step (apps/docs/theory.md#dual-processes, #constants): logits = MLP(X); the fused softmax cross-entropy gives the
  * batch-mean loss H(p, q) = H(p) + KL(p‖q) and its gradient (q − p)/rows in one pass;
  * back-propagation gives ∂L/∂w for every tensor; the optimizer applies its update (for
  * `dualProcess`, the papers' delta-form heavy ball with the golden η and α).

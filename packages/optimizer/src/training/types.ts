@@ -20,7 +20,7 @@ export interface TrainOptions {
   hidden?: readonly number[];
   /** Hidden activation. Default `'relu'`. */
   activation?: Activation;
-  /** The optimizer. Default `dualProcess()` (the papers' golden constants, theory.md §4). */
+  /** The optimizer. Default `dualProcess()` (the papers' golden constants, apps/docs/theory.md#constants). */
   optimizer?: Optimizer;
   /** Total number of epochs (including those already done when resuming). Default 10. */
   epochs?: number;
@@ -99,7 +99,7 @@ export interface EpochMetrics {
   testLoss: number;
   /** Fraction of test samples classified correctly. */
   testAccuracy: number;
-  /** Mean test KL(p‖q) (nats); equals `testLoss` for one-hot targets (theory.md §1). */
+  /** Mean test KL(p‖q) (nats); equals `testLoss` for one-hot targets (apps/docs/theory.md#dual-processes). */
   divergence: number;
   /** Mean test target entropy H(p) (nats); 0 without label smoothing. */
   entropy: number;
@@ -107,7 +107,7 @@ export interface EpochMetrics {
   predictionEntropy: number;
   /**
    * Mean over the epoch's steps of the process-balance angle θ = atan2(‖M‖, ‖G‖), in degrees
-   * (45 = balance; theory.md §5, the project's interpretation). NaN for optimizers without
+   * (45 = balance; apps/docs/theory.md#process-balance, the project's interpretation). NaN for optimizers without
    * telemetry.
    */
   balanceDegrees: number;
