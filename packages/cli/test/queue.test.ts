@@ -6,7 +6,7 @@
  * BullMQ's lock and stall periods are cut to a second or two through the environment.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -59,8 +59,9 @@ interface Running {
   waitFor: (pattern: RegExp, ms?: number) => Promise<RegExpMatchArray>;
 }
 
-function startWorker(db: number): Running {
+function startWorker(db: number, cwd?: string): Running {
   const child = spawn(process.execPath, [binary, 'worker', '--queue', url(db), '--workers', '1'], {
+    cwd,
     env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -195,6 +196,107 @@ describe.runIf(RUN)('sweep --queue and worker (BullMQ on a real redis-server)', 
       connection.disconnect();
     }
   }, 90_000);
+
+  it('a data mismatch fails every job for good (reported, exit 1); --resume retries them and completes', async () => {
+    // Two machines' copies of train.csv: the same name, one value different.
+    const csv = (last: number) =>
+      `a,b,y\n${Array.from({ length: 60 }, (_, i) => `${(i % 7) / 7},${i === 59 ? last : (i % 5) / 5},${i % 2}`).join('\n')}\n`;
+    const here = join(scratch, 'coordinator-machine');
+    const there = join(scratch, 'other-machine');
+    await mkdir(here);
+    await mkdir(there);
+    await writeFile(join(here, 'train.csv'), csv(0.8));
+    await writeFile(join(there, 'train.csv'), csv(0.9));
+    const sweep = [
+      ...['sweep', '--json', '--data', 'train.csv', '--label', 'y', '--test-split', '0.25'],
+      ...['--epochs', '2', '--hidden', '4', ...grid.slice(0, -1), '1'],
+    ];
+    const local = await runCli([...sweep, '--workers', '1'], { cwd: here });
+    expect(local.code, local.stderr).toBe(0);
+
+    const wrong = startWorker(4, there);
+    const failed = await runCli([...sweep, '--queue', url(4), '--out', 'sweep'], {
+      cwd: here,
+      env,
+      timeoutMs: 60_000,
+    });
+    expect(failed.code, failed.stderr).toBe(1);
+    expect(failed.stderr).toMatch(
+      /error: 2 of 2 runs failed for good \(listed above\); the other 0 are done; --resume sweep tries the failed ones again/,
+    );
+    expect(failed.stderr).toMatch(
+      /failed: η=0\.05 α=α\*, seed 0 \(job dualphi-[0-9a-f-]+, 1 tries\): the worker's copy of --data train\.csv is not the coordinator's/,
+    );
+    const document = JSON.parse(failed.stdout);
+    expect(document.complete).toBe(false);
+    expect(document.failed).toHaveLength(2);
+    for (const failure of document.failed) {
+      expect(failure.error).toMatch(
+        /content hash sha256:[0-9a-f]{64} here, sha256:[0-9a-f]{64} in the job/,
+      );
+    }
+    wrong.child.kill('SIGTERM');
+    expect(await wrong.exit).toBe(0);
+
+    const right = startWorker(4, here);
+    const resumed = await runCli(['sweep', '--json', '--resume', 'sweep', '--queue', url(4)], {
+      cwd: here,
+      env,
+      timeoutMs: 60_000,
+    });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('2 of which had failed before and are tried again');
+    expect(deterministic(resumed.stdout)).toEqual(deterministic(local.stdout));
+    right.child.kill('SIGTERM');
+    expect(await right.exit).toBe(0);
+  }, 120_000);
+
+  it('Redis restarts without its data: the coordinator queues its jobs again and completes', async () => {
+    const directory = join(scratch, 'restarting-redis');
+    await mkdir(directory);
+    let server = await startRedis(directory, PASSWORD);
+    const port = server.port;
+    const address = `redis://:${PASSWORD}@127.0.0.1:${port}/0`;
+    try {
+      let queued!: () => void;
+      const isQueued = new Promise<void>((resolve) => {
+        queued = resolve;
+      });
+      const coordinator = runCli([...quick, '--queue', address], {
+        env,
+        timeoutMs: 90_000,
+        onOutput: (_child, _text, all) => {
+          if (all.includes('Queued 4 runs')) queued();
+        },
+      });
+      await isQueued;
+      await server.stop();
+      server = await startRedis(directory, PASSWORD, port);
+      const child = spawn(
+        process.execPath,
+        [binary, 'worker', '--queue', address, '--workers', '1'],
+        {
+          env: { ...process.env, NO_COLOR: '1', ...env },
+          stdio: 'ignore',
+        },
+      );
+      children.push(child);
+      const result = await coordinator;
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr, result.stderr).toMatch(
+        /lost the connection to Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0 .*; reconnecting/,
+      );
+      expect(result.stderr, result.stderr).toMatch(/reconnected to Redis at/);
+      expect(
+        result.stderr.match(/is no longer in the queue; queued again/g),
+        result.stderr,
+      ).toHaveLength(4);
+      expect(deterministic(result.stdout)).toEqual(deterministic(localQuick.stdout));
+      child.kill('SIGTERM');
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
 
   it('a wrong password is one clear error, without the password', async () => {
     for (const args of [

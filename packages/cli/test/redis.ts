@@ -48,10 +48,17 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** Starts redis-server on 127.0.0.1 with a password, in `directory`; resolves once it accepts connections. */
-export async function startRedis(directory: string, password: string): Promise<RedisServer> {
+/**
+ * Starts redis-server on 127.0.0.1 with a password, in `directory` (on `givenPort`, else a
+ * free port); resolves once it accepts connections.
+ */
+export async function startRedis(
+  directory: string,
+  password: string,
+  givenPort?: number,
+): Promise<RedisServer> {
   if (!existsSync(REDIS_SERVER)) throw new Error(`${redisMissingMessage('the queue tests')}.`);
-  const port = await freePort();
+  const port = givenPort ?? (await freePort());
   const child = spawn(
     REDIS_SERVER,
     [

@@ -134,17 +134,22 @@ export async function connectRedis(
     retryStrategy: (times) => Math.min(200 * times, 2000),
   });
   // One line when the connection drops (a Redis restart) and one when it is back.
+  // ('reconnecting' follows an error and a server that closed the connection alike; our own
+  // quit does not reconnect.)
   let lost = false;
+  let lastError = 'the connection closed';
   connection.on('error', (error: unknown) => {
+    lastError = errorMessage(error);
+  });
+  connection.on('reconnecting', () => {
     if (lost) return;
     lost = true;
-    report(
-      `lost the connection to Redis at ${address.display} (${errorMessage(error)}); reconnecting`,
-    );
+    report(`lost the connection to Redis at ${address.display} (${lastError}); reconnecting`);
   });
   connection.on('ready', () => {
     if (!lost) return;
     lost = false;
+    lastError = 'the connection closed';
     report(`reconnected to Redis at ${address.display}`);
   });
   return connection;

@@ -123,11 +123,12 @@ async function runOnQueue(
     while (pending.size > 0 && !signal?.aborted) {
       for (const [id, task] of [...pending]) {
         if (signal?.aborted) break;
+        const name = `${options.labels.get(task.cellId) ?? task.cellId}, seed ${task.seed}`;
         const job = await Job.fromId(queue, id);
         if (!job) {
           // Redis lost it (restarted without persistence): the deterministic id makes
           // adding it again safe.
-          report(`run ${task.cellId} seed ${task.seed} is no longer in the queue; queued again`);
+          report(`run ${name} is no longer in the queue; queued again`);
           await queue.add(jobOf(task).name, jobOf(task).data, jobOf(task).opts);
           continue;
         }
@@ -145,9 +146,7 @@ async function runOnQueue(
               attempts: job.attemptsMade,
             };
             failures.push({ ...failure, error: `rejected result: ${errorMessage(error)}` });
-            report(
-              `run ${task.cellId} seed ${task.seed}: rejected its result: ${errorMessage(error)}`,
-            );
+            report(`run ${name}: rejected its result: ${errorMessage(error)}`);
             continue;
           }
           await onRecord(record);
@@ -161,9 +160,7 @@ async function runOnQueue(
             error,
             attempts: job.attemptsMade,
           });
-          report(
-            `run ${task.cellId} seed ${task.seed} failed for good after ${job.attemptsMade} tries: ${error}`,
-          );
+          report(`run ${name} failed for good after ${job.attemptsMade} tries: ${error}`);
         }
       }
       if (pending.size > 0) await sleep(timing.pollInterval, signal);
