@@ -115,6 +115,7 @@ export interface SweepJobResult {
 
 /** A message that failed its check: why, in words. */
 export class MessageRejectedError extends Error {
+  /** @param message - what is wrong with the message, and what is accepted. */
   constructor(message: string) {
     super(message);
     this.name = 'MessageRejectedError';
