@@ -2,7 +2,10 @@
  * `dualphi sweep --queue` and `dualphi worker` against a real redis-server (127.0.0.1, a
  * free port, a password): a coordinator and two workers give the local sweep's results; a
  * worker killed with SIGKILL mid-job still gives them (its job stalls and another worker
- * retries it); a malformed job is rejected, never run; a wrong password is one clear error.
+ * retries it); two coordinators of one sweep train each run once; a data mismatch fails the
+ * jobs for good (reported, exit 1) and `--resume` retries them; a Redis restart without its data
+ * has the coordinator queue its jobs again; a malformed job is rejected, never run; a wrong
+ * password is one clear error.
  * BullMQ's lock and stall periods are cut to a second or two through the environment.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -139,6 +142,21 @@ describe.runIf(RUN)('sweep --queue and worker (BullMQ on a real redis-server)', 
       expect(worker.output()).toMatch(/worker: SIGTERM: .*leaving/);
       expect(worker.output()).toMatch(/worker: stopped after \d+ job\(s\)/);
     }
+  }, 90_000);
+
+  it('two coordinators of the same sweep share its jobs: each run is trained once', async () => {
+    const worker = startWorker(6);
+    const [first, second] = await Promise.all([
+      runCli([...quick, '--queue', url(6)], { env, timeoutMs: 60_000 }),
+      runCli([...quick, '--queue', url(6)], { env, timeoutMs: 60_000 }),
+    ]);
+    for (const result of [first, second]) {
+      expect(result.code, result.stderr).toBe(0);
+      expect(deterministic(result.stdout)).toEqual(deterministic(localQuick.stdout));
+    }
+    expect(worker.output().match(/finished job/g)).toHaveLength(4);
+    worker.child.kill('SIGTERM');
+    expect(await worker.exit).toBe(0);
   }, 90_000);
 
   it('a worker killed with SIGKILL mid-job: another worker retries its job, same results', async () => {
