@@ -31,6 +31,7 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
       { text: 'The TensorFlow.js adapter', link: '/guides/tfjs-adapter' },
       { text: 'Loss split and process balance', link: '/guides/telemetry' },
       { text: 'Checkpoints and resuming', link: '/guides/checkpoints' },
+      { text: 'Sweeping on many machines', link: '/guides/many-machines' },
     ],
   },
   {

@@ -108,6 +108,13 @@ Examples:
   $ dualphi evaluate --model runs/fashion --json       data, split and scaling from its run.json
   $ dualphi evaluate --model runs/iris --data new.csv   other data, same label column and scaling`;
 
+const workerExamples = `
+Examples:
+  $ redis-server --port 6379 --appendonly yes         a Redis the machines can reach
+  $ dualphi worker --queue redis://:secret@10.0.0.5:6379/0 --workers 4
+  $ dualphi sweep --seeds 5 --out runs/sweep --queue redis://:secret@10.0.0.5:6379/0
+  $ dualphi worker --queue redis://localhost:6379/0 --exit-when-idle   batch use`;
+
 const benchExamples = `
 Examples:
   $ dualphi bench              quick run (a few seconds per row)
@@ -270,11 +277,33 @@ export function createProgram(io: RunIo = {}): Command {
     )
     .option('--out <dir>', 'journal each run, write sweep.json, sweep.csv and report.html')
     .option('--resume <dir>', 'continue the sweep in this directory (only the missing runs)')
+    .option(
+      '--queue <url>',
+      'run the cells on BullMQ workers: redis://[user:password@]host:port/db (see dualphi worker)',
+    )
     .addHelpText('after', sweepExamples)
     .action(async (options, command: Command) => {
       const { sweepCommand } = await import('./commands/sweep.js');
       await checkWorkers(options);
       await sweepCommand(options, contextOf(command), command);
+    });
+
+  program
+    .command('worker')
+    .description('run queued sweep cells (dualphi sweep --queue) on this machine until stopped')
+    .requiredOption('--queue <url>', 'the Redis of the sweep: redis://[user:password@]host:port/db')
+    .addOption(
+      new Option(
+        '--workers <n>',
+        'jobs at the same time (default: the available parallelism)',
+      ).argParser(positiveInteger),
+    )
+    .option('--exit-when-idle', 'leave once the queue has no waiting, delayed or running job')
+    .addHelpText('after', workerExamples)
+    .action(async (options, command: Command) => {
+      const { workerCommand } = await import('./commands/worker.js');
+      await checkWorkers(options);
+      await workerCommand(options, contextOf(command));
     });
 
   program

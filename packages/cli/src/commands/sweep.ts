@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import {
   orderRecords,
   planSweep,
+  type SweepExecutor,
   type SweepPlan,
   type SweepRecord,
   type SweepSetup,
@@ -22,6 +23,9 @@ import { CliError, ExitCode, errorMessage, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic.js';
 import type { DataOptions, ModelOptions } from '../options/common.js';
 import type { CommandContext } from '../program.js';
+import { connectRedis, parseQueueAddress, queueTiming } from '../queue/connection.js';
+import { queueExecutor, type SweepFailure } from '../queue/coordinator.js';
+import { dataHash, sweepKey } from '../queue/keys.js';
 import { rankedTable, sweepCsv, sweepDocument } from '../sweep/document.js';
 import { workerExecutor } from '../sweep/executor.js';
 import {
@@ -52,6 +56,8 @@ export interface SweepCommandOptions extends DataOptions, ModelOptions {
   validationSplit: number;
   out?: string;
   resume?: string;
+  /** `--queue redis://…`: run the cells on BullMQ workers instead of local threads. */
+  queue?: string;
 }
 
 /** Flags that define a sweep: with `--resume` the sweep's own description is used instead. */
@@ -180,7 +186,7 @@ export async function sweepCommand(
     const given = fixedBySweep.filter((name) => command.getOptionValueSource(name) === 'cli');
     if (given.length > 0) {
       throw new UsageError(
-        `--resume continues the sweep as it was planned; drop ${given.map(flagName).join(', ')} (only --workers and --json may be given)`,
+        `--resume continues the sweep as it was planned; drop ${given.map(flagName).join(', ')} (only --workers, --queue and --json may be given)`,
       );
     }
     const found = await readSweepDirectory(options.resume);
@@ -215,12 +221,39 @@ export async function sweepCommand(
     if (options.out !== undefined) await startSweepDirectory(options.out, description);
   }
 
-  await executeSweep(description, data, context, {
-    directory,
-    completed,
-    goodBytes,
-    workers: options.workers,
-  });
+  if (options.queue === undefined) {
+    await executeSweep(description, data, context, {
+      directory,
+      completed,
+      goodBytes,
+      workers: options.workers,
+    });
+    return;
+  }
+  const address = parseQueueAddress(options.queue);
+  const report = (message: string) => output.message(output.errorColors.dim(message));
+  const connection = await connectRedis(address, report);
+  try {
+    const contentHash = dataHash(data.split);
+    const executor = queueExecutor({
+      connection,
+      sweep: sweepKey(description, contentHash),
+      job: { source: description.source, settings: description.settings, dataHash: contentHash },
+      labels: new Map(description.plan.cells.map((cell) => [cell.id, cell.label])),
+      timing: queueTiming(env),
+      report,
+    });
+    await executeSweep(description, data, context, {
+      directory,
+      completed,
+      goodBytes,
+      workers: options.workers,
+      executor,
+      where: `the workers of ${address.display}`,
+    });
+  } finally {
+    await connection.quit().catch(() => connection.disconnect());
+  }
 }
 
 /** What {@link executeSweep} needs besides the description and data. */
@@ -233,6 +266,10 @@ export interface SweepRun {
   goodBytes?: number;
   /** Worker threads. */
   workers: number;
+  /** Runs the cells instead of the local worker threads (`--queue`), with its failures. */
+  executor?: SweepExecutor & { readonly failures?: readonly SweepFailure[] };
+  /** Where the cells run, for the opening line (default: `N worker(s)`). */
+  where?: string;
 }
 
 /**
@@ -243,7 +280,7 @@ export async function executeSweep(
   description: SweepDescription,
   data: ResolvedData,
   context: CommandContext,
-  { directory, completed, goodBytes, workers: requested }: SweepRun,
+  { directory, completed, goodBytes, workers: requested, executor, where }: SweepRun,
 ): Promise<void> {
   const { output } = context;
   const shape = description.data;
@@ -254,7 +291,7 @@ export async function executeSweep(
     output.errorColors.dim(
       `Sweeping ${plan.cells.length} cells × ${plan.seeds.length} seeds = ${total} runs on ${data.name} ` +
         `(${data.split.train.count} train, of which ${formatPercent(settings.validationSplit)} per class held out for validation; ${data.split.test.count} test), ` +
-        `hidden ${settings.hidden.join(',') || 'none'}, ${settings.epochs} epochs, batch ${settings.batchSize}, ${workers} worker(s)` +
+        `hidden ${settings.hidden.join(',') || 'none'}, ${settings.epochs} epochs, batch ${settings.batchSize}, ${where ?? `${workers} worker(s)`}` +
         (completed.length > 0 ? `; ${completed.length} runs already done.` : '.') +
         ' Cells are ranked on validation accuracy; the test set only reports.',
     ),
@@ -275,7 +312,7 @@ export async function executeSweep(
       plan,
       setup,
       completed,
-      executor: workerExecutor(workers),
+      executor: executor ?? workerExecutor(workers),
       signal: interrupt.signal,
       onRecord: async (record) => {
         await journal?.append(record);
@@ -294,7 +331,12 @@ export async function executeSweep(
   }
   const seconds = (performance.now() - started) / 1000;
   const summary = summarizeSweep(plan, records);
-  const document = sweepDocument(description, records, summary, complete, { seconds, workers });
+  const failures = executor?.failures ?? [];
+  const document = {
+    ...sweepDocument(description, records, summary, complete, { seconds, workers }),
+    // Runs whose queue job failed for good (`--queue`), with their errors.
+    ...(failures.length > 0 ? { failed: failures } : {}),
+  };
 
   output.result();
   output.result(rankedTable(plan, summary, output.colors));
@@ -365,6 +407,19 @@ export async function executeSweep(
     );
   }
   output.document(document);
+  if (failures.length > 0 && !interrupt.signal.aborted) {
+    for (const failure of failures) {
+      output.message(
+        output.errorColors.red(
+          `failed: ${labels.get(failure.cellId) ?? failure.cellId}, seed ${failure.seed} (job ${failure.jobId}, ${failure.attempts} tries): ${failure.error}`,
+        ),
+      );
+    }
+    throw new CliError(
+      `${failures.length} of ${total} runs failed for good (listed above); the other ${records.length} are done` +
+        (directory !== undefined ? `; --resume ${directory} tries the failed ones again` : ''),
+    );
+  }
   if (!complete) {
     if (directory !== undefined) {
       output.message(

@@ -23,6 +23,8 @@ const workerUrl = new URL('./worker.js', import.meta.url);
 
 /** A copy of `values` in shared memory (workers then read it without a copy of their own). */
 function shared<T extends Float32Array | Int32Array>(values: T): T {
+  // Already shared (a queue worker keeps one shared copy for all its jobs).
+  if (values.buffer instanceof SharedArrayBuffer) return values;
   const buffer = new SharedArrayBuffer(values.byteLength);
   const copy = new (values.constructor as new (b: SharedArrayBuffer) => T)(buffer);
   copy.set(values);
