@@ -124,7 +124,7 @@ async function runOnQueue(
       for (const [id, task] of [...pending]) {
         if (signal?.aborted) break;
         const name = `${options.labels.get(task.cellId) ?? task.cellId}, seed ${task.seed}`;
-        const job = await Job.fromId(queue, id);
+        let job = await Job.fromId(queue, id);
         if (!job) {
           // Redis lost it (restarted without persistence): the deterministic id makes
           // adding it again safe.
@@ -133,6 +133,11 @@ async function runOnQueue(
           continue;
         }
         const state = await job.getState();
+        if (state === 'completed' || state === 'failed') {
+          // The job may have ended between reading it and reading its state (its result or
+          // reason then still empty in the copy read first): read the ended job again.
+          job = (await Job.fromId(queue, id)) ?? job;
+        }
         if (state === 'completed') {
           pending.delete(id);
           let record: SweepRecord;
