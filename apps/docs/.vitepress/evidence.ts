@@ -10,6 +10,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { MarkdownRenderer } from 'vitepress';
+import { viridis } from './theme/demo/viridis.js';
+
+export { viridis };
 
 /** One cell of a committed summary (the fields the page uses). */
 export interface EvidenceCell {
@@ -96,28 +99,6 @@ export function readEvidence(
 const percent = (x: number): string => `${(100 * x).toFixed(2)} %`;
 /** A gap, already in accuracy points (the summary's unit), with its sign. */
 const points = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
-
-/** Viridis (matplotlib's, colour-blind safe and monotone in lightness) at nine stops. */
-const VIRIDIS = [
-  [68, 1, 84],
-  [71, 44, 122],
-  [59, 81, 139],
-  [44, 113, 142],
-  [33, 144, 141],
-  [39, 173, 129],
-  [92, 200, 99],
-  [170, 220, 50],
-  [253, 231, 37],
-] as const;
-
-/** The viridis colour at t ∈ [0, 1], and whether dark text reads on it. */
-export function viridis(t: number): { color: string; darkText: boolean } {
-  const x = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (VIRIDIS.length - 1);
-  const i = Math.min(VIRIDIS.length - 2, Math.floor(x));
-  const f = x - i;
-  const rgb = VIRIDIS[i].map((c, k) => Math.round(c + f * (VIRIDIS[i + 1][k] - c)));
-  return { color: `rgb(${rgb.join(',')})`, darkText: x > 4.5 };
-}
 
 /** The accuracy span (fraction) the heat map's colour scale covers below its best cell. */
 export const HEAT_MAP_SPAN = 0.1;
