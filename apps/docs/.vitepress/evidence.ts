@@ -340,12 +340,85 @@ export function besideMarkdown(
   ].join('\n');
 }
 
+/** Test accuracy of a cell as `mean ± sd` (3 decimals), or `—`. */
+function testFigure(c: EvidenceCell | undefined): string {
+  if (!c) return '—';
+  const sd = c.testAccuracy.sd;
+  return `${c.testAccuracy.mean.toFixed(3)}${sd !== null && Number.isFinite(sd) ? ` ± ${sd.toFixed(3)}` : ''}`;
+}
+
+/**
+ * The independent implementation's figures against methods that claim to need no tuning
+ * (3 seeds, test accuracy, its own split), per data set of the beside table; `match` finds
+ * this project's cell (the best-ranked one whose label starts with it).
+ */
+export const INDEPENDENT_PEERS: readonly {
+  method: string;
+  match: string;
+  values: Readonly<Record<string, string>>;
+}[] = [
+  {
+    method: 'golden pair',
+    match: 'η=η* α=α*',
+    values: { digits: '0.974', 'fashion-b64': '0.887', 'fashion-b256': '0.870' },
+  },
+  {
+    method: 'Prodigy, defaults',
+    match: 'prodigy',
+    values: { digits: '0.978', 'fashion-b64': '0.891', 'fashion-b256': '0.884' },
+  },
+  {
+    method:
+      'Schedule-Free SGD (momentum 0.9; independent: best of four learning rates, dualphi: best-ranked of those swept)',
+    match: 'schedule-free-sgd',
+    values: { digits: '0.974', 'fashion-b64': '0.895', 'fashion-b256': '0.889' },
+  },
+  {
+    method: 'Adam, 1e-3',
+    match: 'adam@1e-3',
+    values: { digits: '0.978', 'fashion-b64': '0.890', 'fashion-b256': '0.881' },
+  },
+  {
+    method: 'golden η with cosine decay',
+    match: 'golden-cosine',
+    values: { digits: '0.970', 'fashion-b64': '0.896', 'fashion-b256': '0.865' },
+  },
+];
+
+/** The peers table: independent figure / dualphi's test accuracy, per setup. */
+export function peersMarkdown(
+  read: (name: string) => EvidenceSummary | undefined = readEvidence,
+): string {
+  const setups = INDEPENDENT.map((row) => ({ ...row, evidence: read(row.name) }));
+  const rows = INDEPENDENT_PEERS.map((peer) => {
+    const cells = setups.map(({ name, evidence }) => {
+      const independent = peer.values[name] ?? '—';
+      if (!evidence) return `${independent} / not run`;
+      const ranked = evidence.summary.ranking
+        .map((id) => evidence.cells.find((c) => c.cellId === id))
+        .find((c) => c?.label.startsWith(peer.match));
+      return `${independent} / ${ranked ? testFigure(ranked) : 'not in this sweep'}`;
+    });
+    return `| ${peer.method} | ${cells.join(' | ')} |`;
+  });
+  return [
+    `| method | ${setups.map((s) => `${s.setup}: independent / dualphi`).join(' | ')} |`,
+    `| --- | ${setups.map(() => '---:').join(' | ')} |`,
+    ...rows,
+  ].join('\n');
+}
+
+/** The marker of the peers table. */
+export const PEERS_MARKER = '<!-- @evidence-peers -->';
+
 /** The marker of the comparison table. */
 export const BESIDE_MARKER = '<!-- @evidence-beside -->';
 
 /** markdown-it plugin: expands each marker into its data set's section. */
 export function evidencePlugin(md: MarkdownRenderer): void {
   md.core.ruler.before('normalize', 'dualphi-evidence', (state) => {
+    if (state.src.includes(PEERS_MARKER))
+      state.src = state.src.replace(PEERS_MARKER, () => peersMarkdown());
     if (state.src.includes(BESIDE_MARKER))
       state.src = state.src.replace(BESIDE_MARKER, () => besideMarkdown());
     state.src = state.src.replace(EVIDENCE_MARKER, (_match, name: string) => {

@@ -6,6 +6,7 @@ import {
   evidenceSectionMarkdown,
   heatMapHtml,
   missingEvidenceNotice,
+  peersMarkdown,
   rankedTableMarkdown,
   readEvidence,
   verdictParagraph,
@@ -161,6 +162,14 @@ describe('the Evidence page generator', () => {
     expect(beside).toContain(
       '| UCI digits, 64-128-10, batch 32, 40 epochs | 0.976 | 0.979 | 21 of 86 | 0.940 ± 0.005 | 0.960 ± 0.005 (`adam@1e-3`) | 2 of 5 |',
     );
+  });
+
+  it('puts the tuning-free peers beside the independent figures, or says they were not run', () => {
+    const table = peersMarkdown((name) => (name === 'digits' ? fixture() : undefined));
+    const adam = table.split('\n').find((line) => line.startsWith('| Adam, 1e-3 |'));
+    expect(adam).toBe('| Adam, 1e-3 | 0.978 / 0.960 ± 0.005 | 0.890 / not run | 0.881 / not run |');
+    const prodigy = table.split('\n').find((line) => line.startsWith('| Prodigy'));
+    expect(prodigy).toContain('0.978 / not in this sweep');
   });
 
   it('states the setup of each section', () => {
