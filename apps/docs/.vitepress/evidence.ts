@@ -143,11 +143,11 @@ export function heatMapHtml(evidence: EvidenceSummary): string {
   });
   const head = etas.map((eta) => `<th scope="col">${symbolic(eta, etaStar, 'η*')}</th>`).join('');
   return [
-    `<table class="evidence-heatmap" data-evidence="${evidence.name}">`,
+    `<div class="evidence-heatmap-scroll"><table class="evidence-heatmap" data-evidence="${evidence.name}">`,
     `<caption>Mean validation accuracy (%) over ${evidence.plan.seeds.length} seed(s); rows α, columns η; viridis from ${percent(low)} or less (dark) to ${percent(high)} (yellow); ★ and outline: the golden pair (η*, α*).</caption>`,
     `<thead><tr><th scope="col">α \\ η</th>${head}</tr></thead>`,
     `<tbody>${rows.join('')}</tbody>`,
-    '</table>',
+    '</table></div>',
   ].join('');
 }
 
