@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type DefaultTheme, defineConfig } from 'vitepress';
 import { derivationPlugin } from './derivation.js';
+import { evidencePlugin } from './evidence.js';
 import { missingIncludePlugin } from './includes.js';
 import { optimizerTablePlugin } from './optimizers.js';
 
@@ -37,6 +38,7 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
   {
     text: 'Measurements',
     items: [
+      { text: 'Evidence: does the golden pair win?', link: '/evidence' },
       { text: 'Benchmarks', link: '/benchmarks' },
       { text: 'Live demo', link: '/demo' },
     ],
@@ -61,6 +63,7 @@ export default defineConfig({
     config: (md) => {
       md.use(derivationPlugin);
       md.use(optimizerTablePlugin);
+      md.use(evidencePlugin);
       md.use(missingIncludePlugin);
     },
   },
@@ -75,6 +78,7 @@ export default defineConfig({
     nav: [
       { text: 'Guide', link: '/guide/introduction' },
       { text: 'Theory', link: '/theory' },
+      { text: 'Evidence', link: '/evidence' },
       { text: 'Demo', link: '/demo' },
       { text: 'Benchmarks', link: '/benchmarks' },
       { text: 'API', link: '/api/' },
@@ -84,6 +88,7 @@ export default defineConfig({
       '/guides/': guideSidebar,
       '/theory': guideSidebar,
       '/benchmarks': guideSidebar,
+      '/evidence': guideSidebar,
       '/demo': guideSidebar,
       '/api/': [{ text: 'API reference', link: '/api/', items: apiSidebar() }],
     },

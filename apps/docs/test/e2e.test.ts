@@ -217,4 +217,45 @@ describe.runIf(RUN)('the built documentation site', () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it('runs the live sweep in Web Workers, filling the heat map cell by cell with the golden cell marked', async () => {
+    const { page, problems } = await openPage('/demo');
+    const demo = page.locator('.sweep-demo');
+    await demo.waitFor();
+    await page.getByTestId('sweep-start').click();
+    // Cells fill one by one: at some moment some but not all are filled.
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('.sweep-cell.filled').length > 0 ||
+        document.querySelector('[data-testid="sweep-error"]'),
+      undefined,
+      { timeout: 60_000, polling: 50 },
+    );
+    const partial = await page.locator('.sweep-cell.filled').count();
+    await page.waitForFunction(
+      () =>
+        ['finished', 'error'].includes(
+          document.querySelector('.sweep-demo')?.getAttribute('data-phase') ?? '',
+        ),
+      undefined,
+      { timeout: 120_000, polling: 200 },
+    );
+    expect(await demo.getAttribute('data-phase'), problems.join('\n')).toBe('finished');
+    expect(partial).toBeLessThan(25);
+    expect(await page.locator('.sweep-cell').count()).toBe(25);
+    expect(await page.locator('.sweep-cell.filled').count()).toBe(25);
+    // Exactly one golden cell, marked, holding a percentage.
+    const golden = page.locator('.sweep-cell.golden');
+    expect(await golden.count()).toBe(1);
+    const goldenText = (await golden.textContent()) ?? '';
+    expect(goldenText).toMatch(/★\s*\d{1,3}\.\d/);
+    expect(Number(goldenText.replace('★', '').trim())).toBeGreaterThan(50);
+    // The verdict comes from the library's summary: the golden pair's rank of 25.
+    await expect(page.getByTestId('sweep-verdict').allTextContents()).resolves.toEqual(
+      expect.arrayContaining([expect.stringMatching(/golden pair \(η\*, α\*\) ranks \d+ of 25/)]),
+    );
+    await page.getByTestId('sweep-heatmap').screenshot({ path: `${outputDirectory}sweep.png` });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });

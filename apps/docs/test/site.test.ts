@@ -9,6 +9,7 @@ import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { derivation, optimizerPresets } from '@dualphi/optimizer';
 import { describe, expect, it } from 'vitest';
+import { readEvidence } from '../.vitepress/evidence.js';
 
 const dist = fileURLToPath(new URL('../.vitepress/dist/', import.meta.url));
 
@@ -166,6 +167,41 @@ describe('the built site', () => {
         expect(missing, file).toEqual([]);
       } else {
         expect(text).toContain(`packages/${name}/BENCHMARKS.md is not in the repository yet`);
+      }
+    }
+  });
+
+  it('shows every committed sweep on the Evidence page: heat map with the golden cell, table, verdict', () => {
+    const html = readFileSync(join(dist, 'evidence.html'), 'utf8');
+    const text = pageText(join(dist, 'evidence.html'));
+    const names = [
+      ...readFileSync(fileURLToPath(new URL('../evidence.md', import.meta.url)), 'utf8').matchAll(
+        /<!--\s*@evidence\s+([\w-]+)\s*-->/g,
+      ),
+    ].map((m) => m[1]);
+    expect(names).toContain('digits');
+    for (const name of names) {
+      const evidence = readEvidence(name);
+      if (!evidence) {
+        expect(text).toContain(`evidence/${name}/summary.json is not in the repository`);
+        continue;
+      }
+      const table = html.match(
+        new RegExp(`<table class="evidence-heatmap" data-evidence="${name}">[\\s\\S]*?</table>`),
+      )?.[0];
+      const gridCells = evidence.plan.cells.filter((c) => c.learningRate !== undefined).length;
+      if (gridCells > 0) {
+        expect(table, name).toBeDefined();
+        expect(table?.match(/class="evidence-cell/g)).toHaveLength(
+          evidence.plan.learningRates.length * evidence.plan.momenta.length,
+        );
+        expect(table?.match(/evidence-golden/g)).toHaveLength(1);
+      }
+      const golden = evidence.summary.golden;
+      if (golden) {
+        expect(text).toContain(
+          `The golden pair (η*, α*) ranks ${golden.rank} of ${evidence.summary.ranking.length}`,
+        );
       }
     }
   });

@@ -111,8 +111,8 @@ Examples:
 const workerExamples = `
 Examples:
   $ redis-server --port 6379 --appendonly yes         a Redis the machines can reach
-  $ dualphi worker --queue redis://:secret@10.0.0.5:6379/0 --workers 4
-  $ dualphi sweep --seeds 5 --out runs/sweep --queue redis://:secret@10.0.0.5:6379/0
+  $ dualphi worker --queue redis://:secret@queue-host:6379/0 --workers 4
+  $ dualphi sweep --seeds 5 --out runs/sweep --queue redis://:secret@queue-host:6379/0
   $ dualphi worker --queue redis://localhost:6379/0 --exit-when-idle   batch use`;
 
 const benchExamples = `

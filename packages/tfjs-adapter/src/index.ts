@@ -28,3 +28,4 @@ export {
   registryOptimizer,
   registryOptimizerNames,
 } from './registry-optimizer.js';
+export { type TfjsCellContext, type TfjsModelBuilder, tfjsCellTrainer } from './sweep-cell.js';

@@ -10,9 +10,11 @@ export {
   type SweepAxis,
 } from './range.js';
 export {
+  type InProcessExecutorOptions,
   inProcessExecutor,
   orderRecords,
   runSweepTask,
+  type SweepCellTrainer,
   type SweepExecutor,
   type SweepOptions,
   type SweepResult,

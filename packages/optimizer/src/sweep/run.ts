@@ -112,13 +112,35 @@ export interface SweepExecutor {
   ): Promise<void>;
 }
 
+/**
+ * Trains one (cell, seed) of a sweep and returns its record (`undefined` when aborted): the
+ * built-in MLP engine is {@link runSweepTask}; `@dualphi/tfjs-adapter`'s `tfjsCellTrainer`
+ * trains a user's TensorFlow.js model instead. A trainer must give the same figures for the
+ * same task (common random numbers: the seed fixes initial weights, batch order and
+ * validation rows whatever the cell).
+ */
+export type SweepCellTrainer = (
+  setup: SweepSetup,
+  task: SweepTask,
+  options: SweepTaskOptions,
+) => Promise<SweepRecord | undefined>;
+
+/** Options of {@link inProcessExecutor}. */
+export interface InProcessExecutorOptions {
+  /** Kernel set of the built-in engine (default: the shared wasm kernels). */
+  kernels?: Kernels;
+  /** How a cell is trained (default: {@link runSweepTask}, the built-in MLP engine). */
+  trainCell?: SweepCellTrainer;
+}
+
 /** An executor that runs tasks one after the other in this thread. */
-export function inProcessExecutor(options: { kernels?: Kernels } = {}): SweepExecutor {
+export function inProcessExecutor(options: InProcessExecutorOptions = {}): SweepExecutor {
+  const trainCell = options.trainCell ?? runSweepTask;
   return {
     async run(setup, tasks, onRecord, signal) {
       for (const task of tasks) {
         if (signal?.aborted) return;
-        const record = await runSweepTask(setup, task, { kernels: options.kernels, signal });
+        const record = await trainCell(setup, task, { kernels: options.kernels, signal });
         if (record) await onRecord(record);
       }
     },
@@ -131,8 +153,13 @@ export interface SweepOptions {
   plan: SweepPlan;
   /** The settings every cell shares. */
   setup: SweepSetup;
-  /** How to run the tasks. Default: {@link inProcessExecutor}. */
+  /** How to run the tasks. Default: {@link inProcessExecutor} with {@link SweepOptions.trainCell}. */
   executor?: SweepExecutor;
+  /**
+   * How a cell is trained when no `executor` is given (default: the built-in MLP engine);
+   * e.g. `tfjsCellTrainer(buildModel)` of `@dualphi/tfjs-adapter` for a TensorFlow.js model.
+   */
+  trainCell?: SweepCellTrainer;
   /** Records already finished (a resumed sweep): their tasks are not run again. */
   completed?: readonly SweepRecord[];
   /** Called with each new record as it finishes (e.g. to store it). */
@@ -183,7 +210,7 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   const done = new Set(known.map(taskKey));
   const pending = sweepTasks(plan).filter((task) => !done.has(taskKey(task)));
   const fresh: SweepRecord[] = [];
-  const executor = options.executor ?? inProcessExecutor();
+  const executor = options.executor ?? inProcessExecutor({ trainCell: options.trainCell });
   await executor.run(
     setup,
     pending,

@@ -6,7 +6,7 @@ import { summarizeSweep } from './aggregate.js';
 import { parseEntry } from './entries.js';
 import { planSweep, sweepTasks } from './plan.js';
 import { parseAxis } from './range.js';
-import { inProcessExecutor, type SweepExecutor, sweep } from './run.js';
+import { inProcessExecutor, type SweepCellTrainer, type SweepExecutor, sweep } from './run.js';
 import {
   meanInterval,
   pairedTTest,
@@ -223,6 +223,39 @@ describe('sweep', () => {
     expect(sane.rank).toBe(1);
     expect(result.summary.bestId).toBe(sane.cellId);
     expect(result.summary.text.join(' ')).toContain('no golden cell');
+  });
+
+  it('trains each cell with a given trainer (pluggable cell), and with the engine by default', async () => {
+    const plan = planSweep({
+      learningRates: ['golden'],
+      momenta: ['golden'],
+      entries: ['adam'],
+      seeds: 2,
+    });
+    const seen: string[] = [];
+    const trainCell: SweepCellTrainer = async (_setup, task) => {
+      seen.push(`${task.cellId}/${task.seed}/${task.optimizer.name}`);
+      const accuracy = task.cellId === 'entry:adam' ? 0.5 : 0.75 + task.seed / 100;
+      const epoch = {
+        epoch: 1,
+        trainLoss: 1,
+        validationLoss: 1,
+        validationAccuracy: accuracy,
+        testLoss: 1,
+        testAccuracy: accuracy,
+      };
+      return { cellId: task.cellId, seed: task.seed, epochs: [epoch], seconds: 0 };
+    };
+    const result = await sweep({ plan, setup, trainCell });
+    expect(seen).toHaveLength(4);
+    expect(seen).toContain('entry:adam/1/adam');
+    expect(result.summary.golden?.rank).toBe(1);
+    expect(
+      result.summary.cells.find((c) => c.cellId === 'entry:adam')?.validationAccuracy.mean,
+    ).toBe(0.5);
+    // Without a trainer the built-in engine trains (figures differ from the fake ones).
+    const engine = await sweep({ plan, setup, executor: inProcessExecutor({ kernels }) });
+    expect(engine.records[0].epochs).toHaveLength(setup.epochs);
   });
 
   it('rejects a setup without validation split', async () => {
