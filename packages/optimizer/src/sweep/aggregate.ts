@@ -109,9 +109,12 @@ function comparisonText(subject: string, c: PairedComparison): string {
   if (c.n < 2) {
     return `${subject} − ${c.otherLabel}: ${Number.isFinite(c.gap) ? points(c.gap) : 'n/a'} points on ${c.n} seed(s); at least two seeds are needed for an interval and a test.`;
   }
+  if (!Number.isFinite(c.pValue)) {
+    return `${subject} − ${c.otherLabel}: ${points(c.gap)} points on each of ${c.n} seeds; with no spread between the seeds the paired t-test is undefined, so the gap is not established.`;
+  }
   const verdict = c.indistinguishable
     ? `p = ${c.pValue.toFixed(3)} ≥ ${SIGNIFICANCE}: not distinguishable at that level`
-    : `p = ${c.pValue < 0.001 ? '< 0.001' : c.pValue.toFixed(3)} < ${SIGNIFICANCE}: ${c.gap > 0 ? 'better' : 'worse'}`;
+    : `${c.pValue < 0.001 ? 'p < 0.001' : `p = ${c.pValue.toFixed(3)}`} < ${SIGNIFICANCE}: ${c.gap > 0 ? 'better' : 'worse'}`;
   return `${subject} − ${c.otherLabel}: ${points(c.gap)} points (95 % CI ${points(c.low)} to ${points(c.high)}), paired over ${c.n} seeds, ${verdict}.`;
 }
 
@@ -206,7 +209,10 @@ export function summarizeSweep(plan: SweepPlan, records: readonly SweepRecord[])
         (verdict.versusBest ? '.' : ': it is the best cell.'),
     );
     if (verdict.versusBest) text.push(comparisonText(subject, verdict.versusBest));
-    for (const peer of verdict.versusPeers) text.push(comparisonText(subject, peer));
+    for (const peer of verdict.versusPeers) {
+      // A peer that is the best cell has just been compared.
+      if (peer.otherId !== verdict.versusBest?.otherId) text.push(comparisonText(subject, peer));
+    }
   }
   if (!goldenCell)
     text.push('The plan has no golden cell (η*, α*): add golden to both axes to place it.');

@@ -160,14 +160,18 @@ export function pairedTTest(a: readonly number[], b: readonly number[]): PairedT
   }
   const se = interval.sd / Math.sqrt(n);
   if (se === 0) {
+    // Every pair differs by the same amount (common with accuracies on a small validation set,
+    // which move in steps of one sample). No gap: p = 1. A gap with no spread leaves t
+    // undefined (x/0): it is reported as untested rather than as p = 0, which would call a
+    // 3-seed tie in the discrete steps "significant".
     const same = interval.mean === 0;
     return {
       n,
       mean: interval.mean,
       low: interval.mean,
       high: interval.mean,
-      t: same ? 0 : Math.sign(interval.mean) * Number.POSITIVE_INFINITY,
-      pValue: same ? 1 : 0,
+      t: same ? 0 : Number.NaN,
+      pValue: same ? 1 : Number.NaN,
     };
   }
   const t = interval.mean / se;

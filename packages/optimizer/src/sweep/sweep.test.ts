@@ -144,7 +144,8 @@ describe('statistics (against hand-computed values)', () => {
     expect(test.pValue).toBeCloseTo(1 - (2 * Math.sqrt(3)) / Math.sqrt(14), 10);
     expect(test.low).toBeCloseTo(2 - 4.30265273 / Math.sqrt(3), 6);
     expect(pairedTTest([1, 2], [1, 2]).pValue).toBe(1);
-    expect(pairedTTest([2, 3], [1, 2]).pValue).toBe(0);
+    // The same gap on every seed: no spread, so t is undefined (not p = 0, "significant").
+    expect(pairedTTest([2, 3], [1, 2]).pValue).toBeNaN();
     expect(pairedTTest([1], [0]).pValue).toBeNaN();
   });
 });
@@ -310,6 +311,44 @@ describe('summarizeSweep', () => {
     expect(summary.golden?.versusPeers.map((c) => c.otherId)).toEqual(['entry:adam']);
     expect(summary.cells[0].validationAccuracy.mean).toBeCloseTo(0.92, 12);
     expect(summary.text.join('\n')).toMatch(/golden pair \(η\*, α\*\) ranks 2 of 2/);
+  });
+
+  it('calls a gap that is the same on every seed untested, and compares a peer that is the best cell once', () => {
+    const plan = planSweep({
+      learningRates: ['golden'],
+      momenta: ['golden'],
+      entries: ['adam'],
+      seeds: 3,
+    });
+    const rec = (cellId: string, seed: number, acc: number): SweepRecord => ({
+      cellId,
+      seed,
+      seconds: 0,
+      epochs: [
+        {
+          epoch: 1,
+          trainLoss: 1,
+          validationLoss: 1 - acc,
+          validationAccuracy: acc,
+          testLoss: 1,
+          testAccuracy: acc,
+        },
+      ],
+    });
+    const g = plan.cells[0].id;
+    // Adam is one validation sample (1 point) ahead on every seed: no spread.
+    const records = [0, 1, 2].flatMap((seed) => [
+      rec(g, seed, 0.9 + seed / 100),
+      rec('entry:adam', seed, 0.91 + seed / 100),
+    ]);
+    const summary = summarizeSweep(plan, records);
+    expect(summary.golden?.versusBest?.pValue).toBeNaN();
+    expect(summary.golden?.versusBest?.indistinguishable).toBe(false);
+    const text = summary.text.join('\n');
+    expect(text).toMatch(/−1\.00 points on each of 3 seeds; .*t-test is undefined/);
+    expect(text).not.toMatch(/p = </);
+    // Adam is both the best cell and a peer: one comparison line, not two.
+    expect(text.match(/− adam/g)).toHaveLength(1);
   });
 });
 
