@@ -174,9 +174,20 @@ export function rankedTableMarkdown(evidence: EvidenceSummary): string {
 
 const pValue = (p: number): string => (p < 0.001 ? '< 0.001' : p.toFixed(3));
 
+/**
+ * Whether the paired t-test could judge a comparison: two seeds or more, and some spread. The
+ * same gap on every seed (accuracies move in steps of one validation sample) makes t = x/0;
+ * summaries written before the sweep said so store p = 0 with low = high.
+ */
+function tested(c: EvidenceComparison): boolean {
+  const noSpread = c.gap !== 0 && c.low !== null && c.low === c.high;
+  return c.n >= 2 && c.pValue !== null && Number.isFinite(c.pValue) && !noSpread;
+}
+
 function comparisonPhrase(c: EvidenceComparison, threshold: number): string {
-  if (c.n < 2 || c.pValue === null || !Number.isFinite(c.pValue)) {
-    return `${points(c.gap)} points (one seed: no interval, no test)`;
+  if (c.n < 2) return `${points(c.gap)} points (one seed: no interval, no test)`;
+  if (!tested(c) || c.pValue === null) {
+    return `${points(c.gap)} points on each of ${c.n} seeds (no spread between the seeds, so the paired t-test is undefined and the gap is not established)`;
   }
   const verdict = c.indistinguishable
     ? `p = ${pValue(c.pValue)}, not distinguishable at ${threshold}`
@@ -218,7 +229,7 @@ export function verdictParagraph(evidence: EvidenceSummary): string {
     const wins = golden.versusPeers.filter((c) => c.gap > 0).map((c) => `\`${c.otherLabel}\``);
     const losses = golden.versusPeers.filter((c) => c.gap < 0).map((c) => `\`${c.otherLabel}\``);
     const significantLosses = golden.versusPeers
-      .filter((c) => c.gap < 0 && !c.indistinguishable && c.n >= 2)
+      .filter((c) => c.gap < 0 && !c.indistinguishable && tested(c))
       .map((c) => `\`${c.otherLabel}\``);
     if (golden.versusPeers.length > 0) {
       parts.push(

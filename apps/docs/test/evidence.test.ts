@@ -154,6 +154,18 @@ describe('the Evidence page generator', () => {
     );
   });
 
+  it('calls a gap with no spread between the seeds untested, also in summaries that stored p = 0', () => {
+    const flat = fixture();
+    if (!flat.summary.golden?.versusBest) throw new Error('fixture without golden verdict');
+    const same = { gap: -1, low: -1, high: -1, pValue: 0, indistinguishable: false };
+    Object.assign(flat.summary.golden.versusBest, same);
+    Object.assign(flat.summary.golden.versusPeers[0], same);
+    const text = verdictParagraph(flat);
+    expect(text).toContain('−1.00 points on each of 2 seeds (no spread between the seeds');
+    expect(text).not.toContain('distinguishable at 0.05');
+    expect(text).not.toContain('behind `adam@1e-3` by more than');
+  });
+
   it('says so when a sweep was not run, instead of showing nothing', () => {
     expect(readEvidence('no-such-data-set')).toBeUndefined();
     expect(missingEvidenceNotice('fashion-b64')).toContain('Not run here');
