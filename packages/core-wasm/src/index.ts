@@ -6,6 +6,5 @@
 export { type LoadKernelsOptions, loadKernels, sharedWasmUrl, wasmUrl } from './loader.js';
 export type { WasmF32Buffer, WasmHeap, WasmI32Buffer } from './memory.js';
 export { availableParallelism, resolveThreads } from './threads/count.js';
-export type { GemmPool } from './threads/pool.js';
 export type * from './types.js';
 export type { WasmKernels } from './wasm-kernels.js';

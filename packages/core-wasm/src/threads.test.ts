@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -195,5 +197,26 @@ describe('threads: bad input and failures', () => {
       /kernels unusable: worker 1/,
     );
     await kernels.close();
+  });
+
+  it('lets a Node process exit by itself while its idle workers wait (built package)', async () => {
+    const entry = new URL('../dist/index.js', import.meta.url);
+    if (!existsSync(entry)) throw new Error('dist/index.js is missing: run the build first');
+    const script = `const m = await import(${JSON.stringify(entry.href)});
+      const k = await m.loadKernels({ threads: 2 });
+      const a = k.alloc(128 * 784), b = k.alloc(784 * 256), c = k.alloc(128 * 256);
+      k.gemm(a, b, c, { m: 128, n: 256, k: 784 });
+      console.log('threads', k.threads);`;
+    const started = performance.now();
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        { timeout: 20_000 },
+        (error, out) => (error ? reject(error) : resolve(out)),
+      );
+    });
+    expect(stdout.trim()).toBe('threads 2');
+    expect(performance.now() - started).toBeLessThan(20_000);
   });
 });

@@ -73,7 +73,10 @@ export class WasmKernels implements Kernels {
     this.#heap = heap;
   }
 
-  /** Attaches the worker pool of a shared-memory instance (done once by the loader). */
+  /**
+   * Attaches the worker pool of a shared-memory instance (done once by the loader).
+   * @internal
+   */
   attachPool(pool: GemmPool): void {
     this.#pool = pool;
   }
@@ -94,7 +97,10 @@ export class WasmKernels implements Kernels {
     return this.#pool?.broken;
   }
 
-  /** The worker pool (tests terminate a worker through it); undefined on one thread. */
+  /**
+   * The worker pool (tests terminate a worker through it); undefined on one thread.
+   * @internal
+   */
   get pool(): GemmPool | undefined {
     return this.#pool;
   }

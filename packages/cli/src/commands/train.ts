@@ -254,6 +254,8 @@ export async function trainCommand(
   if (optimizer === undefined) {
     // Resuming: the network, optimizer and settings come from the checkpoint.
     trainOptions.resume = resume;
+    // Not in the checkpoint: results are the same on any thread count.
+    trainOptions.threads = options.threads;
     if (explicitlyGiven(command, 'epochs')) trainOptions.epochs = options.epochs;
   } else {
     Object.assign(trainOptions, { optimizer, ...modelTrainOptions(options) });

@@ -12,6 +12,7 @@ import {
   positiveInteger,
   positiveNumber,
   seed,
+  threadCount,
   unitInterval,
 } from './parsers.js';
 
@@ -59,11 +60,16 @@ export interface ModelOptions {
   batch: number;
   seed: number;
   labelSmoothing: number;
+  /** Threads each matrix product is split across (`--threads`). */
+  threads: number | 'auto';
 }
 
 /** The training options {@link ModelOptions} set, in the optimizer package's names. */
 export type ModelTrainOptions = Required<
-  Pick<TrainOptions, 'hidden' | 'activation' | 'epochs' | 'batchSize' | 'seed' | 'labelSmoothing'>
+  Pick<
+    TrainOptions,
+    'hidden' | 'activation' | 'epochs' | 'batchSize' | 'seed' | 'labelSmoothing' | 'threads'
+  >
 >;
 
 /** Maps the network and training-loop flags onto `train()`'s options (`--batch` → `batchSize`). */
@@ -75,6 +81,7 @@ export function modelTrainOptions(options: ModelOptions): ModelTrainOptions {
     batchSize: options.batch,
     seed: options.seed,
     labelSmoothing: options.labelSmoothing,
+    threads: options.threads,
   };
 }
 
@@ -150,6 +157,14 @@ export function addModelOptions(command: Command, defaults: { epochs: number }):
       new Option('--label-smoothing <epsilon>', 'label smoothing ε in [0, 1)')
         .argParser(unitInterval)
         .default(0),
+    )
+    .addOption(
+      new Option(
+        '--threads <n>',
+        'threads each matrix product is split across: a number or auto (results are identical whatever the count)',
+      )
+        .argParser(threadCount)
+        .default(1),
     );
 }
 

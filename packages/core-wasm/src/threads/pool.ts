@@ -134,6 +134,9 @@ export class GemmPool {
       worker.on('exit', (code: number) => {
         this.#break(`worker ${index + 1} exited (code ${code})`);
       });
+      // Idle workers block in Atomics.wait; they must not keep the process alive. (After the
+      // listeners: adding a 'message' listener refs the worker again.)
+      worker.unref();
     });
   }
 
@@ -192,8 +195,6 @@ export class GemmPool {
       heap.freeBytes(control);
       throw error;
     }
-    // Idle workers block in Atomics.wait; they must not keep the process alive.
-    for (const worker of workers) worker.unref();
     return new GemmPool(raw, heap, workers, control, options.timeoutMs ?? 5000, threads);
   }
 

@@ -105,6 +105,7 @@ const trainOptionNames: readonly (keyof TrainOptions)[] = [
   'seed',
   'labelSmoothing',
   'kernels',
+  'threads',
   'signal',
   'onBatch',
   'onEpoch',
