@@ -79,6 +79,8 @@ function versusTfjs(ours, tfjs, work, scale) {
 }
 
 const kernels = await loadKernels();
+/** The same kernels with each product split across two threads (loadKernels({ threads: 2 })). */
+const kernels2 = await loadKernels({ threads: 2 });
 const sections = [];
 
 // The GEMM inner loop over L1-resident panels: the most any 4 × 8 f32x4 kernel can do here.
@@ -118,6 +120,9 @@ const gemmCases = [
     const a = kernels.allocFrom(aData);
     const b = kernels.allocFrom(bData);
     const out = kernels.alloc(c.m * c.n);
+    const a2 = kernels2.allocFrom(aData);
+    const b2 = kernels2.allocFrom(bData);
+    const out2 = kernels2.alloc(c.m * c.n);
     const options = { m: c.m, n: c.n, k: c.k, transA: c.transA, transB: c.transB };
     const tensors = {};
     for (const backend of ['wasm', 'cpu']) {
@@ -128,6 +133,7 @@ const gemmCases = [
     }
     const timings = await measure([
       { name: 'dualphi', run: () => kernels.gemm(a, b, out, options) },
+      { name: 'dualphi2', run: () => kernels2.gemm(a2, b2, out2, options) },
       // The inner-loop ceiling, sampled in the same rounds so it sees the same load.
       { name: 'ceiling', run: probe },
       ...['wasm', 'cpu'].map((backend) => ({
@@ -137,11 +143,9 @@ const gemmCases = [
           tf.matMul(tensors[backend][0], tensors[backend][1], c.transA, c.transB).dispose(),
       })),
     ]);
-    a.free();
-    b.free();
-    out.free();
+    for (const buffer of [a, b, out, a2, b2, out2]) buffer.free();
     for (const backend of ['wasm', 'cpu']) for (const t of tensors[backend]) t.dispose();
-    const { dualphi: ours, ceiling: ceilingTiming, ...tfjs } = timings;
+    const { dualphi: ours, dualphi2: two, ceiling: ceilingTiming, ...tfjs } = timings;
     const row = [
       c.name,
       ours ? rate(ours, flops, 1e9) : 'n/a',
@@ -149,6 +153,8 @@ const gemmCases = [
       ours && ceilingTiming
         ? `${(((100 * ceilingTiming.min) / ours.min) * (flops / CEILING_FLOPS_PER_CALL)).toFixed(0)} %`
         : 'n/a',
+      two ? rate(two, flops, 1e9) : 'n/a',
+      ours && two ? `${(ours.median / two.median).toFixed(2)}×` : 'n/a',
       ...versusTfjs(ours, tfjs, flops, 1e9),
     ];
     console.log(row.join(' | '));
@@ -160,6 +166,8 @@ const gemmCases = [
       'product',
       'dualphi wasm-simd',
       'of ceiling (fastest samples)',
+      'dualphi, 2 threads',
+      '2 threads / 1 (medians)',
       'tfjs-backend-wasm',
       'ratio',
       'tfjs-backend-cpu',
