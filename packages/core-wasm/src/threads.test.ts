@@ -169,6 +169,30 @@ describe('threads: bad input and failures', () => {
     await kernels.close();
   });
 
+  it('says so when the environment has no shared memory (and threads: 1 still loads)', async () => {
+    const scope = globalThis as { SharedArrayBuffer?: unknown };
+    const saved = scope.SharedArrayBuffer;
+    delete scope.SharedArrayBuffer;
+    try {
+      await expect(loadKernels({ threads: 2 })).rejects.toThrow(
+        'loadKernels: threads: 2 needs shared memory (SharedArrayBuffer), which this JavaScript environment does not provide; use threads: 1',
+      );
+      expect((await loadKernels({ threads: 1 })).threads).toBe(1);
+    } finally {
+      scope.SharedArrayBuffer = saved;
+    }
+  });
+
+  it('refuses products after close()', async () => {
+    const kernels = await loadKernels({ threads: 2 });
+    const a = kernels.alloc(64 * 64);
+    await kernels.close();
+    expect(kernels.unusable).toBe('closed');
+    expect(() => kernels.gemm(a, a, kernels.alloc(64 * 64), { m: 64, n: 64, k: 64 })).toThrow(
+      'kernels unusable: they were closed; load new kernels',
+    );
+  });
+
   it('refuses a non-positive threadTimeoutMs', async () => {
     await expect(loadKernels({ threads: 2, threadTimeoutMs: 0 })).rejects.toThrow(
       /"threadTimeoutMs" must be a positive number/,

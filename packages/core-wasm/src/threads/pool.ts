@@ -240,7 +240,8 @@ export class GemmPool {
     c: number,
   ): void {
     if (this.#broken !== undefined) {
-      throw new Error(`kernels unusable: ${this.#broken}; load new kernels`);
+      const why = this.#broken === 'closed' ? 'they were closed' : this.#broken;
+      throw new Error(`kernels unusable: ${why}; load new kernels`);
     }
     // Split along the dimension with more micro-kernel panels, in whole panels.
     const byColumns = Math.ceil(n / NR) >= Math.ceil(m / MR);
