@@ -89,6 +89,24 @@ for (let i = 0; i < 200; i++) probe();
 const ceilingRuns = Array.from({ length: 21 }, probe).sort((a, b) => a - b);
 const ceiling = ceilingRuns[10];
 console.log(`GEMM inner-loop ceiling: ${ceiling.toFixed(1)} GFLOP/s`);
+// The same loop with relaxed SIMD's fused multiply-add (f32x4.relaxed_madd), where the engine
+// has it (Node 20: --experimental-wasm-relaxed-simd), sampled interleaved with the plain one.
+const fusedProbe = await ceilingProbe(true);
+let fusedCeiling;
+if (fusedProbe) {
+  for (let i = 0; i < 200; i++) fusedProbe();
+  const plain = [];
+  const fused = [];
+  for (let i = 0; i < 21; i++) {
+    plain.push(probe());
+    fused.push(fusedProbe());
+  }
+  const mid = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+  fusedCeiling = { fused: mid(fused), paired: mid(fused.map((f, i) => f / plain[i])) };
+  console.log(
+    `relaxed-SIMD inner-loop ceiling: ${fusedCeiling.fused.toFixed(1)} GFLOP/s (${fusedCeiling.paired.toFixed(2)}× the plain loop, paired)`,
+  );
+}
 
 // ---------------------------------------------------------------------------------------
 // GEMM
@@ -376,6 +394,9 @@ const report = [
   `- Node ${process.version} (V8 ${process.versions.v8}); @tensorflow/tfjs-core ${tf.version_core}, single thread everywhere`,
   `- Load average at the end of the run: ${load} (other work on a shared machine makes figures noisy; compare ratios measured side by side)`,
   `- GEMM inner-loop ceiling (the 4 × 8 micro-kernel's loop over L1-resident panels, bench/ceiling.js): ${ceiling.toFixed(1)} GFLOP/s (median of 21; ${ceilingRuns[0].toFixed(1)}–${ceilingRuns[20].toFixed(1)})`,
+  fusedCeiling
+    ? `- The same loop with relaxed SIMD's f32x4.relaxed_madd (not shipped; measured to size a relaxed build): ${fusedCeiling.fused.toFixed(1)} GFLOP/s, ${fusedCeiling.paired.toFixed(2)}× the plain loop (median of 21 paired samples)`
+    : '- Relaxed SIMD: not available in this engine (Node 20 needs --experimental-wasm-relaxed-simd), no fused-multiply-add ceiling measured',
   `- Each figure: median (min–max) over ${samples} samples after warm-up, as a rate (higher is better). The contestants of a row are sampled interleaved (one sample of each in turn), so they share the machine's conditions; ratio = dualphi speed ÷ the other side's speed (medians).`,
   '',
   ...sections.map(table),
