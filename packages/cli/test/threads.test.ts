@@ -20,7 +20,8 @@ function numbers(stdout: string): unknown {
 
 describe('train --threads', () => {
   it('gives the same metrics on 2 threads as on 1', async () => {
-    const args = ['train', '--json', '--epochs', '2', '--hidden', '96,40', '--seed', '5'];
+    // Layers wide enough that the products are split (≥ 2¹⁸ multiply-adds).
+    const args = ['train', '--json', '--epochs', '2', '--hidden', '256,64', '--batch', '64'];
     const one = await runCli([...args, '--threads', '1']);
     const two = await runCli([...args, '--threads', '2']);
     expect(one.code, one.stderr).toBe(0);

@@ -60,10 +60,10 @@ export interface GemmPoolOptions {
 const MR = 4;
 const NR = 8;
 /**
- * Products below this many multiply-adds run on the main thread alone: a hand-off costs a
- * few microseconds, as much as a product this small.
+ * Products below this many multiply-adds (about 10 µs of work on one core) run on the main
+ * thread alone: a hand-off costs microseconds, and more when the other core is busy.
  */
-const MIN_SPLIT_WORK = 1 << 16;
+const MIN_SPLIT_WORK = 1 << 18;
 /** Wait for workers to report ready (instantiation of the module). */
 const START_TIMEOUT_MS = 30_000;
 
