@@ -23,8 +23,9 @@ export interface LoadKernelsOptions {
    * parallelism, or `'auto'` (the available parallelism). 1 (the default) loads the
    * single-threaded `dualphi-core.wasm`; more loads the shared-memory build
    * `dualphi-core-shared.wasm` (a given `module`, `bytes` or `url` must then be that build)
-   * and starts worker threads (Node `worker_threads`; browsers run on one thread for now, and
-   * `'auto'` gives 1 there). Results are bit-identical whatever the count.
+   * and starts worker threads (Node `worker_threads`; in browsers Web Workers, which need a
+   * cross-origin-isolated page — elsewhere `'auto'` gives 1). Results are bit-identical
+   * whatever the count.
    */
   threads?: number | 'auto';
   /**

@@ -24,8 +24,8 @@ export async function availableParallelism(node: boolean): Promise<number> {
 
 /**
  * The thread count `threads` asks for; a `RangeError` naming the allowed range otherwise.
- * `'auto'` is the available parallelism in Node and 1 elsewhere (browsers run on one thread
- * for now); an explicit count above 1 outside Node is refused.
+ * `'auto'` is the available parallelism in Node and in a cross-origin-isolated browser page,
+ * and 1 elsewhere; an explicit count above 1 where shared memory is unavailable is refused.
  */
 export function resolveThreads(
   caller: string,
@@ -35,15 +35,17 @@ export function resolveThreads(
 ): number {
   if (threads === undefined) return 1;
   const most = cores * 4;
-  if (threads === 'auto') return node ? cores : 1;
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  const canShare = node || (isolated && typeof Worker === 'function');
+  if (threads === 'auto') return canShare ? cores : 1;
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > most) {
     throw new RangeError(
       `${caller}: "threads" must be 'auto' or a whole number from 1 to ${most} (4 × the ${cores} available cores); got ${typeof threads === 'string' ? `'${threads}'` : String(threads)}`,
     );
   }
-  if (threads > 1 && !node) {
+  if (threads > 1 && !canShare) {
     throw new RangeError(
-      `${caller}: threads: ${threads} runs worker threads only in Node for now; in a browser use threads: 1 (or 'auto')`,
+      `${caller}: threads: ${threads} needs shared memory, which a browser gives only to a cross-origin-isolated page (served with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp); use threads: 1 (or 'auto', which is 1 here)`,
     );
   }
   return threads;

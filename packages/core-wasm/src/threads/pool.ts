@@ -1,5 +1,6 @@
 /**
- * A pool of GEMM worker threads over one shared linear memory (Node `worker_threads`).
+ * A pool of GEMM worker threads over one shared linear memory (Node `worker_threads`, or Web
+ * Workers in a cross-origin-isolated browser page).
  *
  * Each product is split into regions of C by whole micro-kernel panels; the main thread
  * computes the first region, each worker one of the others, all in the same memory. Every
@@ -12,7 +13,7 @@
  * later calls fail at once instead of waiting again.
  */
 import * as slot from './protocol.js';
-import { WORKER_SOURCE } from './worker-source.js';
+import { BROWSER_WORKER_SOURCE, WORKER_SOURCE } from './worker-source.js';
 
 /** The exports of the shared build the pool calls on the main thread. */
 export interface RegionExports {
@@ -67,12 +68,71 @@ const MIN_SPLIT_WORK = 1 << 18;
 /** Wait for workers to report ready (instantiation of the module). */
 const START_TIMEOUT_MS = 30_000;
 
-interface NodeWorker {
-  postMessage(value: unknown): void;
-  terminate(): Promise<number>;
+/** A worker thread as the pool sees it, over Node `worker_threads` or a browser's Web Worker. */
+export interface PoolWorker {
+  /** Stops the thread. */
+  terminate(): Promise<unknown>;
+  /** Lets the process exit while the thread waits (Node; a no-op in browsers). */
   unref(): void;
-  on(event: string, listener: (value: never) => void): void;
-  once(event: string, listener: (value: never) => void): void;
+  /** Listens for messages, errors and (Node only) the thread's exit. */
+  on(event: 'message' | 'error' | 'exit', listener: (value: never) => void): void;
+  /** Listens once. */
+  once(event: 'message' | 'error', listener: (value: never) => void): void;
+}
+
+function isNode(): boolean {
+  const process = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof process?.versions?.node === 'string';
+}
+
+interface BrowserWorker {
+  postMessage(value: unknown): void;
+  terminate(): void;
+  addEventListener(
+    event: string,
+    listener: (event: { data?: unknown; message?: string }) => void,
+    options?: { once?: boolean },
+  ): void;
+}
+
+/** Starts one worker running `source` with `data`: Node worker_threads, or a Web Worker. */
+async function spawnWorker(data: Record<string, unknown>): Promise<PoolWorker> {
+  if (isNode()) {
+    // A computed specifier keeps bundlers from resolving a Node built-in for browser builds.
+    const specifier = 'node:worker_threads';
+    const { Worker } = (await import(/* @vite-ignore */ specifier)) as {
+      Worker: new (source: string, options: object) => PoolWorker;
+    };
+    return new Worker(WORKER_SOURCE, { eval: true, workerData: data });
+  }
+  const scope = globalThis as unknown as {
+    Worker: new (url: string) => BrowserWorker;
+    URL: typeof URL;
+    Blob: typeof Blob;
+  };
+  const url = scope.URL.createObjectURL(
+    new scope.Blob([BROWSER_WORKER_SOURCE], { type: 'text/javascript' }),
+  );
+  const worker = new scope.Worker(url);
+  scope.URL.revokeObjectURL(url);
+  worker.postMessage(data);
+  const add = (event: string, listener: (value: never) => void, once: boolean) => {
+    if (event === 'exit') return; // Web Workers report no exit; a lost worker times out.
+    worker.addEventListener(
+      event,
+      (e) =>
+        (listener as (value: unknown) => void)(
+          event === 'message' ? e.data : new Error(e.message ?? 'worker error'),
+        ),
+      { once },
+    );
+  };
+  return {
+    terminate: async () => worker.terminate(),
+    unref: () => {},
+    on: (event, listener) => add(event, listener, false),
+    once: (event, listener) => add(event, listener, true),
+  };
 }
 
 const f32Bits = new Int32Array(1);
@@ -82,22 +142,13 @@ function bitsOf(value: number): number {
   return f32Bits[0] as number;
 }
 
-async function workerConstructor(): Promise<new (source: string, options: object) => NodeWorker> {
-  // A computed specifier keeps bundlers from resolving a Node built-in for browser builds.
-  const specifier = 'node:worker_threads';
-  const threads = (await import(/* @vite-ignore */ specifier)) as {
-    Worker: new (source: string, options: object) => NodeWorker;
-  };
-  return threads.Worker;
-}
-
 /** The GEMM worker pool of one shared-memory instance. */
 export class GemmPool {
   /** Total threads, the main thread included. */
   readonly threads: number;
   readonly #raw: RegionExports;
   readonly #heap: PoolHeap;
-  readonly #workers: NodeWorker[];
+  readonly #workers: PoolWorker[];
   readonly #control: number;
   readonly #timeoutMs: number;
   #ctrl: Int32Array;
@@ -110,7 +161,7 @@ export class GemmPool {
   private constructor(
     raw: RegionExports,
     heap: PoolHeap,
-    workers: NodeWorker[],
+    workers: PoolWorker[],
     control: number,
     timeoutMs: number,
     threads: number,
@@ -150,23 +201,19 @@ export class GemmPool {
     options: GemmPoolOptions,
   ): Promise<GemmPool> {
     const { threads, module } = options;
-    const Worker = await workerConstructor();
     const control = heap.allocBytes(slot.SLOTS * 4 * (threads - 1));
     const slots: Record<string, number> = { ...slot };
-    const workers: NodeWorker[] = [];
+    const workers: PoolWorker[] = [];
     try {
       const ready: Promise<void>[] = [];
       for (let index = 0; index < threads - 1; index++) {
-        const worker = new Worker(WORKER_SOURCE, {
-          eval: true,
-          workerData: {
-            module,
-            memory: heap.memory,
-            control,
-            index,
-            slots,
-            spinMicroseconds: options.spinMicroseconds ?? 200,
-          },
+        const worker = await spawnWorker({
+          module,
+          memory: heap.memory,
+          control,
+          index,
+          slots,
+          spinMicroseconds: options.spinMicroseconds ?? 200,
         });
         workers.push(worker);
         ready.push(
@@ -347,7 +394,7 @@ export class GemmPool {
   }
 
   /** The worker objects (for tests that terminate one). */
-  get workers(): readonly NodeWorker[] {
+  get workers(): readonly PoolWorker[] {
     return this.#workers;
   }
 

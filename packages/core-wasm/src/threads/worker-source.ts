@@ -1,16 +1,16 @@
 /**
- * The program of a GEMM worker thread, as source text for `new Worker(source, { eval: true })`:
+ * The program of a GEMM worker thread, as source text (for Node's
+ * `new Worker(source, { eval: true })`, and for a browser's Web Worker from a Blob URL):
  * it needs no file of its own whatever the bundler or test runner, and is plain JavaScript that
  * no tool rewrites. It references nothing outside itself; the slot numbers of ./protocol.ts
- * arrive in `workerData.slots`. The dynamic import works whether Node evaluates it as a script
+ * arrive in `data.slots`. The dynamic import works whether Node evaluates it as a script
  * or as a module (it follows the parent's `--input-type`).
  */
 
-/** The worker program (runs inside the worker, never on the main thread). */
-export const WORKER_SOURCE = `
-(async () => {
-  const { workerData, parentPort } = await import('node:worker_threads');
-  const { module, memory, control, index, slots, spinMicroseconds } = workerData;
+/** The worker's loop, shared by both programs: `data` holds the module, memory and slots. */
+const MAIN = `
+const main = (data, post) => {
+  const { module, memory, control, index, slots, spinMicroseconds } = data;
   const instance = new WebAssembly.Instance(module, {
     env: {
       memory,
@@ -28,7 +28,7 @@ export const WORKER_SOURCE = `
     return float[0];
   };
   let last = Atomics.load(ctrl, slots.SEQ);
-  parentPort.postMessage({ ready: true });
+  post({ ready: true });
   for (;;) {
     // Spin a little (the next product usually follows within microseconds), then block in
     // bounded waits so that an idle worker costs no CPU.
@@ -50,9 +50,25 @@ export const WORKER_SOURCE = `
       );
     } catch (error) {
       Atomics.store(ctrl, slots.FAILED, 1);
-      parentPort.postMessage({ error: String(error) });
+      post({ error: String(error) });
     }
     Atomics.store(ctrl, slots.DONE, last);
   }
+};
+`;
+
+/** The worker program for Node `worker_threads` (its data arrives as `workerData`). */
+export const WORKER_SOURCE = `${MAIN}
+(async () => {
+  const { workerData, parentPort } = await import('node:worker_threads');
+  main(workerData, (message) => parentPort.postMessage(message));
 })();
+`;
+
+/** The worker program for a browser's Web Worker (its data arrives as the first message). */
+export const BROWSER_WORKER_SOURCE = `${MAIN}
+self.onmessage = (event) => {
+  self.onmessage = null;
+  main(event.data, (message) => self.postMessage(message));
+};
 `;
