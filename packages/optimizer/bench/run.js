@@ -613,8 +613,10 @@ def epoch():
     return steps / (time.perf_counter() - t)
 epoch()
 rates = [epoch() for _ in range(spec['rounds'])]
+maps = open('/proc/self/maps').read()
+blas = 'OpenBLAS' if 'openblas' in maps else 'a non-OpenBLAS BLAS (Debian links libblas.so.3: install libopenblas0-pthread)'
 print(json.dumps({'rates': rates, 'torch': torch.__version__, 'threads': torch.get_num_threads(),
-                  'blas': torch.__config__.show().count('OpenBLAS') > 0}))
+                  'blas': blas}))
 `;
   const env = { ...process.env };
   // Settings this machine may carry for other programs: measure OpenBLAS as it picks itself.
@@ -642,7 +644,12 @@ print(json.dumps({'rates': rates, 'torch': torch.__version__, 'threads': torch.g
         { env, encoding: 'utf8', timeout: 600_000, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       const parsed = JSON.parse(out.trim().split('\n').pop());
-      return { rates: parsed.rates, version: parsed.torch, threads: parsed.threads };
+      return {
+        rates: parsed.rates,
+        version: parsed.torch,
+        threads: parsed.threads,
+        blas: parsed.blas,
+      };
     } catch (error) {
       const text = String(error.stderr || error.message);
       if (!/No module named 'torch'|ENOENT/.test(text)) {
@@ -696,7 +703,7 @@ async function stepsPart() {
     }
     process.stderr.write(`steps: ${shape.network} PyTorch\n`);
     const torch = pytorchSteps(shape, rounds);
-    if (torch.version) torchVersion = torch.version;
+    if (torch.version) torchVersion = `${torch.version} on ${torch.blas}`;
     const s = (xs) => ({
       median: round(median(xs), 1),
       min: round(Math.min(...xs), 1),
