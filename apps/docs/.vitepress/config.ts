@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { type DefaultTheme, defineConfig } from 'vitepress';
 import { derivationPlugin } from './derivation.js';
 import { missingIncludePlugin } from './includes.js';
+import { optimizerTablePlugin } from './optimizers.js';
 
 /** The API sidebar TypeDoc writes next to its pages (absent until `typedoc` has run). */
 function apiSidebar(): DefaultTheme.SidebarItem[] {
@@ -67,6 +68,7 @@ export default defineConfig({
     math: true,
     config: (md) => {
       md.use(derivationPlugin);
+      md.use(optimizerTablePlugin);
       md.use(missingIncludePlugin);
     },
   },

@@ -23,11 +23,11 @@ function formatValue(value: number): string {
 }
 
 /**
- * The step's reference for readers of the site: the theory notes' sections are numbered
- * like the theory page's, so "theory.md §4" becomes "§4".
+ * The step's source for readers of the site: the paper with its equation numbers or quoted
+ * phrase, or what the interpretation is; and the section of this page that explains it.
  */
-function referenceText(reference: string): string {
-  return reference.replace(/theory\.md\s*/g, '');
+function sourceText(step: DerivationStep): string {
+  return `source: ${step.reference} · explained in [#${step.section}](#${step.section})`;
 }
 
 /**
@@ -43,7 +43,7 @@ export function stepMarkdown(step: DerivationStep, index: number): string {
     '$$',
     '',
   ];
-  const details = [`id \`${step.id}\``, `reference: ${referenceText(step.reference)}`];
+  const details = [`id \`${step.id}\``, sourceText(step)];
   if (step.value !== undefined) {
     details.unshift(`computed by \`derivation()\`: **${formatValue(step.value)}**`);
   }

@@ -9,6 +9,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { optimizerPresets } from '@dualphi/optimizer';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from './browser.js';
@@ -168,6 +169,12 @@ describe.runIf(RUN)('the built documentation site', () => {
     const phase = await page.getByTestId('phase').textContent();
     expect(phase).not.toContain('not cross-origin isolated');
     expect(phase).toMatch(/wasm-simd, (\d+ threads|one thread)/);
+    // The menu comes from the optimizer registry (through the worker): every preset is there.
+    const offered = await page
+      .getByTestId('optimizer')
+      .locator('option')
+      .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
+    expect(offered).toEqual(optimizerPresets.map((preset) => preset.name));
 
     const started = Date.now();
     await page.getByTestId('start').click();

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { derivation } from '@dualphi/optimizer';
+import { derivation, optimizerPresets } from '@dualphi/optimizer';
 import { describe, expect, it } from 'vitest';
 
 const dist = fileURLToPath(new URL('../.vitepress/dist/', import.meta.url));
@@ -44,6 +44,8 @@ describe('the built site', () => {
     for (const step of steps) {
       expect(text, step.id).toContain(step.statement.replace(/\s+/g, ' ').trim());
       expect(text, step.id).toContain(`id ${step.id}`);
+      // Its source: the paper with equation or quote, or what the interpretation is.
+      expect(text, step.id).toContain(`source: ${step.reference.replace(/\s+/g, ' ')}`);
       // As the page prints it: integers as they are (the balance angle's 45), others to 15 digits.
       if (step.value !== undefined) {
         const shown = Number.isInteger(step.value)
@@ -56,6 +58,18 @@ describe('the built site', () => {
     expect((html.match(/<mjx-container[^>]*display="true"/g) ?? []).length).toBeGreaterThanOrEqual(
       steps.length + 9,
     );
+  });
+
+  it('lists every optimizer of the registry on the optimizer guide, with its label', () => {
+    const text = pageText(join(dist, 'guides', 'optimizer.html'));
+    expect(text).not.toContain('@optimizers');
+    for (const preset of optimizerPresets) {
+      const row = new RegExp(
+        `${preset.name} ${preset.module.name} .*?${preset.module.source.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
+      );
+      expect(text, preset.name).toMatch(row);
+    }
+    expect(text).toContain(optimizerPresets[0].module.formula);
   });
 
   it('keeps every labelled statement of the theory page in its own paragraph', () => {

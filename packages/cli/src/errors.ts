@@ -15,6 +15,10 @@ export const ExitCode = {
   usage: 2,
   /** Interrupted by Ctrl-C, the first (after saving what it can) or a second (128 + SIGINT). */
   interrupted: 130,
+  /** Stopped by SIGTERM (`timeout`, `docker stop`, a CI cancel), as Ctrl-C does: 128 + 15. */
+  terminated: 143,
+  /** Stopped by SIGHUP (the terminal closed), as Ctrl-C does: 128 + 1. */
+  hangup: 129,
 } as const;
 
 /** A failure the user can act on; its message is shown as is (exit status 1). */

@@ -1,21 +1,32 @@
 /**
- * The commander program: global options, the five commands, help with examples, and the
- * mapping of every outcome to an exit status (0 ok, 1 failure, 2 usage error, 130 interrupted).
+ * The commander program: global options, the six commands, help with examples, and the
+ * mapping of every outcome to an exit status (0 ok, 1 failure, 2 usage error, 130/143/129
+ * interrupted by SIGINT/SIGTERM/SIGHUP).
  *
  * Each command's implementation is imported only when it runs, so `dualphi constants` does
  * not pay for loading Vega or the kernels.
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { CliError, ExitCode, errorMessage } from './errors.js';
+import { CliError, ExitCode, errorMessage, UsageError } from './errors.js';
 import {
   addDataOptions,
   addModelOptions,
   addOptimizerOptions,
+  addTransformOptions,
+  addValidationOption,
   type GlobalOptions,
+  optimizerHelp,
   optimizerNames,
 } from './options/common.js';
-import { choiceList, nonEmpty, positiveInteger } from './options/parsers.js';
+import {
+  choiceList,
+  entryList,
+  nonEmpty,
+  positiveInteger,
+  seed,
+  sweepAxis,
+} from './options/parsers.js';
 import { Output, type TextStream } from './terminal/output.js';
 
 /** Streams and environment of one run (the process's own by default; tests may pass others). */
@@ -48,10 +59,11 @@ Examples:
   $ dualphi train                                  train on the embedded digits, golden α and η
   $ dualphi train --epochs 20 --out runs/golden    also write metrics, model and report.html
   $ dualphi compare --optimizers golden,adam       same network and seed, two optimizers
+  $ dualphi sweep --out runs/sweep                 grid × seeds: does the golden pair win?
   $ dualphi constants --explain                    φ, α and η and how they are derived
   $ dualphi train --json | jq .final               machine-readable result on stdout
 
-Exit status: 0 success, 1 failure, 2 usage error, 130 interrupted.
+Exit status: 0 success, 1 failure, 2 usage error, 130 interrupted (143 SIGTERM, 129 SIGHUP).
 Environment: NO_COLOR (no colours), DUALPHI_DATA (where fashion-mnist is looked for).`;
 
 const trainExamples = `
@@ -64,28 +76,53 @@ Examples:
   $ dualphi train --resume runs/digits --epochs 30      continue a run (after Ctrl-C, too)
 
 Optimizers and their settings (--lr and --momentum override them):
-  golden          dual-process update, α = √2/φ ≈ 0.874032, η = (1 − α)² ≈ 0.015868
-  golden-rounded  the same with the papers' rounded 0.874 and 0.016
-  momentum        heavy ball as in tfjs/PyTorch, η = 0.01, μ = 0.9
-  nesterov        Nesterov momentum, η = 0.01, μ = 0.9
-  sgd             plain SGD, η = 0.1
-  adam, adamw     η = 0.001, β₁ = 0.9, β₂ = 0.999 (adamw: weight decay 0.01)`;
+${optimizerHelp()}`;
 
 const compareExamples = `
 Examples:
   $ dualphi compare
   $ dualphi compare --optimizers golden,golden-rounded,momentum,adam --epochs 20 --out runs/cmp
-  $ dualphi compare --data fashion-mnist --hidden 256,128 --batch 64 --json`;
+  $ dualphi compare --data fashion-mnist --hidden 256,128 --batch 64 --json
+  $ dualphi compare --seeds 5 --out runs/cmp5      5 seeds each: intervals and paired tests`;
+
+const sweepExamples = `
+Examples:
+  $ dualphi sweep                                     the default grid and Adam, 3 seeds
+  $ dualphi sweep --lr 0.001..0.512x2,golden --momentum 0,0.5,0.618,0.8,golden,0.9,0.95,0.99
+  $ dualphi sweep --optimizers adam@1e-3,adam@3e-4,nesterov --seeds 5 --out runs/sweep
+  $ dualphi sweep --resume runs/sweep                 run only what is missing (after Ctrl-C)
+  $ dualphi sweep --no-grid --optimizers golden,adam --json
+
+Grid: the delta-form heavy ball Δw ← α·Δw − η·g over --lr × --momentum; golden stands for
+η* = (1 − α*)² in --lr and α* = √2/φ in --momentum. Ranges: from..toxFACTOR (geometric) or
+from..to+STEP (arithmetic). Entries: any --optimizer name, optionally @learning-rate or
+@option=value:option=value. Cells are ranked on validation accuracy; the golden pair is
+compared with the best cell and each entry by a paired t-test across seeds (α = 0.05).
+
+Optimizer names:
+${optimizerHelp()}`;
 
 const evaluateExamples = `
 Examples:
   $ dualphi evaluate --model runs/digits
-  $ dualphi evaluate --model runs/fashion --data fashion-mnist --json`;
+  $ dualphi evaluate --model runs/fashion --json       data, split and scaling from its run.json
+  $ dualphi evaluate --model runs/iris --data new.csv   other data, same label column and scaling`;
 
 const benchExamples = `
 Examples:
   $ dualphi bench              quick run (a few seconds per row)
   $ dualphi bench --full       longer runs, steadier figures`;
+
+/** Fills in the default `--workers` and refuses more than the executor allows. */
+async function checkWorkers(options: { workers?: number }): Promise<void> {
+  const { defaultWorkers, maxWorkers } = await import('./sweep/executor.js');
+  if (options.workers === undefined) options.workers = defaultWorkers();
+  if (options.workers > maxWorkers()) {
+    throw new UsageError(
+      `--workers ${options.workers} is more than allowed (allowed: 1 to ${maxWorkers()}, four per available core)`,
+    );
+  }
+}
 
 /**
  * Builds the program. Actions report failures by throwing {@link CliError}s; the caller
@@ -133,13 +170,24 @@ export function createProgram(io: RunIo = {}): Command {
     .description('train a network and report loss, accuracy and the entropy/divergence split');
   addDataOptions(train);
   addModelOptions(train, { epochs: 20 });
+  addValidationOption(train, 0);
   addOptimizerOptions(train);
+  addTransformOptions(train);
   train
-    .option('--out <dir>', 'write metrics.json, metrics.csv, checkpoint, model and report.html')
+    .option(
+      '--out <dir>',
+      'write the run directory: run.json, metrics, checkpoint, model and report.html',
+    )
     .addOption(
-      new Option('--resume <dir>', 'continue from the checkpoint in this directory').argParser(
-        nonEmpty('a run directory'),
-      ),
+      new Option(
+        '--resume <dir>',
+        'continue the run in this directory (its data comes from run.json)',
+      ).argParser(nonEmpty('a run directory')),
+    )
+    .option('--overwrite', 'let --out replace a run already in that directory (when this run ends)')
+    .option(
+      '--stop-on-divergence',
+      'stop with exit 1 when the loss explodes (above 10 × ln K nats) instead of warning',
     )
     .addHelpText('after', trainExamples)
     .action(async (options, command: Command) => {
@@ -152,20 +200,81 @@ export function createProgram(io: RunIo = {}): Command {
     .description('train the same network, data and seed with several optimizers');
   addDataOptions(compare);
   addModelOptions(compare, { epochs: 20 });
+  addValidationOption(compare, 0.1);
   compare
     .addOption(
       new Option('--optimizers <names>', `comma-separated: ${optimizerNames.join(', ')}`)
         .argParser(choiceList(optimizerNames))
         .default(['golden', 'momentum', 'adam'], 'golden,momentum,adam'),
     )
+    .addOption(
+      new Option(
+        '--seeds <n>',
+        'seeds per optimizer (--seed is the first); more than 1 compares as a sweep: intervals, paired tests, sweep report',
+      )
+        .argParser(positiveInteger)
+        .default(1),
+    )
+    .addOption(
+      new Option(
+        '--workers <n>',
+        'worker threads with --seeds > 1 (default: the available parallelism)',
+      ).argParser(positiveInteger),
+    )
     .option(
       '--out <dir>',
-      'write comparison.json, metrics.csv and report.html with overlaid curves',
+      'write run.json, comparison.json, metrics.csv and report.html with overlaid curves (with --seeds > 1: the sweep files)',
     )
+    .option('--overwrite', 'let --out replace a run already in that directory')
     .addHelpText('after', compareExamples)
     .action(async (options, command: Command) => {
       const { compareCommand } = await import('./commands/compare.js');
+      await checkWorkers(options);
       await compareCommand(options, contextOf(command));
+    });
+
+  const sweepCmd = program
+    .command('sweep')
+    .description(
+      "grid over the golden pair's neighbours (η × α) and named optimizers, seeds, ranked on validation",
+    );
+  addDataOptions(sweepCmd);
+  addModelOptions(sweepCmd, { epochs: 20 });
+  addValidationOption(sweepCmd, 0.1);
+  sweepCmd
+    .addOption(
+      new Option('--lr <values>', 'grid learning rates: list, ranges (0.001..0.512x2), golden')
+        .argParser(sweepAxis('learningRate'))
+        .default([0.002, 0.008, 'golden', 0.064, 0.256], '0.002,0.008,golden,0.064,0.256'),
+    )
+    .addOption(
+      new Option('--momentum <values>', 'grid momenta in [0, 1): list, ranges, golden')
+        .argParser(sweepAxis('momentum'))
+        .default([0, 0.5, 0.8, 'golden', 0.95], '0,0.5,0.8,golden,0.95'),
+    )
+    .option('--no-grid', 'no heavy-ball grid: only the --optimizers entries')
+    .addOption(
+      new Option('--optimizers <entries>', 'named entries, e.g. adam@1e-3,nesterov (none for none)')
+        .argParser(entryList)
+        .default(['adam@1e-3'], 'adam@1e-3'),
+    )
+    .addOption(
+      new Option('--seeds <n>', 'seeds per cell (--seed is the first)')
+        .argParser(positiveInteger)
+        .default(3),
+    )
+    .addOption(
+      new Option('--workers <n>', 'worker threads (default: the available parallelism)').argParser(
+        positiveInteger,
+      ),
+    )
+    .option('--out <dir>', 'journal each run, write sweep.json, sweep.csv and report.html')
+    .option('--resume <dir>', 'continue the sweep in this directory (only the missing runs)')
+    .addHelpText('after', sweepExamples)
+    .action(async (options, command: Command) => {
+      const { sweepCommand } = await import('./commands/sweep.js');
+      await checkWorkers(options);
+      await sweepCommand(options, contextOf(command), command);
     });
 
   program
@@ -190,6 +299,12 @@ export function createProgram(io: RunIo = {}): Command {
         .makeOptionMandatory(),
     );
   addDataOptions(evaluate);
+  evaluate.addOption(
+    new Option(
+      '--seed <n>',
+      "seed of --test-split (a run directory's own split and seed are used by default)",
+    ).argParser(seed),
+  );
   evaluate.addHelpText('after', evaluateExamples).action(async (options, command: Command) => {
     const { evaluateCommand } = await import('./commands/evaluate.js');
     await evaluateCommand(options, contextOf(command), command);

@@ -194,7 +194,7 @@ describe('IDX data', () => {
 });
 
 describe('--resume', () => {
-  it('a run on a file asks for --data again (it reported a shape mismatch with digits)', async () => {
+  it('a run on a file without run.json asks for --data again (it reported a shape mismatch with digits)', async () => {
     const train = await csv('resume.csv', animals());
     const out = join(scratch, 'resume-run');
     const trained = await runCli([
@@ -209,6 +209,8 @@ describe('--resume', () => {
       out,
     ]);
     expect(trained.code).toBe(0);
+    // A run directory written before run.json existed: the data must be given again.
+    await rm(join(out, 'run.json'));
     const result = await runCli(['train', '--resume', out, '--epochs', '2']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`--resume ${out}: the run was trained on ${train}`);

@@ -51,7 +51,7 @@ describe('train --json --out', () => {
       // Every documented per-epoch field is there and finite (golden has balance telemetry).
       expect(Object.keys(epoch).sort()).toEqual([...epochColumns].sort());
       for (const key of epochColumns) expect(Number.isFinite(epoch[key]), key).toBe(true);
-      // Cross-entropy = entropy + divergence (theory.md §1); one-hot targets: entropy 0.
+      // Cross-entropy = entropy + divergence (apps/docs/theory.md#dual-processes); one-hot targets: entropy 0.
       expect(epoch.entropy).toBe(0);
       expect(epoch.divergence).toBeCloseTo(epoch.testLoss, 6);
       // Degrees (a radian angle would stay below π/2 ≈ 1.57), in (0°, 90°).
@@ -350,6 +350,36 @@ describe('Ctrl-C and --resume', () => {
   });
 });
 
+describe('train --validation-split', () => {
+  it('holds out a stratified part of the training data and reports it per epoch', async () => {
+    const result = await runCli([
+      'train',
+      '--json',
+      '--epochs',
+      '1',
+      '--hidden',
+      '16',
+      '--validation-split',
+      '0.2',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout);
+    expect(document.config.validationSplit).toBe(0.2);
+    // The 1,438 training digits have 142, 146, 142, 146, 145, 146, 145, 143, 139, 144 per class:
+    // round(0.2 · n) per class = 28 + 29 + 28 + 29 + 29 + 29 + 29 + 29 + 28 + 29 = 287.
+    expect(document.config.data.validation.count).toBe(287);
+    expect(document.config.data.train.count).toBe(1438);
+    // Above chance (0.1) after one epoch: the figure comes from a trained network.
+    expect(document.epochs[0].validationAccuracy).toBeGreaterThan(0.15);
+    expect(result.stderr).toContain('the test set only reports');
+    const plain = await runCli(['train', '--json', '--epochs', '1', '--hidden', '16']);
+    expect(JSON.parse(plain.stdout).epochs[0].validationAccuracy).toBeUndefined();
+    const bad = await runCli(['train', '--validation-split', '1']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Allowed: 0 (no validation split) or a number in (0, 1).');
+  }, 120_000);
+});
+
 describe('compare', () => {
   it('trains each optimizer on the same network and overlays them in the report', async () => {
     const out = join(scratch, 'compare');
@@ -371,13 +401,25 @@ describe('compare', () => {
       'golden',
       'sgd',
     ]);
-    for (const run of document.runs) expect(run.epochs).toHaveLength(1);
+    for (const run of document.runs) {
+      expect(run.epochs).toHaveLength(1);
+      // compare holds out 10 % by default and chooses the best epoch on it, not on the test set.
+      expect(run.bestEpoch).toBe(1);
+      expect(run.bestValidationAccuracy).toBe(run.epochs[0].validationAccuracy);
+      expect(run.testAccuracyAtBest).toBe(run.epochs[0].testAccuracy);
+      expect(run.bestTestAccuracy).toBeUndefined();
+    }
+    expect(document.config.validationSplit).toBe(0.1);
     const html = await readFile(join(out, 'report.html'), 'utf8');
     expect(htmlParseErrors(html)).toEqual([]);
     expect(html).toContain('golden');
     expect(html).toContain('sgd');
     const csv = (await readFile(join(out, 'metrics.csv'), 'utf8')).trim().split('\n');
-    expect(csv[0].startsWith('optimizer,epoch')).toBe(true);
+    expect(
+      csv[0].startsWith(
+        'optimizer,epoch,trainLoss,trainAccuracy,validationLoss,validationAccuracy,testLoss',
+      ),
+    ).toBe(true);
     expect(csv).toHaveLength(3);
   }, 120_000);
 

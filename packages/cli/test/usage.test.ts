@@ -39,6 +39,20 @@ describe('constants', () => {
     expect(document.derivation.length).toBeGreaterThan(5);
     for (const step of document.derivation)
       expect(['paper', 'interpretation']).toContain(step.source);
+    // Each step names its source: paper steps a paper and its equation or quoted phrase,
+    // interpretations what they are.
+    for (const step of document.derivation) {
+      if (step.source === 'paper') {
+        expect(step.citations.length, step.id).toBeGreaterThan(0);
+        for (const citation of step.citations) {
+          expect(citation.place ?? citation.quote, step.id).toBeTruthy();
+        }
+      } else {
+        expect(step.interpretation.length, step.id).toBeGreaterThan(10);
+      }
+    }
+    const momentum = document.derivation.find((step: { id: string }) => step.id === 'momentum');
+    expect(momentum.citations).toEqual([{ paper: 'J24', place: 'Eq. 33' }]);
   });
 
   it('prints a table and, with --explain, the derivation in plain text', async () => {
@@ -46,6 +60,12 @@ describe('constants', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('0.874032048897642');
     expect(result.stdout).toContain('[interpretation]');
+    expect(result.stdout).toContain('source: J24 (arXiv 2410.12984), Eq. 33');
+    expect(result.stdout).toContain('source: J24 (arXiv 2410.12984), Eq. 34');
+    expect(result.stdout).toContain("source: this project's interpretation:");
+    // The sources say what of each paper could be read.
+    expect(result.stdout).toMatch(/J20 .*\n.*arXiv 2006\.04751.*\n.*read: abstract only/);
+    expect(result.stdout).toMatch(/J24 .*\n.*arXiv 2410\.12984.*\n.*read: full main text/);
     expect(result.stdout).not.toContain('\\frac');
     expect(result.stdout).not.toContain('\u001b['); // NO_COLOR=1: no escapes
   });
@@ -77,12 +97,42 @@ describe('usage errors exit with status 2 and name the flag', () => {
       /--optimizer.*golden, golden-rounded, momentum, nesterov, sgd, adam, adamw/,
     ],
     [['train', '--activation', 'sigmoid'], /--activation.*relu, tanh/],
+    [
+      ['train', '--schedule', 'linear'],
+      /--schedule.*constant, warmup, cosine, step, warmup-cosine/,
+    ],
+    [['train', '--schedule', 'warmup-cosine'], /--schedule warmup-cosine needs --warmup <steps>/],
+    [
+      ['train', '--schedule', 'cosine', '--warmup', '5'],
+      /--warmup does not apply to --schedule cosine/,
+    ],
+    [['train', '--warmup', '0'], /--warmup/],
+    [['train', '--clip-norm', '0'], /--clip-norm.*> 0/],
+    // Values the flag parsers accept but f32 rounds to 0: named by their flag, not the library.
+    [
+      ['train', '--clip-norm', '1e-50'],
+      /^error: --clip-norm 1e-50: must be a finite number > 0 in f32/m,
+    ],
+    [
+      ['train', '--optimizer', 'adamw', '--weight-decay', '1e-50'],
+      /^error: --weight-decay 1e-50: must be a finite number ≥ 0 in f32/m,
+    ],
+    [['train', '--weight-decay', '-1'], /--weight-decay.*≥ 0/],
+    [
+      ['train', '--optimizer', 'golden-batch-halflife', '--schedule', 'cosine'],
+      /--schedule does not apply to --optimizer golden-batch-halflife/,
+    ],
+    [
+      ['train', '--optimizer', 'golden-batch-halflife', '--lr', '0.1'],
+      /--lr does not apply to --optimizer golden-batch-halflife/,
+    ],
     [['train', '--hidden', '256,,128'], /--hidden/],
     [['train', '--lr', '-1'], /--lr.*> 0/],
     [['train', '--momentum', '1'], /--momentum.*\[0, 1\)/],
     [['train', '--label-smoothing', '1.5'], /--label-smoothing/],
     [['train', '--threads', '0'], /--threads.*auto or a whole number from 1 to \d+/],
     [['compare', '--threads', 'many'], /--threads.*auto or a whole number from 1 to \d+/],
+    [['sweep', '--threads', '2'], /--threads 2: a sweep runs each cell on one thread/],
     [
       ['train', '--optimizer', 'adam', '--momentum', '0.5'],
       /--momentum does not apply to --optimizer adam/,

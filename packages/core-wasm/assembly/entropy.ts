@@ -1,7 +1,7 @@
 /**
- * Information measures over rows of probability distributions (theory.md §1), in nats.
+ * Information measures over rows of probability distributions (apps/docs/theory.md#dual-processes), in nats.
  * Each term p·log p or p·log q is computed in f32 with the vector log of math.ts and
- * accumulated in f64 (f32 sums over millions of terms drift by about 1 %, performance.md).
+ * accumulated in f64 (f32 sums over millions of terms drift by about 1 % when measured).
  * Conventions: a term with p ≤ 0 contributes 0 (0·log 0 = 0, whatever q is); a term with
  * p > 0 and q = 0 makes H(p, q) and KL(p‖q) +∞.
  */

@@ -1,5 +1,5 @@
 /**
- * Fused softmax cross-entropy over rows × classes logits (theory.md §1). Per row, three
+ * Fused softmax cross-entropy over rows × classes logits (apps/docs/theory.md#dual-processes). Per row, three
  * sweeps over the classes and no temporary memory:
  *   1. the row maximum m (so exp never sees a positive argument: stable for any finite
  *      logits, ±10⁴ included);

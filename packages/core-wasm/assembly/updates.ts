@@ -1,16 +1,16 @@
 /**
  * Fused parameter updates over n f32 parameters: one pass reads and writes each array once
- * (the update is memory-bound, see performance.md). Hyper-parameters arrive as f64 and are
+ * (the update is memory-bound, see BENCHMARKS.md). Hyper-parameters arrive as f64 and are
  * rounded to f32 once.
  */
 import { promoteHigh, sumLanesF64 } from './math';
 import { setResult } from './results';
 
 /**
- * The papers' delta-form heavy ball (theory.md §4):
+ * The papers' delta-form heavy ball (apps/docs/theory.md#constants):
  *   Δw(t) = −η·g(t) + α·Δw(t − 1),   w(t + 1) = w(t) + Δw(t).
  * With `telemetry` ≠ 0 also writes ‖G‖², ‖M‖² and G·M of G = −η·g and M = α·Δw(t − 1)
- * (theory.md §5, the project's interpretation) into result slots 0, 1, 2: products and
+ * (apps/docs/theory.md#process-balance, the project's interpretation) into result slots 0, 1, 2: products and
  * partial sums of 16 elements in f32, the sum over n in f64.
  */
 export function heavyBall(

@@ -3,8 +3,8 @@
  * loop of the micro-kernel (two f32x4 loads of B, four broadcast loads of A, eight
  * f32x4.mul + f32x4.add per step) run over panels that stay in L1, so no packing, no cache
  * misses and no edges. Without relaxed SIMD there is no fused multiply-add, so the bound
- * depends on how many vector ports execute mul and add on this CPU (on the AMD Zen 5 of
- * performance.md about 71.5 GFLOP/s; Intel cores have fewer such ports). The probe is
+ * depends on how many vector ports execute mul and add on this CPU (on the AMD Zen 5 the targets were set
+ * on, about 71.5 GFLOP/s; Intel cores have fewer such ports). The probe is
  * compiled from AssemblyScript at bench time so the shipped module carries no bench code.
  */
 import { execFileSync } from 'node:child_process';

@@ -15,8 +15,8 @@ import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-// tfjs-core alone registers no gradients in Node; tfjs-layers registers them all
-// (shared/notes/tfjs.md), which valueAndGrad of softmaxCrossEntropy needs.
+// tfjs-core alone registers no gradients in Node; tfjs-layers registers them all,
+// which valueAndGrad of softmaxCrossEntropy needs.
 import '@tensorflow/tfjs-layers';
 import { loadKernels } from '../dist/index.js';
 import { CEILING_FLOPS_PER_CALL, ceilingProbe } from './ceiling.js';

@@ -2,7 +2,7 @@
  * The wasm fused softmax cross-entropy and the entropy / cross-entropy / KL kernels against
  * the reference, over random shapes including the edge sizes in every dimension, and the
  * special cases of the issue: one-hot rows, zeros in p, logits of ±1e4, a single class,
- * soft labels, and the identity H(p, q) = H(p) + KL(p‖q) (theory.md §1).
+ * soft labels, and the identity H(p, q) = H(p) + KL(p‖q) (apps/docs/theory.md#dual-processes).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -69,7 +69,7 @@ export interface SoftmaxCrossEntropyResult {
   predictionEntropy: number;
 }
 
-/** ‖G‖², ‖M‖² and G·M of the two terms of the delta-form heavy-ball step (theory.md §5). */
+/** ‖G‖², ‖M‖² and G·M of the two terms of the delta-form heavy-ball step (apps/docs/theory.md#process-balance). */
 export interface ProcessTerms {
   /** ‖G‖² with G = −η·g. */
   gradientNormSquared: number;
@@ -79,7 +79,7 @@ export interface ProcessTerms {
   dot: number;
 }
 
-/** Options of {@link Kernels.heavyBall}, the papers' delta form (theory.md §4). */
+/** Options of {@link Kernels.heavyBall}, the papers' delta form (apps/docs/theory.md#constants). */
 export interface HeavyBallOptions {
   /** The learning rate η, finite and ≥ 0. */
   learningRate: number;
@@ -177,7 +177,7 @@ export interface Kernels {
   klDivergence(p: F32Buffer, q: F32Buffer, rows: number, cols: number, out?: F32Buffer): number;
 
   /**
-   * The papers' delta-form heavy ball over n parameters (theory.md §4):
+   * The papers' delta-form heavy ball over n parameters (apps/docs/theory.md#constants):
    * Δw ← α·Δw − η·g; w ← w + Δw. With telemetry, also returns the process terms
    * G = −η·g and M = α·Δw(t − 1) of this step.
    */

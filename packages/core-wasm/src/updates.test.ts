@@ -22,7 +22,7 @@ const sets = await loadKernelSets();
 const { wasm } = sets;
 const runs = { numRuns: 80 };
 
-/** The golden constants of theory.md §4. */
+/** The golden constants of apps/docs/theory.md#constants. */
 const golden = {
   momentum: (Math.sqrt(10) - Math.sqrt(2)) / 2,
   learningRate: (1 - (Math.sqrt(10) - Math.sqrt(2)) / 2) ** 2,
@@ -42,7 +42,7 @@ const hyper = {
   ),
 };
 
-describe('heavyBall (wasm against reference, theory.md §4–5)', () => {
+describe('heavyBall (wasm against reference, apps/docs/theory.md#constants to #process-balance)', () => {
   it('takes the same step: Δw within 4·2⁻²⁴·(|ηg| + |αΔw|), w within that plus 2·2⁻²⁴·|w|', () => {
     fc.assert(
       fc.property(
@@ -106,7 +106,7 @@ describe('heavyBall (wasm against reference, theory.md §4–5)', () => {
     );
   });
 
-  it('reproduces the theory.md §4 test vector to f32 precision', () => {
+  it('reproduces the test vector of apps/docs/theory.md#a-test-vector to f32 precision', () => {
     const expected = [
       [-0.0158679247, -0.0158679247],
       [-0.0297369994, -0.0456049242],

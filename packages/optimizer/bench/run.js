@@ -208,7 +208,7 @@ function tfjsModel(tf, tfl, featureCount, hidden, classCount, seed) {
     );
   }
   // tf.train.momentum (v ← αv + g, w ← w − ηv) with constant η follows the same trajectory as
-  // the papers' delta form (theory.md §4).
+  // the papers' delta form (apps/docs/theory.md#constants).
   const optimizer = tf.train.momentum(golden.learningRate, golden.momentum);
   model.compile({ optimizer, loss: 'categoricalCrossentropy' });
   return { model, optimizer };

@@ -1,7 +1,7 @@
 /**
  * A `model.fit` callback that records the process balance of the dual-process optimizer per
- * epoch (theory.md §5 — an interpretation this project adds, not from the papers) together
- * with the loss split from the epoch logs (theory.md §1). Needs `@tensorflow/tfjs-layers`,
+ * epoch (apps/docs/theory.md#process-balance — an interpretation this project adds, not from the papers) together
+ * with the loss split from the epoch logs (apps/docs/theory.md#dual-processes). Needs `@tensorflow/tfjs-layers`,
  * hence its own entry point `@dualphi/tfjs-adapter/callbacks`.
  */
 import type { ProcessBalance } from '@dualphi/optimizer';
@@ -211,7 +211,7 @@ export class ProcessBalanceCallback extends Callback {
 }
 
 /**
- * A `fit` callback recording the process balance (theory.md §5) and the loss split per epoch.
+ * A `fit` callback recording the process balance (apps/docs/theory.md#process-balance) and the loss split per epoch.
  *
  * @example
  * ```ts

@@ -1,5 +1,5 @@
 /**
- * The optional fused update: the delta-form step of theory.md §4 in one pass of
+ * The optional fused update: the delta-form step of apps/docs/theory.md#constants in one pass of
  * `@dualphi/core-wasm`'s SIMD `heavyBall` kernel instead of four tfjs ops. The kernel has its
  * own WebAssembly memory, so every step copies the weights, the gradient and the delta in and
  * the new weights and delta out; it pays only where the kernel saves more than the copies

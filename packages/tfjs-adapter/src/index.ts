@@ -1,7 +1,9 @@
 /**
  * `@dualphi/tfjs-adapter`: the dual-process optimizer with the golden-ratio learning rate and
- * momentum (Jaeger, arXiv 2006.04751, 2104.13277; theory.md §4), the cross-entropy split
- * (theory.md §1) and process-balance telemetry (theory.md §5, this project's interpretation)
+ * momentum (Jaeger, arXiv 2410.12984, Eqs. 32–34; apps/docs/theory.md#constants), the
+ * cross-entropy split (apps/docs/theory.md#dual-processes; reading J21's entropy as the targets'
+ * is this project's interpretation) and process-balance telemetry
+ * (apps/docs/theory.md#process-balance, this project's interpretation)
  * for TensorFlow.js. Importing it registers `DualProcessOptimizer` with tfjs serialization.
  * The `fit` callback lives in `@dualphi/tfjs-adapter/callbacks` (it needs tfjs-layers).
  *
@@ -20,3 +22,9 @@ export {
   type NamedTensor,
   type VariableGradients,
 } from './optimizer.js';
+export {
+  RegistryOptimizer,
+  type RegistryOptimizerOptions,
+  registryOptimizer,
+  registryOptimizerNames,
+} from './registry-optimizer.js';

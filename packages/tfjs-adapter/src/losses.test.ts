@@ -46,7 +46,7 @@ describe.each(BACKENDS)('losses and metrics on the %s backend', (backend) => {
     await useBackend(backend);
   });
 
-  it('splits cross-entropy into target entropy + divergence over random rows (theory.md §1)', () => {
+  it('splits cross-entropy into target entropy + divergence over random rows (apps/docs/theory.md#dual-processes)', () => {
     const shapes = fc
       .tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 11 }))
       .chain(([rows, classes]) =>

@@ -1,6 +1,7 @@
 /**
- * Cross-entropy and its two parts for `model.compile` (theory.md §1; Jaeger, arXiv
- * 2104.13277): for a target row p and a predicted row q,
+ * Cross-entropy and its two parts for `model.compile` (apps/docs/theory.md#dual-processes;
+ * J21, arXiv 2104.13277, names a KL process and an entropy process; reading the entropy as the
+ * targets' H(p) is this project's interpretation): for a target row p and a predicted row q,
  *
  *     H(p, q) = H(p) + KL(p ‖ q)      H(p) = −Σ p log p      KL(p‖q) = Σ p log(p/q)
  *
@@ -37,7 +38,7 @@ export function entropy(probabilities: tf.Tensor): tf.Tensor {
 }
 
 /**
- * Cross-entropy H(p, q) = −Σ p log q per row (theory.md §1): the loss the dual process model
+ * Cross-entropy H(p, q) = −Σ p log q per row (apps/docs/theory.md#dual-processes): the loss the dual process model
  * minimises, equal to tfjs-layers' `categoricalCrossentropy`. Use as `loss: crossEntropy`.
  */
 export function crossEntropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
@@ -47,7 +48,7 @@ export function crossEntropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
 }
 
 /**
- * Kullback–Leibler divergence KL(p ‖ q) = Σ p log(p/q) per row (theory.md §1), with
+ * Kullback–Leibler divergence KL(p ‖ q) = Σ p log(p/q) per row (apps/docs/theory.md#dual-processes), with
  * 0·log 0 = 0; the part of cross-entropy the prediction can reduce. Usable as a loss
  * (`loss: klDivergence`, same gradient as {@link crossEntropy} since H(p) does not depend on
  * the prediction) or as a metric. Unlike tfjs-layers' `kullbackLeiblerDivergence` it does not

@@ -1,5 +1,5 @@
 /**
- * The split of cross-entropy as `compile` metrics (theory.md §1): `divergence` KL(p‖q) and
+ * The split of cross-entropy as `compile` metrics (apps/docs/theory.md#dual-processes): `divergence` KL(p‖q) and
  * `targetEntropy` H(p) add up to the cross-entropy; `predictionEntropy` H(q) is telemetry this
  * project adds (not from the papers), falling as the network grows confident. tfjs-layers
  * names a metric after its function, so the logs read `divergence`, `val_divergence`, ….
@@ -21,7 +21,7 @@ export function divergence(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
   return klDivergence(yTrue, yPred);
 }
 
-/** H(p) per row in nats: the target's own entropy, 0 for one-hot targets (theory.md §1). */
+/** H(p) per row in nats: the target's own entropy, 0 for one-hot targets (apps/docs/theory.md#dual-processes). */
 export function targetEntropy(yTrue: tf.Tensor, _yPred: tf.Tensor): tf.Tensor {
   return entropy(yTrue);
 }

@@ -76,7 +76,7 @@ describe.each(BACKENDS)('a tfjs-layers model with dualProcess() on the %s backen
     expect(last.overall.angleDegrees).toBeGreaterThan(Math.PI / 2);
     expect(last.overall.angleDegrees).toBeLessThan(90);
     expect(Math.abs(last.overall.cosine)).toBeLessThanOrEqual(1);
-    // One-hot targets: H(p) = 0 and the loss is all divergence (theory.md §1).
+    // One-hot targets: H(p) = 0 and the loss is all divergence (apps/docs/theory.md#dual-processes).
     expect(last.train.targetEntropy).toBe(0);
     expect(last.train.divergence).toBeCloseTo(last.train.loss as number, 4);
     expect(last.train.predictionEntropy).toBeGreaterThan(0);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, useBackend } from './backends.test-helpers.js';
 import { DualProcessOptimizer, dualProcess, isDualProcessOptimizer } from './index.js';
 
-/** theory.md §4: constant gradient g = 1, w(0) = 0, exact constants. */
+/** apps/docs/theory.md#constants: constant gradient g = 1, w(0) = 0, exact constants. */
 const FIVE_STEPS = [
   { delta: -0.0158679247, w: -0.0158679247 },
   { delta: -0.0297369994, w: -0.0456049242 },
@@ -30,7 +30,7 @@ describe.each(BACKENDS)('DualProcessOptimizer on the %s backend', (backend) => {
     await useBackend(backend);
   });
 
-  it("reproduces theory.md §4's five-step vector through applyGradients", async () => {
+  it('reproduces the five-step vector of apps/docs/theory.md#a-test-vector through applyGradients', async () => {
     const w = tf.variable(tf.zeros([3]), true, `five-${backend}`);
     const optimizer = dualProcess();
     expect(optimizer.learningRate).toBe(golden.learningRate);
@@ -125,7 +125,7 @@ describe.each(BACKENDS)('DualProcessOptimizer on the %s backend', (backend) => {
     tf.dispose(variables);
   });
 
-  it('computes the process balance of a step (theory.md §5)', () => {
+  it('computes the process balance of a step (apps/docs/theory.md#process-balance)', () => {
     const w = tf.variable(tf.zeros([2]), true);
     const optimizer = dualProcess({ learningRate: 0.1, momentum: 0.5, telemetry: true });
     const g1 = tf.tensor1d([3, 4]);

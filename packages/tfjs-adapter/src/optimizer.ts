@@ -1,10 +1,11 @@
 /**
  * The dual-process optimizer as a TensorFlow.js `tf.Optimizer`: the papers' delta-form
- * heavy-ball update with the golden-ratio learning rate and momentum (theory.md §4; Jaeger,
- * arXiv 2006.04751 and 2104.13277):
+ * heavy-ball update with the golden-ratio learning rate and momentum (Jaeger,
+ * "Double-Bayesian Learning", arXiv 2410.12984, Eqs. 32–34; apps/docs/theory.md#constants):
  *
  *     Δw(t) = α·Δw(t − 1) − η·g(t)        w(t + 1) = w(t) + Δw(t)        Δw(0) = 0
  *
+ * (Δw(0) = 0 is this project's choice; the papers do not state the initial step)
  * with α = √2/φ ≈ 0.874032 and η = (1 − α)² ≈ 0.015868 from `@dualphi/optimizer`'s `golden`.
  */
 
@@ -41,7 +42,7 @@ export interface DualProcessOptimizerOptions {
   /** Use the papers' rounded constants 0.874 / 0.016 as defaults. Default false. */
   rounded?: boolean;
   /**
-   * Compute the process-balance sums of every step (theory.md §5), readable through
+   * Compute the process-balance sums of every step (apps/docs/theory.md#process-balance), readable through
    * {@link DualProcessOptimizer.lastStepTelemetry}. Default false; the `processBalance()`
    * callback switches it on for the duration of `fit`.
    */
@@ -63,7 +64,7 @@ export type VariableGradients = Parameters<tf.Optimizer['applyGradients']>[0];
 export type NamedTensor = Awaited<ReturnType<tf.Optimizer['getWeights']>>[number];
 
 /**
- * The dual-process optimizer for TensorFlow.js (theory.md §4): the delta-form heavy ball
+ * The dual-process optimizer for TensorFlow.js (apps/docs/theory.md#constants): the delta-form heavy ball
  * Δw ← α·Δw − η·g; w ← w + Δw with the golden-ratio constants by default.
  *
  * Differences from `tf.train.momentum` (accumulator form a ← μ·a + g; w ← w − η·a): the state
@@ -93,7 +94,7 @@ export class DualProcessOptimizer extends tf.Optimizer {
 
   private learningRate_: number;
   private momentum_: number;
-  /** Whether each step computes the process-balance sums (theory.md §5). */
+  /** Whether each step computes the process-balance sums (apps/docs/theory.md#process-balance). */
   telemetry: boolean;
   private readonly slots = new DeltaSlots();
   private readonly fused: FusedUpdater;
@@ -183,7 +184,7 @@ export class DualProcessOptimizer extends tf.Optimizer {
   }
 
   /**
-   * One delta-form step for every variable that has a gradient (theory.md §4):
+   * One delta-form step for every variable that has a gradient (apps/docs/theory.md#constants):
    * Δw ← α·Δw − η·g; w ← w + Δw. Variables with a null gradient are left alone.
    *
    * @throws RangeError when a gradient names no registered variable or has another shape.
@@ -217,7 +218,7 @@ export class DualProcessOptimizer extends tf.Optimizer {
   }
 
   /**
-   * The process balance of the last step (theory.md §5; an interpretation, not from the
+   * The process balance of the last step (apps/docs/theory.md#process-balance; an interpretation, not from the
    * papers), per variable and overall, or undefined when that step ran without telemetry.
    * Reads a few numbers from the backend (a synchronous download of 3 values per variable).
    */
@@ -322,7 +323,7 @@ export class DualProcessOptimizer extends tf.Optimizer {
 tf.serialization.registerClass(DualProcessOptimizer);
 
 /**
- * A {@link DualProcessOptimizer} with the golden-ratio constants by default (theory.md §4).
+ * A {@link DualProcessOptimizer} with the golden-ratio constants by default (apps/docs/theory.md#constants).
  *
  * @example
  * ```ts
@@ -351,7 +352,7 @@ export function isDualProcessOptimizer(value: unknown): value is DualProcessOpti
 }
 
 /**
- * The delta-form step in tfjs ops, on any backend (theory.md §4). With telemetry, also the
+ * The delta-form step in tfjs ops, on any backend (apps/docs/theory.md#constants). With telemetry, also the
  * raw sums Σg², ΣΔw(t−1)², Σg·Δw(t−1) per variable (kept: tfjs-layers calls applyGradients
  * inside its own tidy per batch).
  */
@@ -367,7 +368,7 @@ function stepWithOps(
     const rows: tf.Tensor[] = [];
     for (const { variable, gradient, delta } of inputs) {
       if (telemetry) {
-        // The two processes G = −η·g and M = α·Δw(t−1) before they are added (theory.md §5).
+        // The two processes G = −η·g and M = α·Δw(t−1) before they are added (apps/docs/theory.md#process-balance).
         rows.push(
           tf.stack([
             tf.sum(tf.square(gradient)),
@@ -376,7 +377,7 @@ function stepWithOps(
           ]),
         );
       }
-      // Δw(t) = α·Δw(t − 1) − η·g(t); w(t + 1) = w(t) + Δw(t)   (theory.md §4)
+      // Δw(t) = α·Δw(t − 1) − η·g(t); w(t + 1) = w(t) + Δw(t)   (apps/docs/theory.md#constants)
       const step = tf.sub(tf.mul(momentum, delta), tf.mul(learningRate, gradient));
       delta.assign(step);
       variable.assign(tf.add(variable, step));

@@ -28,7 +28,7 @@ export class DeltaSlots {
   /**
    * The delta of `variable`: the active one, else a restored one saved under the same name
    * (exact name first, then the same name up to a tfjs-layers uniqueness suffix, if that match
-   * is unique), else a new zero slot (Δw(0) = 0, theory.md §4).
+   * is unique), else a new zero slot (Δw(0) = 0, apps/docs/theory.md#constants).
    */
   deltaFor(variable: tf.Variable): tf.Variable {
     const existing = this.active.get(variable.name);

@@ -1,9 +1,9 @@
 /**
- * Process-balance telemetry of the delta-form update (theory.md §5, an interpretation this
+ * Process-balance telemetry of the delta-form update (apps/docs/theory.md#process-balance, an interpretation this
  * project adds; the papers do not define it). At every step the update is the sum of two
  * terms, G = −η·g (the gradient process) and M = α·Δw(t − 1) (its dual, the momentum
  * process). Their balance is read as the angle θ = atan2(‖M‖, ‖G‖), which is π/4 where the
- * two are equal (the papers' inner equation sin ϕ = cos ϕ, theory.md §3), and the cosine
+ * two are equal (the papers' inner equation sin ϕ = cos ϕ, apps/docs/theory.md#unit-circle), and the cosine
  * between G and M (do the two processes pull the same way?). Telemetry changes no update.
  */
 import type { ProcessBalance, StepTelemetry } from '@dualphi/optimizer';

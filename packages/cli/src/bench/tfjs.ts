@@ -81,7 +81,7 @@ export function tfjsCases(tf: Tf, sizes: BenchSizes): Map<string, TimedCase> {
     const weights = tf.variable(tf.tensor1d(benchData(length, 4)));
     const delta = tf.variable(tf.zeros([length]));
     const gradient = tf.tensor1d(benchData(length, 5));
-    // The same constants as the dualphi side (golden α and η, theory.md §4).
+    // The same constants as the dualphi side (golden α and η, apps/docs/theory.md#constants).
     const alpha = tf.scalar(Math.SQRT2 * ((Math.sqrt(5) - 1) / 2));
     const eta = tf.scalar((1 - Math.SQRT2 * ((Math.sqrt(5) - 1) / 2)) ** 2);
     cases.set('update', {

@@ -1,9 +1,10 @@
 /**
- * `dualphi constants [--explain]`: φ, α and η exact and rounded (theory.md §2, §4), and with
- * `--explain` the derivation step by step, each step marked as the papers' or this project's
- * interpretation.
+ * `dualphi constants [--explain]`: φ, α and η exact and rounded (J24, arXiv 2410.12984,
+ * Eqs. 24–34; apps/docs/theory.md#golden-ratio, #constants), and with `--explain` the
+ * derivation step by step, each step marked as the papers' (with paper and equation) or this
+ * project's interpretation (with what it is).
  */
-import { derivation, dualProcess, golden, unitCircle } from '@dualphi/optimizer';
+import { derivation, dualProcess, golden, papers, unitCircle } from '@dualphi/optimizer';
 import type { CommandContext } from '../program.js';
 import { formatConstant } from '../terminal/format.js';
 import { latexToText } from '../terminal/latex.js';
@@ -33,7 +34,7 @@ export interface ConstantsDocument {
 }
 
 /**
- * theory.md §4's test vector, computed by the dual-process optimizer itself (its f64
+ * The test vector of apps/docs/theory.md#a-test-vector, computed by the dual-process optimizer itself (its f64
  * reference path): constant gradient g = 1, w(0) = 0, exact constants.
  */
 export function testVector(steps = 5): { step: number; delta: number; weight: number }[] {
@@ -106,7 +107,7 @@ export function constantsCommand(options: ConstantsOptions, context: CommandCont
   );
   output.result(
     c.dim(
-      'Update (delta form, theory.md §4): Δw(t) = −η·∂L/∂w(t) + α·Δw(t − 1);  w(t + 1) = w(t) + Δw(t)',
+      'Update (delta form, J24 Eq. 32): Δw(t) = −η·∂L/∂w(t) + α·Δw(t − 1);  w(t + 1) = w(t) + Δw(t)',
     ),
   );
   if (!options.explain) {
@@ -120,10 +121,12 @@ export function constantsCommand(options: ConstantsOptions, context: CommandCont
     const value = step.value === undefined ? '' : c.dim(`   (value ${formatConstant(step.value)})`);
     output.result(`${String(index + 1).padStart(2)}. ${source} ${step.statement}`);
     output.result(`    ${c.cyan(latexToText(step.formula))}${value}`);
-    output.result(`    ${c.dim(step.reference)}`);
+    output.result(`    ${c.dim(`source: ${step.reference}`)}`);
   });
   output.result();
-  output.result(c.bold('The update under a constant gradient g = 1, w(0) = 0 (theory.md §4)'));
+  output.result(
+    c.bold('The update under a constant gradient g = 1, w(0) = 0 (apps/docs/theory.md#constants)'),
+  );
   output.result(
     renderTable(
       ['t', 'Δw(t)', 'w(t)'],
@@ -138,9 +141,15 @@ export function constantsCommand(options: ConstantsOptions, context: CommandCont
   );
   output.result(c.dim(`Δw(t) → −η/(1 − α) = ${formatConstant(document.stepLimit)}`));
   output.result();
+  output.result(c.bold('Sources, and what of each could be read'));
+  for (const paper of Object.values(papers)) {
+    output.result(`  ${paper.id.padEnd(6)}${paper.title}`);
+    output.result(`        ${paper.authors}, ${paper.venue}, ${paper.year}`);
+    output.result(c.dim(`        read: ${paper.read}`));
+  }
   output.result(
-    c.dim(
-      'Sources: S. Jaeger, arXiv 2006.04751 (2020), arXiv 2104.13277 (2021), IEEE AIPR 2021, arXiv 2410.12984 (2024).',
-    ),
+    c.dim('Every formula marked [paper] is J24’s. J20 and J21c tie the constants to a'),
   );
+  output.result(c.dim('new loss that dualphi does not implement; using them with plain'));
+  output.result(c.dim('cross-entropy follows J24. See apps/docs/theory.md#sources.'));
 }

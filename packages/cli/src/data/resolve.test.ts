@@ -76,4 +76,15 @@ describe('resolveData', () => {
     // CSV features are standardised with the training part's statistics.
     expect(data.scaling?.offset).toHaveLength(2);
   });
+
+  it("evaluating a CSV file without the model's standardisation is refused, not fitted on it", async () => {
+    const file = join(scratch, 'evaluate.csv');
+    await writeFile(file, 'x,y,label\n0,1,a\n1,0,b\n0,0,a\n1,1,b\n');
+    await expect(resolveData({ data: file, label: 'label' }, {}, 0, 'evaluate')).rejects.toThrow(
+      /needs the standardisation the model was trained with/,
+    );
+    const scaling = { scaling: 'standard' as const, offset: [0, 0], factor: [1, 1] };
+    const data = await resolveData({ data: file, label: 'label' }, {}, 0, 'evaluate', scaling);
+    expect(data.scaling).toBe(scaling);
+  });
 });

@@ -467,7 +467,7 @@ function checkDataFlags(options: DataOptions): void {
  * @param seed - seeds the CSV test split.
  * @param purpose - `'evaluate'`: a CSV file without `--test`/`--test-split` is evaluated whole.
  * @param givenScaling - for CSV data: apply this standardisation (from a trained model's
- *   directory) instead of fitting one on the training part.
+ *   directory) instead of fitting one on the training part; required for `'evaluate'`.
  * @throws UsageError for flags that do not fit the source; CliError for missing or malformed data.
  */
 export async function resolveData(
@@ -502,6 +502,12 @@ export async function resolveData(
   if (!isCsvPath(source)) {
     throw new UsageError(
       `--data ${source}: a file must be a CSV file ending in .csv or .txt (or a directory of IDX files)`,
+    );
+  }
+  if (purpose === 'evaluate' && givenScaling === undefined) {
+    // Fitting on the evaluation rows would score the model on features it never saw.
+    throw new CliError(
+      `--data ${source}: evaluating on a CSV file needs the standardisation the model was trained with (its scaling.json)`,
     );
   }
   const raw = await loadCsv(path, options, seed, purpose === 'evaluate');

@@ -3,7 +3,7 @@
  * files through the optimizer package's checkpoint format (magic, version, CRC-32).
  */
 import { constants } from 'node:fs';
-import { access, mkdir, readFile, stat } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
   type Checkpoint,
@@ -26,7 +26,37 @@ export const runFiles = {
   comparisonJson: 'comparison.json',
   report: 'report.html',
   scaling: 'scaling.json',
+  run: 'run.json',
 } as const;
+
+const runFileNames = new Set<string>(Object.values(runFiles));
+
+/**
+ * True for the names of files a run writes (the {@link runFiles} and the report's SVG charts):
+ * what a run directory holds, and what replacing a run replaces.
+ */
+export function isRunFile(name: string): boolean {
+  return runFileNames.has(name) || name.endsWith('.svg');
+}
+
+/** The files that mark a directory as holding a run (a report alone does not). */
+const runMarkers = [
+  runFiles.run,
+  runFiles.checkpoint,
+  runFiles.model,
+  runFiles.metricsJson,
+  runFiles.comparisonJson,
+];
+
+/** The run files that show `directory` holds a run already (empty when it does not, or is absent). */
+export async function existingRunFiles(directory: string): Promise<string[]> {
+  try {
+    const names = await readdir(directory);
+    return runMarkers.filter((name) => names.includes(name));
+  } catch {
+    return [];
+  }
+}
 
 async function readExisting(path: string, what: string, hint = ''): Promise<Uint8Array> {
   try {
@@ -134,16 +164,24 @@ export async function saveScaling(directory: string, scaling: CsvScaling): Promi
 }
 
 /**
- * Reads `scaling.json` of the directory holding `modelPath`, or undefined when there is none
- * (the model was not trained on CSV data).
+ * Reads `scaling.json` of `directory`, or undefined when there is none (the model was not
+ * trained on CSV data). With `required`, a missing file is an error naming it: the run says it
+ * was standardised, and refitting the standardisation on other rows would be silently wrong.
  */
-export async function loadScaling(directory: string): Promise<CsvScaling | undefined> {
+export async function loadScaling(
+  directory: string,
+  required?: string,
+): Promise<CsvScaling | undefined> {
   const path = join(directory, runFiles.scaling);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
-  } catch {
-    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (required === undefined && code === 'ENOENT') return undefined;
+    throw new CliError(
+      `cannot read ${path} (${code === 'ENOENT' ? 'no such file' : reasonOf(error)}): ${required ?? 'the feature standardisation of the run'}; dualphi never fits it on evaluation data`,
+    );
   }
   try {
     const value = JSON.parse(text) as CsvScaling;

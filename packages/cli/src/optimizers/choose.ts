@@ -1,51 +1,77 @@
 /**
- * What each `--optimizer` name means, and the defaults the command line uses.
- *
- * - `golden`: the dual-process update with α = √2/φ and η = (1 − α)², exact (theory.md §4).
- * - `golden-rounded`: the same with the papers' rounded 0.874 / 0.016.
- * - `momentum`, `nesterov`: tfjs/PyTorch momentum, η = 0.01, μ = 0.9 (the customary pair
- *   the issue and the papers compare against), with the process-balance telemetry on: its
- *   step written in the delta form has the same two terms G and M (theory.md §5), so the
- *   balance columns of `compare` can be read side by side.
- * - `sgd`: plain SGD, η = 0.1 — the effective step η/(1 − μ) of momentum 0.01/0.9, so that
- *   plain SGD is not handicapped by a step ten times smaller (a choice of this project).
- * - `adam`: η = 1e-3, β₁ = 0.9, β₂ = 0.999; `adamw`: the same with weight decay 0.01.
+ * What each `--optimizer` name means, and the defaults the command line uses: both come from
+ * the optimizer package's registry (`optimizerPresets`: each optimizer module declares its
+ * command-line names with their preset options and a one-line summary), so this file only
+ * applies the `--lr` / `--momentum` overrides and formats optimizers for tables.
  */
 import {
-  adam,
-  adamw,
-  dualProcess,
-  golden,
-  momentum as momentumOptimizer,
   type Optimizer,
   type OptimizerConfig,
   OptimizerOptionError,
   OptimizerOptionTypeError,
-  sgd,
+  type OptimizerTransforms,
+  optimizerFromPreset,
+  optimizerModule,
+  optimizerPresets,
+  type ScheduleConfig,
+  type ScheduleKind,
+  withTransforms,
 } from '@dualphi/optimizer';
 import { UsageError } from '../errors.js';
-import type { OptimizerName } from '../options/common.js';
+import {
+  learningRateOptimizerNames,
+  momentumOptimizerNames,
+  type OptimizerName,
+} from '../options/common.js';
 
-/** `--lr` and `--momentum` overrides. */
+/** `--lr`, `--momentum`, `--weight-decay`, `--schedule`, `--warmup` and `--clip-norm`. */
 export interface OptimizerOverrides {
   lr?: number;
   momentum?: number;
+  weightDecay?: number;
+  schedule?: ScheduleKind;
+  warmup?: number;
+  clipNorm?: number;
 }
 
-const withMomentum = new Set<OptimizerName>(['golden', 'golden-rounded', 'momentum', 'nesterov']);
+/**
+ * The schedule `--schedule` and `--warmup` ask for: `--warmup` alone is a linear warm-up;
+ * the warm-up schedules need `--warmup`, the others do not take it.
+ */
+function scheduleOf(overrides: OptimizerOverrides): ScheduleConfig | undefined {
+  const { schedule, warmup } = overrides;
+  if (schedule === undefined)
+    return warmup === undefined ? undefined : { kind: 'warmup', warmupSteps: warmup };
+  const warm = schedule === 'warmup' || schedule === 'warmup-cosine';
+  if (warm && warmup === undefined) {
+    throw new UsageError(`--schedule ${schedule} needs --warmup <steps>`);
+  }
+  if (!warm && warmup !== undefined) {
+    throw new UsageError(
+      `--warmup does not apply to --schedule ${schedule} (allowed with: warmup, warmup-cosine)`,
+    );
+  }
+  return warm ? { kind: schedule, warmupSteps: warmup } : { kind: schedule };
+}
 
 /**
  * Builds the optimizer a `--optimizer` name stands for, with overrides applied.
  *
- * @throws UsageError when `--momentum` is given to an optimizer without momentum.
+ * @throws UsageError for an unknown name, or when `--momentum` (`--lr`) is given to an
+ *   optimizer without a momentum (learning-rate) option.
  */
 export function chooseOptimizer(
   name: OptimizerName,
   overrides: OptimizerOverrides = {},
 ): Optimizer {
-  if (overrides.momentum !== undefined && !withMomentum.has(name)) {
+  if (!optimizerPresets.some((preset) => preset.name === name)) {
     throw new UsageError(
-      `--momentum does not apply to --optimizer ${name} (allowed with: ${[...withMomentum].join(', ')})`,
+      `--optimizer ${name} is not known (allowed: ${optimizerPresets.map((p) => p.name).join(', ')})`,
+    );
+  }
+  if (overrides.momentum !== undefined && !momentumOptimizerNames.includes(name)) {
+    throw new UsageError(
+      `--momentum does not apply to --optimizer ${name} (allowed with: ${momentumOptimizerNames.join(', ')})`,
     );
   }
   try {
@@ -55,10 +81,13 @@ export function chooseOptimizer(
   }
 }
 
-/** The flag each overridable hyper-parameter comes from. */
-const flags: Readonly<Record<string, keyof OptimizerOverrides>> = {
-  learningRate: 'lr',
-  momentum: 'momentum',
+/** The override and the flag each refusable option comes from. */
+const flags: Readonly<Record<string, readonly [keyof OptimizerOverrides, string]>> = {
+  learningRate: ['lr', 'lr'],
+  momentum: ['momentum', 'momentum'],
+  weightDecay: ['weightDecay', 'weight-decay'],
+  clipNorm: ['clipNorm', 'clip-norm'],
+  'schedule.warmupSteps': ['warmup', 'warmup'],
 };
 
 /**
@@ -70,38 +99,43 @@ function asFlagError(error: unknown, overrides: OptimizerOverrides): unknown {
   if (!(error instanceof OptimizerOptionError || error instanceof OptimizerOptionTypeError)) {
     return error;
   }
-  const flag = flags[error.option];
-  if (flag === undefined || overrides[flag] === undefined) return error;
+  const entry = flags[error.option];
+  if (entry === undefined || overrides[entry[0]] === undefined) return error;
   const requirement = error.message
     .slice(`${error.optimizer}: "${error.option}" `.length)
     .replace(/, got [^,]*$/, '');
-  return new UsageError(`--${flag} ${String(overrides[flag])}: ${requirement}`);
+  return new UsageError(`--${entry[1]} ${String(overrides[entry[0]])}: ${requirement}`);
 }
 
+/** The optimizer with the overrides, after the flags' applicability has been checked. */
 function buildOptimizer(name: OptimizerName, overrides: OptimizerOverrides): Optimizer {
-  const lr = overrides.lr;
-  const mu = overrides.momentum;
-  switch (name) {
-    case 'golden':
-      return dualProcess({ learningRate: lr, momentum: mu });
-    case 'golden-rounded':
-      return dualProcess({ rounded: true, learningRate: lr, momentum: mu });
-    case 'momentum':
-      return momentumOptimizer({ learningRate: lr ?? 0.01, momentum: mu ?? 0.9, telemetry: true });
-    case 'nesterov':
-      return momentumOptimizer({
-        learningRate: lr ?? 0.01,
-        momentum: mu ?? 0.9,
-        nesterov: true,
-        telemetry: true,
-      });
-    case 'sgd':
-      return sgd({ learningRate: lr ?? 0.1 });
-    case 'adam':
-      return adam({ learningRate: lr ?? 1e-3 });
-    case 'adamw':
-      return adamw({ learningRate: lr ?? 1e-3 });
+  if (overrides.lr !== undefined && !learningRateOptimizerNames.includes(name)) {
+    throw new UsageError(
+      `--lr does not apply to --optimizer ${name}: its learning rate follows from its momentum (allowed with: ${learningRateOptimizerNames.join(', ')})`,
+    );
   }
+  const preset = optimizerPresets.find((p) => p.name === name);
+  // --weight-decay sets the optimizer's own option where it has one (adamw, lion, prodigy,
+  // schedule-free), else adds decoupled weight decay (the heavy-ball family).
+  const ownDecay = preset !== undefined && Object.hasOwn(preset.module.options, 'weightDecay');
+  const optimizer = optimizerFromPreset(name, {
+    learningRate: overrides.lr,
+    momentum: overrides.momentum,
+    weightDecay: ownDecay ? overrides.weightDecay : undefined,
+  });
+  const schedule = scheduleOf(overrides);
+  if (schedule !== undefined && !learningRateOptimizerNames.includes(name)) {
+    throw new UsageError(
+      `--schedule does not apply to --optimizer ${name}: it has no learning rate to schedule (allowed with: ${learningRateOptimizerNames.join(', ')})`,
+    );
+  }
+  const transforms: OptimizerTransforms = {};
+  if (schedule !== undefined) transforms.schedule = schedule;
+  if (overrides.clipNorm !== undefined) transforms.clipNorm = overrides.clipNorm;
+  if (overrides.weightDecay !== undefined && !ownDecay) {
+    transforms.weightDecay = overrides.weightDecay;
+  }
+  return Object.keys(transforms).length > 0 ? withTransforms(optimizer, transforms) : optimizer;
 }
 
 /** A short description of an optimizer's settings for tables: "η=0.01587 α=0.874". */
@@ -109,38 +143,61 @@ export function describeOptimizer(optimizer: Optimizer): string {
   return describeHyperParameters(optimizer.toConfig());
 }
 
-/** {@link describeOptimizer} for a saved optimizer configuration. */
+/**
+ * {@link describeOptimizer} for a saved optimizer configuration: each numeric option with
+ * the symbol its module declares (η, α or μ, β₁, λ, …), then `nesterov` when on.
+ */
 export function describeHyperParameters(config: OptimizerConfig): string {
+  const specs = optimizerModule(config.name)?.options ?? {};
   const parts: string[] = [];
-  const symbols: Record<string, string> = {
-    learningRate: 'η',
-    momentum: config.name === 'dualProcess' ? 'α' : 'μ',
-    beta1: 'β₁',
-    beta2: 'β₂',
-    weightDecay: 'λ',
-  };
   for (const [key, value] of Object.entries(config.hyperParameters)) {
-    if (typeof value !== 'number' || !(key in symbols)) continue;
-    parts.push(`${symbols[key]}=${Number(value.toPrecision(4))}`);
+    const symbol = specs[key]?.symbol;
+    if (typeof value !== 'number' || symbol === undefined) continue;
+    parts.push(`${symbol}=${Number(value.toPrecision(4))}`);
   }
   if (config.hyperParameters.nesterov === true) parts.push('nesterov');
+  const { schedule, clipNorm, weightDecay } = config.transforms ?? {};
+  if (schedule) {
+    parts.push(
+      `schedule=${schedule.kind}${schedule.warmupSteps ? `(warmup ${schedule.warmupSteps})` : ''}`,
+    );
+  }
+  if (clipNorm !== undefined) parts.push(`clip=${clipNorm}`);
+  if (weightDecay !== undefined) parts.push(`λ=${weightDecay}`);
   return parts.join(' ');
 }
 
+/** True when two hyper-parameter sets hold the same values. */
+function sameValues(a: OptimizerConfig['hyperParameters'], b: OptimizerConfig['hyperParameters']) {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
 /**
- * The command-line name of a saved optimizer configuration (for a resumed run's label):
- * `golden` / `golden-rounded` when the dual-process constants are the theory's, else the
- * package name (`dualProcess`, `momentum`, `nesterov`, …).
+ * The command-line name of a saved optimizer configuration (for a resumed run's label): the
+ * preset whose options it holds exactly (`golden`, `golden-rounded`, `nesterov`, …), else the
+ * preset it is with `--lr` / `--momentum` overrides, else the package name.
  */
 export function optimizerLabel(config: OptimizerConfig): string {
-  const { learningRate, momentum, nesterov } = config.hyperParameters;
-  if (config.name === 'dualProcess') {
-    if (learningRate === golden.learningRate && momentum === golden.momentum) return 'golden';
-    if (learningRate === golden.roundedLearningRate && momentum === golden.roundedMomentum) {
-      return 'golden-rounded';
+  const presets = optimizerPresets.filter((preset) => preset.module.name === config.name);
+  const { learningRate, momentum } = config.hyperParameters;
+  const attempts: ((name: string) => Optimizer)[] = [
+    (name) => optimizerFromPreset(name),
+    (name) =>
+      optimizerFromPreset(name, {
+        learningRate: typeof learningRate === 'number' ? learningRate : undefined,
+        momentum:
+          typeof momentum === 'number' && momentumOptimizerNames.includes(name)
+            ? momentum
+            : undefined,
+      }),
+  ];
+  for (const attempt of attempts) {
+    for (const preset of presets) {
+      if (sameValues(attempt(preset.name).toConfig().hyperParameters, config.hyperParameters)) {
+        return preset.name;
+      }
     }
-    return 'dualProcess';
   }
-  if (config.name === 'momentum' && nesterov === true) return 'nesterov';
   return config.name;
 }

@@ -2,33 +2,51 @@
  * Option groups shared by several commands (data source, network, optimizer), declared once so
  * that `train`, `compare` and `evaluate` spell and validate them the same way.
  */
-import type { TrainOptions } from '@dualphi/optimizer';
+import { optimizerPresets, scheduleKinds, type TrainOptions } from '@dualphi/optimizer';
 import { type Command, Option } from 'commander';
 import {
   csvDelimiter,
   hiddenLayers,
   nonEmpty,
+  nonNegativeNumber,
   openUnitInterval,
   positiveInteger,
   positiveNumber,
   seed,
   threadCount,
   unitInterval,
+  validationFraction,
 } from './parsers.js';
 
-/** Names `--optimizer` accepts (see `optimizers/choose.ts` for what each one means). */
-export const optimizerNames = [
-  'golden',
-  'golden-rounded',
-  'momentum',
-  'nesterov',
-  'sgd',
-  'adam',
-  'adamw',
-] as const;
+/**
+ * Names `--optimizer` accepts: the presets of the optimizer package's registry (each
+ * optimizer module declares its command-line names, options and summary).
+ */
+export const optimizerNames: readonly string[] = optimizerPresets.map((preset) => preset.name);
 
 /** One of {@link optimizerNames}. */
-export type OptimizerName = (typeof optimizerNames)[number];
+export type OptimizerName = string;
+
+/** The presets that have a momentum option (`--momentum` applies to them). */
+export const momentumOptimizerNames: readonly string[] = optimizerPresets
+  .filter((preset) => Object.hasOwn(preset.module.options, 'momentum'))
+  .map((preset) => preset.name);
+
+/** The presets that have a learning-rate option (`--lr` applies to them). */
+export const learningRateOptimizerNames: readonly string[] = optimizerPresets
+  .filter((preset) => Object.hasOwn(preset.module.options, 'learningRate'))
+  .map((preset) => preset.name);
+
+/**
+ * One line per `--optimizer` name for `--help`: name and summary; the summaries of this
+ * project's extensions say so themselves.
+ */
+export function optimizerHelp(): string {
+  const width = Math.max(...optimizerNames.map((name) => name.length)) + 2;
+  return optimizerPresets
+    .map((preset) => `  ${preset.name.padEnd(width)}${preset.summary}`)
+    .join('\n');
+}
 
 /** The global options every command sees (declared on the program). */
 export interface GlobalOptions {
@@ -62,13 +80,39 @@ export interface ModelOptions {
   labelSmoothing: number;
   /** Threads each matrix product is split across (`--threads`). */
   threads: number | 'auto';
+  /** `--validation-split` (commands without it hold out nothing). */
+  validationSplit?: number;
+}
+
+/**
+ * `--validation-split <fraction>`: the part of each class of the training data held out to
+ * select by (best epoch, best cell), so the test set only reports. `fallback` is the command's
+ * default (0.1 for `compare` and `sweep`; `train` holds out nothing unless asked, so its test
+ * figures keep meaning what they meant).
+ */
+export function addValidationOption(command: Command, fallback: number): Command {
+  return command.addOption(
+    new Option(
+      '--validation-split <fraction>',
+      'hold out this fraction of each class of the training data (seeded) for validation; selections use it, the test set only reports (0 for none)',
+    )
+      .argParser(validationFraction)
+      .default(fallback),
+  );
 }
 
 /** The training options {@link ModelOptions} set, in the optimizer package's names. */
 export type ModelTrainOptions = Required<
   Pick<
     TrainOptions,
-    'hidden' | 'activation' | 'epochs' | 'batchSize' | 'seed' | 'labelSmoothing' | 'threads'
+    | 'hidden'
+    | 'activation'
+    | 'epochs'
+    | 'batchSize'
+    | 'seed'
+    | 'labelSmoothing'
+    | 'validationSplit'
+    | 'threads'
   >
 >;
 
@@ -81,6 +125,7 @@ export function modelTrainOptions(options: ModelOptions): ModelTrainOptions {
     batchSize: options.batch,
     seed: options.seed,
     labelSmoothing: options.labelSmoothing,
+    validationSplit: options.validationSplit ?? 0,
     threads: options.threads,
   };
 }
@@ -168,6 +213,34 @@ export function addModelOptions(command: Command, defaults: { epochs: number }):
     );
 }
 
+/** `--schedule`, `--warmup`, `--clip-norm`, `--weight-decay` (see `optimizers/choose.ts`). */
+export function addTransformOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        '--schedule <kind>',
+        'learning-rate schedule over the run (warmup and warmup-cosine need --warmup)',
+      ).choices(scheduleKinds),
+    )
+    .addOption(
+      new Option('--warmup <steps>', 'linear warm-up over this many steps').argParser(
+        positiveInteger,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--clip-norm <norm>',
+        'clip the gradients to this global L2 norm before the optimizer',
+      ).argParser(positiveNumber),
+    )
+    .addOption(
+      new Option(
+        '--weight-decay <lambda>',
+        "decoupled weight decay λ (the optimizer's own option where it has one)",
+      ).argParser(nonNegativeNumber),
+    );
+}
+
 /** `--optimizer`, `--lr`, `--momentum`. */
 export function addOptimizerOptions(command: Command): Command {
   return command
@@ -184,7 +257,7 @@ export function addOptimizerOptions(command: Command): Command {
     .addOption(
       new Option(
         '--momentum <value>',
-        'momentum in [0, 1) (golden, golden-rounded, momentum, nesterov only)',
+        `momentum in [0, 1) (${momentumOptimizerNames.join(', ')} only)`,
       ).argParser(unitInterval),
     );
 }

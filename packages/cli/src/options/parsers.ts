@@ -4,6 +4,7 @@
  * program turns into exit status 2 (a usage error).
  */
 import { availableParallelism } from 'node:os';
+import { parseAxis, parseEntry, type SweepAxis } from '@dualphi/optimizer';
 import { InvalidArgumentError } from 'commander';
 
 /**
@@ -63,6 +64,13 @@ export function positiveNumber(text: string): number {
   return value;
 }
 
+/** A number ≥ 0 (weight decay). */
+export function nonNegativeNumber(text: string): number {
+  const value = finiteNumber(text);
+  if (!(value >= 0)) throw new InvalidArgumentError('Allowed: a number ≥ 0.');
+  return value;
+}
+
 /** A number in [0, 1) (momentum, label smoothing). */
 export function unitInterval(text: string): number {
   const value = finiteNumber(text);
@@ -74,6 +82,15 @@ export function unitInterval(text: string): number {
 export function openUnitInterval(text: string): number {
   const value = finiteNumber(text);
   if (!(value > 0 && value < 1)) throw new InvalidArgumentError('Allowed: a number in (0, 1).');
+  return value;
+}
+
+/** 0 (none) or a number in (0, 1) (the validation split fraction). */
+export function validationFraction(text: string): number {
+  const value = finiteNumber(text);
+  if (!(value === 0 || (value > 0 && value < 1))) {
+    throw new InvalidArgumentError('Allowed: 0 (no validation split) or a number in (0, 1).');
+  }
   return value;
 }
 
@@ -148,4 +165,42 @@ export function csvDelimiter(text: string): string {
   throw new InvalidArgumentError(
     'Allowed: auto, one character (e.g. ";"), or comma, semicolon, tab, pipe, space; not a quote, a digit, ".", "+" or "-".',
   );
+}
+
+/**
+ * A sweep axis (`--lr`, `--momentum`): numbers, ranges (`0.001..0.512x2`, `0.5..0.9+0.1`) and
+ * the word `golden` (η* or α*), comma-separated.
+ */
+export function sweepAxis(axis: SweepAxis): (text: string) => (number | 'golden')[] {
+  return (text: string) => {
+    try {
+      return parseAxis(text, axis).map((value) => (value.golden ? 'golden' : value.value));
+    } catch (error) {
+      const what =
+        axis === 'learningRate'
+          ? 'learning rates > 0, e.g. 0.001..0.512x2,golden'
+          : 'momenta in [0, 1), e.g. 0,0.5,0.8,golden,0.9';
+      throw new InvalidArgumentError(
+        `${(error as Error).message}. Allowed: comma-separated ${what} (from..toxFACTOR, from..to+STEP, golden).`,
+      );
+    }
+  };
+}
+
+/** A comma-separated list of sweep entries (`adam@1e-3,prodigy`), or `none`; each checked. */
+export function entryList(text: string): string[] {
+  const trimmed = text.trim();
+  if (trimmed === '' || trimmed === 'none') return [];
+  const items = trimmed
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  for (const item of items) {
+    try {
+      parseEntry(item);
+    } catch (error) {
+      throw new InvalidArgumentError(`${(error as Error).message}.`);
+    }
+  }
+  return items;
 }

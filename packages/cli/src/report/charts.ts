@@ -279,14 +279,14 @@ export function chartSpecs(runs: readonly ChartRun[]): Omit<RenderedChart, 'svg'
       id: 'divergence-entropy',
       title: 'Divergence against entropy',
       description:
-        'Test cross-entropy splits into H(p) + KL(p‖q) (theory.md §1). With one-hot targets H(p) = 0 and the loss is all divergence; the path shows how the divergence falls as the predictions grow confident (their entropy H(q) falls too — telemetry, not from the papers).',
+        'Test cross-entropy splits into H(p) + KL(p‖q) (apps/docs/theory.md#dual-processes). With one-hot targets H(p) = 0 and the loss is all divergence; the path shows how the divergence falls as the predictions grow confident (their entropy H(q) falls too — telemetry, not from the papers).',
       spec: divergenceEntropySpec(runs),
     },
     {
       id: 'balance',
       title: 'Process balance',
       description:
-        "Mean angle θ = atan2(‖M‖, ‖G‖) between the momentum term M = α·Δw(t − 1) and the gradient term G = −η·g over each epoch's steps; 45° is where the two processes are equal (theory.md §5 — this project's interpretation, it changes no update). Optimizers without this telemetry have no line.",
+        "Mean angle θ = atan2(‖M‖, ‖G‖) between the momentum term M = α·Δw(t − 1) and the gradient term G = −η·g over each epoch's steps; 45° is where the two processes are equal (apps/docs/theory.md#process-balance — this project's interpretation, it changes no update). Optimizers without this telemetry have no line.",
       spec: lineSpec(
         'Process-balance angle per epoch',
         longRows(runs, { 'balance angle': (e) => e.balanceDegrees }),

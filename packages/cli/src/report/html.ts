@@ -96,7 +96,7 @@ ${inlineSvg(chart.svg)}
 <p class="summary">${escapeHtml(content.summary)}</p>
 ${content.tables.map(tableHtml).join('\n')}
 ${figures}
-<footer>Written by dualphi. Cross-entropy = entropy + divergence (theory.md §1, from the papers); the process-balance angle is this project's interpretation (theory.md §5). Sources: S. Jaeger, arXiv 2006.04751, 2104.13277, 2410.12984.</footer>
+<footer>Written by dualphi. Cross-entropy = target entropy H(p) + divergence: reading the papers' entropy process as H(p) is this project's interpretation, as is the process-balance angle (docs: theory page, #dual-processes and #process-balance). Sources: S. Jaeger, arXiv 2104.13277 (the dual processes), 2410.12984 (the constants, Eqs. 24–34).</footer>
 </body>
 </html>
 `;

@@ -47,6 +47,10 @@ describe('formatting', () => {
     expect(epochPlainLine(row, 10)).toBe(
       'epoch 3/10: train loss 0.5000, test loss 0.4000, accuracy 90.00%, divergence 0.4000, entropy 0.0000, prediction entropy 0.7000, balance 45.0°, 1.5s',
     );
+    // With a validation split the plain line names its accuracy before the test figures.
+    expect(epochPlainLine({ ...row, validationAccuracy: 0.95 }, 10)).toBe(
+      'epoch 3/10: train loss 0.5000, validation accuracy 95.00%, test loss 0.4000, accuracy 90.00%, divergence 0.4000, entropy 0.0000, prediction entropy 0.7000, balance 45.0°, 1.5s',
+    );
   });
 
   it('the epoch table leaves out columns to fit a width, never epoch or accuracy', () => {

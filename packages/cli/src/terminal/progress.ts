@@ -33,6 +33,7 @@ export type EpochRow = Pick<
   | 'predictionEntropy'
   | 'balanceDegrees'
   | 'seconds'
+  | 'validationAccuracy'
 >;
 
 /** One column of the epoch table: its title, width (the widest usual cell) and cell. */
@@ -178,7 +179,11 @@ export function epochPlainLine(row: EpochRow, totalEpochs: number, label?: strin
   const cells = epochCells(row, totalEpochs);
   const prefix = label ? `${label} ` : '';
   return (
-    `${prefix}epoch ${cells[0]}: train loss ${cells[1]}, test loss ${cells[2]}, ` +
+    `${prefix}epoch ${cells[0]}: train loss ${cells[1]}, ` +
+    (row.validationAccuracy !== undefined
+      ? `validation accuracy ${formatPercent(row.validationAccuracy)}, `
+      : '') +
+    `test loss ${cells[2]}, ` +
     `accuracy ${cells[3]}, divergence ${cells[4]}, entropy ${cells[5]}, ` +
     `prediction entropy ${cells[6]}, balance ${cells[7]}, ${cells[8]}`
   );

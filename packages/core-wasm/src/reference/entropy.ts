@@ -1,5 +1,5 @@
 /**
- * Reference information measures over rows of probability distributions (theory.md §1),
+ * Reference information measures over rows of probability distributions (apps/docs/theory.md#dual-processes),
  * in nats, accumulated in f64. Conventions: 0 · log 0 = 0 (a term with p = 0 contributes
  * nothing, whatever q is); KL(p‖q) and H(p, q) are +∞ where p > 0 and q = 0.
  */

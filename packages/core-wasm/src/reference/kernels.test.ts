@@ -65,7 +65,7 @@ describe('createReferenceKernels: buffers', () => {
   });
 });
 
-describe('createReferenceKernels: information measures (theory.md §1)', () => {
+describe('createReferenceKernels: information measures (apps/docs/theory.md#dual-processes)', () => {
   const kernels = createReferenceKernels();
 
   it('gives log k for a uniform row, 0 for one-hot, ∞ divergence where p > 0 = q', () => {

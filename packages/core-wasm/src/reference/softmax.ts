@@ -1,5 +1,5 @@
 /**
- * Reference fused softmax cross-entropy (theory.md §1), written for clarity rather than
+ * Reference fused softmax cross-entropy (apps/docs/theory.md#dual-processes), written for clarity rather than
  * speed: per row, the softmax q of the logits z, then the cross-entropy against the targets
  * p and its split H(p, q) = H(p) + KL(p‖q), the prediction entropy H(q) (telemetry, not
  * from the papers), and the gradient of the batch-mean cross-entropy, (q − p) / rows.

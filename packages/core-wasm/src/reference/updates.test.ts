@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { adam, heavyBall, momentumUpdate } from './updates.js';
 
-/** The golden constants of theory.md §4. */
+/** The golden constants of apps/docs/theory.md#constants. */
 const momentum = (Math.sqrt(10) - Math.sqrt(2)) / 2;
 const learningRate = (1 - momentum) ** 2;
 
-/** theory.md §4 test vector: constant gradient 1, w(0) = 0. Rows t = 1..5: [Δw(t), w(t)]. */
+/** The test vector of apps/docs/theory.md#a-test-vector: constant gradient 1, w(0) = 0. Rows t = 1..5: [Δw(t), w(t)]. */
 const testVector = [
   [-0.0158679247, -0.0158679247],
   [-0.0297369994, -0.0456049242],
@@ -15,8 +15,8 @@ const testVector = [
   [-0.0617144416, -0.2016324266],
 ];
 
-describe('reference heavyBall (delta form, theory.md §4)', () => {
-  it('reproduces the theory.md §4 test vector to 1e-9 in f64', () => {
+describe('reference heavyBall (delta form, apps/docs/theory.md#constants)', () => {
+  it('reproduces the test vector of apps/docs/theory.md#a-test-vector to 1e-9 in f64', () => {
     const weights = new Float64Array(1);
     const delta = new Float64Array(1);
     const gradient = Float64Array.of(1);
@@ -49,7 +49,7 @@ describe('reference heavyBall (delta form, theory.md §4)', () => {
     expect(delta[0]).toBeCloseTo(-0.1259679511, 9);
   });
 
-  it('returns ‖G‖², ‖M‖² and G·M of this step (theory.md §5)', () => {
+  it('returns ‖G‖², ‖M‖² and G·M of this step (apps/docs/theory.md#process-balance)', () => {
     const delta = Float64Array.of(0.5, -1);
     const gradient = Float64Array.of(2, 3);
     const terms = heavyBall(new Float64Array(2), delta, gradient, 2, {

@@ -1,6 +1,6 @@
 /**
  * Reference parameter updates, one element at a time. Each works on Float32Array (the
- * buffers of a kernel set) or Float64Array (to check the papers' test vectors in double
+ * buffers of a kernel set) or Float64Array (to check the theory page's test vector in double
  * precision, and the f64 path `updateArrays` of `@dualphi/optimizer`); arithmetic is done in
  * f64 and rounded once when stored. Gradients are only read, so any array of numbers serves.
  * The options are those of the matching `Kernels` method (not validated here: the
@@ -10,9 +10,9 @@ import type { AdamOptions, HeavyBallOptions, MomentumOptions, ProcessTerms } fro
 import type { FloatArray, Numbers } from './arrays.js';
 
 /**
- * The papers' delta-form heavy ball (theory.md §4):
+ * The papers' delta-form heavy ball (apps/docs/theory.md#constants):
  *   Δw(t) = −η · g(t) + α · Δw(t − 1),   w(t + 1) = w(t) + Δw(t).
- * Returns the process terms of this step (theory.md §5, the project's interpretation):
+ * Returns the process terms of this step (apps/docs/theory.md#process-balance, the project's interpretation):
  * ‖G‖², ‖M‖² and G · M for G = −η·g and M = α·Δw(t − 1), accumulated in f64.
  */
 export function heavyBall(
@@ -41,7 +41,7 @@ export function heavyBall(
 /**
  * Momentum in the tfjs `tf.train.momentum` / PyTorch `SGD` convention: v ← μ·v + g, then
  * w ← w − η·v, or with Nesterov w ← w − η·(g + μ·v) using the new v. With a constant η it
- * follows the same trajectory as {@link heavyBall} (Δw = −η·v, theory.md §4).
+ * follows the same trajectory as {@link heavyBall} (Δw = −η·v, apps/docs/theory.md#constants).
  */
 export function momentumUpdate(
   weights: FloatArray,

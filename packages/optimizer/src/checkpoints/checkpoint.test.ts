@@ -157,6 +157,48 @@ describe('checkpoint format', () => {
   });
 });
 
+describe('non-finite values', () => {
+  /** `file` with the f32 at `index` of tensor `name` set to `value` and the checksum redone. */
+  function patched(file: Uint8Array, name: string, index: number, value: number): Uint8Array {
+    const out = file.slice();
+    const view = new DataView(out.buffer);
+    const headerLength = view.getUint32(12, true);
+    const header = JSON.parse(new TextDecoder().decode(out.subarray(20, 20 + headerLength)));
+    const entry = header.tensors.find((t: { name: string }) => t.name === name);
+    const payload = (20 + headerLength + 3) & ~3;
+    view.setFloat32(payload + entry.offset + 4 * index, value, true);
+    view.setUint32(out.length - 4, crc32(out.subarray(0, out.length - 4)), true);
+    return out;
+  }
+
+  it('refuses checkpoints and models whose weights or optimizer slots hold NaN or ±∞, naming the tensor', async () => {
+    const good = encodeCheckpoint(checkpoint);
+    const slot = Object.keys(checkpoint.optimizerState.slots)[0];
+    expectCheckpointError(
+      () => decodeCheckpoint(patched(good, 'weights/dense1/weights', 3, Number.NaN)),
+      /weight tensor "dense1\/weights" holds NaN at index 3/,
+    );
+    expectCheckpointError(
+      () => decodeCheckpoint(patched(good, `optimizer/${slot}`, 0, Number.POSITIVE_INFINITY)),
+      new RegExp(`optimizer slot "${slot}" holds Infinity at index 0`),
+    );
+    expectCheckpointError(
+      () => decodeSavedModel(patched(good, 'weights/dense0/bias', 1, Number.NEGATIVE_INFINITY)),
+      /weight tensor "dense0\/bias" holds -Infinity at index 1/,
+    );
+    const result = await train({ data, hidden: [6], batchSize: 16, epochs: 1, kernels });
+    const model = encodeModel(result.model);
+    result.model.dispose();
+    expectCheckpointError(
+      () => decodeModel(patched(model, 'weights/dense0/weights', 0, Number.NaN), kernels),
+      /model: weight tensor "dense0\/weights" holds NaN/,
+    );
+    // Nor can such a state be written.
+    const weights = { ...checkpoint.weights, 'dense0/bias': new Float32Array(6).fill(Number.NaN) };
+    expectCheckpointError(() => encodeCheckpoint({ ...checkpoint, weights }), /holds NaN/);
+  });
+});
+
 describe('saved models', () => {
   it('round-trip a network with identical predictions, and read a checkpoint as a model', async () => {
     const result = await train({ data, hidden: [6], batchSize: 16, epochs: 3, kernels });

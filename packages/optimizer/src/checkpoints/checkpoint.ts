@@ -35,6 +35,11 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
     optimizerStep: checkpoint.optimizerState.step,
     history: checkpoint.history,
   };
+  // Global scalars of optimizers that keep some (Prodigy's d …): finite f64 values, which JSON
+  // writes and reads back exactly. Absent for the others, so their files are unchanged.
+  if (checkpoint.optimizerState.scalars !== undefined) {
+    header.optimizerScalars = checkpoint.optimizerState.scalars;
+  }
   if (checkpoint.batch > 0) header.progress = checkpoint.progress;
   return encodeContainer(header, tensors);
 }
@@ -130,6 +135,9 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
     optimizerState: { step: header.optimizerStep as number, slots },
     history,
   };
+  if (header.optimizerScalars !== undefined) {
+    checkpoint.optimizerState.scalars = header.optimizerScalars as Record<string, number>;
+  }
   if (order) checkpoint.order = order;
   if (header.progress !== undefined) checkpoint.progress = runningSums(header.progress);
   validateCheckpoint(checkpoint);

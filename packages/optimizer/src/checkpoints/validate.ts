@@ -45,6 +45,22 @@ function checkWeights(weights: unknown, network: NetworkConfig, what: string): v
         `${what}: weight tensor "${name}" has ${values.length} values, the network needs ${length}`,
       );
     }
+    checkFinite(values, `weight tensor "${name}"`, what);
+  }
+}
+
+/**
+ * Refuses NaN and ±∞: a network holding one predicts NaN for every sample, so loading it could
+ * only give meaningless accuracies or a training run that diverges at its first step.
+ */
+function checkFinite(values: Float32Array, tensor: string, what: string): void {
+  for (let index = 0; index < values.length; index++) {
+    const value = values[index];
+    if (!Number.isFinite(value)) {
+      throw new CheckpointError(
+        `${what}: ${tensor} holds ${value} at index ${index}; weights and optimizer state must be finite (the run had diverged)`,
+      );
+    }
   }
 }
 
@@ -121,6 +137,18 @@ export function validateCheckpoint(checkpoint: Checkpoint, what = 'checkpoint'):
   if (!isObject(state) || !isCount(state.step) || !isObject(state.slots)) {
     throw new CheckpointError(`${what}: the optimizer state must be { step, slots }`);
   }
+  if (state.scalars !== undefined) {
+    if (!isObject(state.scalars)) {
+      throw new CheckpointError(`${what}: the optimizer's scalars must be an object of numbers`);
+    }
+    for (const [key, value] of Object.entries(state.scalars)) {
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new CheckpointError(
+          `${what}: optimizer scalar "${key}" must be a finite number, got ${String(value)}`,
+        );
+      }
+    }
+  }
   const lengths = new Map(parameterLayout(network).map((p) => [p.name, p.length]));
   for (const [key, values] of Object.entries(state.slots)) {
     const parameter = key.slice(0, key.lastIndexOf('/'));
@@ -135,6 +163,7 @@ export function validateCheckpoint(checkpoint: Checkpoint, what = 'checkpoint'):
         `${what}: optimizer slot "${key}" must hold ${length} values, has ${(values as { length?: number })?.length}`,
       );
     }
+    checkFinite(values, `optimizer slot "${key}"`, what);
   }
 
   if (!isCount(checkpoint.epoch) || checkpoint.epoch > config.epochs) {
@@ -145,7 +174,16 @@ export function validateCheckpoint(checkpoint: Checkpoint, what = 'checkpoint'):
       `${what}: the history must hold one entry per completed epoch (${checkpoint.epoch})`,
     );
   }
-  const batches = Math.ceil(train.count / config.batchSize);
+  // The rows the updates see: the training data minus a carved validation set, if any.
+  const validation = (config.data as { validation?: { count?: unknown } }).validation;
+  const trained =
+    validation === undefined
+      ? train.count
+      : train.count - (isCount(validation.count) ? validation.count : 0);
+  if (!(trained >= 1)) {
+    throw new CheckpointError(`${what}: config.data.validation leaves no training rows`);
+  }
+  const batches = Math.ceil(trained / config.batchSize);
   if (!isCount(checkpoint.batch) || checkpoint.batch >= batches) {
     throw new CheckpointError(
       `${what}: batch cursor ${checkpoint.batch} is not in [0, ${batches})`,
@@ -156,14 +194,14 @@ export function validateCheckpoint(checkpoint: Checkpoint, what = 'checkpoint'):
       throw new CheckpointError(`${what}: a batch cursor after the last epoch`);
     }
     const order = checkpoint.order;
-    if (!(order instanceof Uint32Array) || order.length !== train.count) {
+    if (!(order instanceof Uint32Array) || order.length !== trained) {
       throw new CheckpointError(
-        `${what}: a mid-epoch checkpoint needs the epoch's order of ${train.count} samples`,
+        `${what}: a mid-epoch checkpoint needs the epoch's order of ${trained} samples`,
       );
     }
-    const seen = new Uint8Array(train.count);
+    const seen = new Uint8Array(trained);
     for (const i of order) {
-      if (i >= train.count || seen[i])
+      if (i >= trained || seen[i])
         throw new CheckpointError(`${what}: the sample order is not a permutation`);
       seen[i] = 1;
     }

@@ -1,5 +1,5 @@
 /**
- * The information measures of theory.md §1 over rows of probability distributions:
+ * The information measures of apps/docs/theory.md#dual-processes over rows of probability distributions:
  * entropy H(p), cross-entropy H(p, q) and KL divergence KL(p‖q), with 0·log 0 = 0 and
  * KL = +∞ where p > 0 = q.
  */
@@ -90,7 +90,7 @@ async function measure(
 }
 
 /**
- * Shannon entropy H(p) = −Σ_k p_k log p_k of each row (theory.md §1), 0·log 0 = 0.
+ * Shannon entropy H(p) = −Σ_k p_k log p_k of each row (apps/docs/theory.md#dual-processes), 0·log 0 = 0.
  *
  * @param p - rows × classes probabilities, row-major.
  * @throws LossInputError naming a row that is not a distribution.
@@ -101,7 +101,7 @@ export function entropy(p: NumericRows, options: InformationOptions): Promise<Ro
 }
 
 /**
- * Cross-entropy H(p, q) = −Σ_k p_k log q_k = H(p) + KL(p‖q) of each row (theory.md §1);
+ * Cross-entropy H(p, q) = −Σ_k p_k log q_k = H(p) + KL(p‖q) of each row (apps/docs/theory.md#dual-processes);
  * +∞ where p_k > 0 = q_k.
  *
  * @throws LossInputError naming a row of p or q that is not a distribution.
@@ -116,7 +116,7 @@ export function crossEntropy(
 }
 
 /**
- * Kullback–Leibler divergence KL(p‖q) = Σ_k p_k log(p_k/q_k) of each row (theory.md §1);
+ * Kullback–Leibler divergence KL(p‖q) = Σ_k p_k log(p_k/q_k) of each row (apps/docs/theory.md#dual-processes);
  * 0·log 0 = 0, +∞ where p_k > 0 = q_k.
  *
  * @throws LossInputError naming a row of p or q that is not a distribution.

@@ -1,6 +1,6 @@
 /**
  * Label smoothing: targets p' = (1 − ε)·p + ε/K over K classes (Szegedy et al. 2016). With
- * smoothed targets H(p') > 0, so cross-entropy exceeds the divergence (theory.md §1).
+ * smoothed targets H(p') > 0, so cross-entropy exceeds the divergence (apps/docs/theory.md#dual-processes).
  */
 import { checkLabels, LossInputError, type NumericRows, rowsOf } from './validate.js';
 

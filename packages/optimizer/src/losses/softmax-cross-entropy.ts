@@ -1,6 +1,8 @@
 /**
- * Softmax cross-entropy reported with its split (theory.md §1; Jaeger, arXiv 2104.13277):
+ * Softmax cross-entropy reported with its split (apps/docs/theory.md#dual-processes):
  * H(p, q) = H(p) + KL(p‖q), q = softmax(logits), plus the prediction's own entropy H(q).
+ * J21 (arXiv 2104.13277) names a KL process and an entropy process; reading that entropy as
+ * the targets' H(p) is this project's interpretation, H(q) the other candidate.
  */
 import type { F32Buffer, Kernels, SoftmaxTargets } from '@dualphi/core-wasm';
 import { resolveKernels } from '../kernels.js';
@@ -46,7 +48,7 @@ export interface SoftmaxCrossEntropyOptions {
   kernels?: Kernels;
 }
 
-/** Batch means of the loss and its split (theory.md §1). crossEntropy = entropy + divergence. */
+/** Batch means of the loss and its split (apps/docs/theory.md#dual-processes). crossEntropy = entropy + divergence. */
 export interface CrossEntropySplit {
   /** Mean H(p, q) = −Σ p log q. */
   crossEntropy: number;
@@ -62,7 +64,7 @@ export interface CrossEntropySplit {
 
 /**
  * Softmax cross-entropy of `logits` (rows × classes, row-major) against class indices or
- * probability rows, with its split into target entropy and divergence (theory.md §1):
+ * probability rows, with its split into target entropy and divergence (apps/docs/theory.md#dual-processes):
  * H(p, q) = H(p) + KL(p‖q) with q = softmax(logits). Computed in one fused kernel pass
  * (f64 accumulation).
  *

@@ -1,5 +1,5 @@
 /**
- * Units of information: natural log gives nats, log₂ bits (theory.md §1).
+ * Units of information: natural log gives nats, log₂ bits (apps/docs/theory.md#dual-processes).
  */
 
 /** `'nats'` (natural log, the default) or `'bits'` (log₂). */

@@ -1,6 +1,6 @@
 /**
  * Input checks for the losses: shapes, finite logits, class indices in range, and rows that
- * are probability distributions (theory.md §1 measures are defined only for those).
+ * are probability distributions (apps/docs/theory.md#dual-processes measures are defined only for those).
  */
 import { checkKnownOptions, checkOptionType, optionsObject } from '../validate.js';
 

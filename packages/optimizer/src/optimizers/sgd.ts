@@ -1,24 +1,50 @@
 /**
- * Plain stochastic gradient descent, w ← w − η·g: a baseline. It is the delta form of
- * theory.md §4 with α = 0, and runs on the same fused heavy-ball kernel (the kernels have no
- * separate axpy), so its one slot `delta` holds the last step Δw = −η·g.
+ * Plain stochastic gradient descent, w ← w − η·g: a baseline. It is the delta form of the
+ * papers' update (arXiv 2410.12984, Eq. 32) with α = 0, and runs on the same fused heavy-ball
+ * kernel (the kernels have no separate axpy), so its one slot `delta` holds the last step
+ * Δw = −η·g.
  */
-import { createOptimizer, type UpdateRule } from './engine.js';
-import { numberOf, readOptions } from './options.js';
+import { defineOptimizer } from './define.js';
+import { perTensor } from './engine.js';
 import type { Optimizer, SgdOptions } from './types.js';
+import { optionRules } from './validate.js';
 
-/** w ← w − η·g, as the delta form with α = 0; one slot `delta` (the last step). */
-const sgdRule: UpdateRule = {
-  slotNames: ['delta'],
-  telemetry: () => false,
-  step(kernels, weights, gradient, [delta], hyperParameters) {
-    kernels.heavyBall(weights, delta, gradient, weights.length, {
-      learningRate: numberOf(hyperParameters, 'learningRate'),
-      momentum: 0,
-    });
-    return undefined;
+/** The registry's entry for {@link sgd}. */
+export const sgdModule = defineOptimizer({
+  name: 'sgd',
+  title: 'SGD',
+  kind: 'baseline',
+  formula: 'w ← w − η·g',
+  source: 'Robbins & Monro 1951',
+  options: {
+    learningRate: {
+      rule: optionRules.positive,
+      required: true,
+      symbol: 'η',
+      description: 'step size η (required)',
+    },
   },
-};
+  rule: {
+    slotNames: ['delta'],
+    telemetry: () => false,
+    update: perTensor((kernels, weights, gradient, [delta], hyperParameters) => {
+      kernels.heavyBall(weights, delta, gradient, weights.length, {
+        learningRate: hyperParameters.learningRate,
+        momentum: 0,
+      });
+      return undefined;
+    }),
+  },
+  presets: [
+    {
+      name: 'sgd',
+      options: { learningRate: 0.1 },
+      // The effective step η/(1 − μ) of momentum 0.01/0.9, so that plain SGD is not
+      // handicapped by a step ten times smaller (a choice of this project).
+      summary: 'plain SGD, η = 0.1',
+    },
+  ],
+});
 
 /**
  * Stochastic gradient descent without momentum: w ← w − η·g.
@@ -26,6 +52,5 @@ const sgdRule: UpdateRule = {
  * @throws OptimizerOptionError when `learningRate` is missing, not finite or ≤ 0.
  */
 export function sgd(options: SgdOptions): Optimizer {
-  const hyperParameters = readOptions('sgd', options, ['learningRate'], {}, ['learningRate']);
-  return createOptimizer({ name: 'sgd', rule: sgdRule, hyperParameters });
+  return sgdModule.create(options);
 }

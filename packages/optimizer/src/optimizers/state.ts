@@ -23,15 +23,18 @@ export function serializeOptimizerState(state: OptimizerState): SerializedOptimi
   checkState('serializeOptimizerState', state);
   const slots: Record<string, Float32Array> = {};
   for (const [key, buffer] of state.slots) slots[key] = buffer.view.slice(0, buffer.length);
-  return { step: state.step, slots };
+  return state.scalars === undefined
+    ? { step: state.step, slots }
+    : { step: state.step, slots, scalars: { ...state.scalars } };
 }
 
 /**
- * Allocates the slots of a serialized state in `kernels` (copies).
+ * Allocates the slots of a serialized state in `kernels` (copies); its scalars are copied.
  *
  * @throws TypeError when `kernels` is not a kernel set.
- * @throws RangeError when `step` is not a non-negative integer or a slot is not a non-empty
- *   `Float32Array`, and whatever `kernels.allocFrom` throws; nothing stays allocated then.
+ * @throws RangeError when `step` is not a non-negative integer, a slot is not a non-empty
+ *   `Float32Array` or a scalar is not a finite number, and whatever `kernels.allocFrom`
+ *   throws; nothing stays allocated then.
  */
 export function restoreOptimizerState(
   kernels: Kernels,
@@ -55,6 +58,19 @@ export function restoreOptimizerState(
       throw new RangeError(`restoreOptimizerState: slot "${key}" must be a non-empty Float32Array`);
     }
   }
+  const scalars = serialized.scalars;
+  if (scalars !== undefined) {
+    if (scalars === null || typeof scalars !== 'object') {
+      throw new RangeError('restoreOptimizerState: "scalars" must be an object of numbers');
+    }
+    for (const [key, value] of Object.entries(scalars)) {
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new RangeError(
+          `restoreOptimizerState: scalar "${key}" must be a finite number, got ${String(value)}`,
+        );
+      }
+    }
+  }
   const slots = new Map<string, F32Buffer>();
   try {
     for (const [key, values] of Object.entries(serialized.slots)) {
@@ -65,7 +81,9 @@ export function restoreOptimizerState(
     for (const buffer of slots.values()) buffer.free();
     throw error;
   }
-  return { step: serialized.step, slots };
+  return scalars === undefined
+    ? { step: serialized.step, slots }
+    : { step: serialized.step, slots, scalars: { ...scalars } };
 }
 
 /**

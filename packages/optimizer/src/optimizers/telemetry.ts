@@ -1,5 +1,5 @@
 /**
- * Process-balance telemetry (theory.md §5, this project's interpretation): from ‖G‖², ‖M‖²
+ * Process-balance telemetry (apps/docs/theory.md#process-balance, this project's interpretation): from ‖G‖², ‖M‖²
  * and G·M of the two terms of the delta-form step, the angle θ = atan2(‖M‖, ‖G‖) in degrees
  * (45° where the two processes are equal) and the cosine between G and M.
  */
@@ -7,7 +7,7 @@ import type { ProcessTerms } from '@dualphi/core-wasm';
 import type { ProcessBalance, StepTelemetry } from './types.js';
 
 /**
- * The balance of the two processes from their fused sums (theory.md §5).
+ * The balance of the two processes from their fused sums (apps/docs/theory.md#process-balance).
  *
  * @returns Norms, the angle θ = atan2(‖M‖, ‖G‖) in degrees ∈ [0, 90] and the cosine G·M / (‖G‖‖M‖)
  *   (0 when either norm is 0; clamped to [−1, 1] against rounding).

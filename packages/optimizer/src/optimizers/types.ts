@@ -31,6 +31,8 @@ export interface OptimizerState {
   step: number;
   /** Slot buffers keyed `${parameterName}/${slotName}`. */
   slots: Map<string, F32Buffer>;
+  /** Global scalars of optimizers that keep some (e.g. Prodigy's d), in f64; absent otherwise. */
+  scalars?: Record<string, number>;
 }
 
 /** The f64 counterpart of {@link OptimizerState} used by the reference path. */
@@ -39,6 +41,8 @@ export interface ArrayOptimizerState {
   step: number;
   /** Slot arrays keyed `${parameterName}/${slotName}`. */
   slots: Map<string, Float64Array>;
+  /** Global scalars, as in {@link OptimizerState}. */
+  scalars?: Record<string, number>;
 }
 
 /** {@link OptimizerState} as plain data (copies), e.g. for a checkpoint. */
@@ -47,10 +51,12 @@ export interface SerializedOptimizerState {
   step: number;
   /** Copies of the slot values keyed `${parameterName}/${slotName}`. */
   slots: Record<string, Float32Array>;
+  /** Global scalars (f64, exact in JSON), for optimizers that keep some; absent otherwise. */
+  scalars?: Record<string, number>;
 }
 
 /**
- * Balance of the two processes of one step (theory.md §5; an interpretation of this
+ * Balance of the two processes of one step (apps/docs/theory.md#process-balance; an interpretation of this
  * project, not a quantity from the papers): the gradient term G = −η·g and the momentum term
  * M = α·Δw(t − 1) of the delta-form update Δw(t) = G + M.
  */
@@ -68,7 +74,7 @@ export interface ProcessBalance {
   cosine: number;
 }
 
-/** Process balance of one update, per parameter tensor and over all of them (theory.md §5). */
+/** Process balance of one update, per parameter tensor and over all of them (apps/docs/theory.md#process-balance). */
 export interface StepTelemetry {
   /** Over the concatenation of all tensors. */
   overall: ProcessBalance;
@@ -76,8 +82,11 @@ export interface StepTelemetry {
   perTensor: ReadonlyMap<string, ProcessBalance>;
 }
 
-/** The optimizers this package provides. */
-export type OptimizerName = 'dualProcess' | 'sgd' | 'momentum' | 'adam' | 'adamw';
+/** The optimizers this package provides: the names of the registry's modules. */
+export type { OptimizerName } from './registry.js';
+
+import type { OptimizerName } from './registry.js';
+import type { OptimizerTransforms } from './transforms.js';
 
 /** A hyper-parameter value. */
 export type HyperParameterValue = number | boolean;
@@ -88,6 +97,19 @@ export interface OptimizerConfig {
   name: OptimizerName;
   /** Its hyper-parameters (all of them, as {@link Optimizer.hyperParameters}). */
   hyperParameters: Record<string, HyperParameterValue>;
+  /** Schedule, clipping and decoupled weight decay, when `withTransforms` added any. */
+  transforms?: OptimizerTransforms;
+}
+
+/**
+ * What the training loop knows about the run and tells the optimizer at each update, for
+ * rules that depend on it (a decay over the run, a rule that scales with the batch size).
+ */
+export interface TrainingRun {
+  /** Optimizer steps of the whole run (epochs × batches per epoch). */
+  readonly totalSteps: number;
+  /** The configured mini-batch size (the last batch of an epoch may hold fewer rows). */
+  readonly batchSize: number;
 }
 
 /**
@@ -97,6 +119,12 @@ export interface OptimizerConfig {
 export interface Optimizer {
   /** Which optimizer. */
   readonly name: OptimizerName;
+  /**
+   * The slot that holds the point to evaluate, checkpoint and save when the parameters hold
+   * the point gradients are taken at (Schedule-Free's x and y, arXiv 2405.15682); undefined
+   * for optimizers whose parameters are the model.
+   */
+  readonly evaluationSlot?: string;
   /** The current hyper-parameter values (a frozen snapshot; re-read after {@link set}). */
   readonly hyperParameters: Readonly<Record<string, HyperParameterValue>>;
   /**
@@ -108,7 +136,8 @@ export interface Optimizer {
   /** Allocates zeroed slots for the parameters in `kernels`; step 0. */
   init(kernels: Kernels, parameters: readonly ParameterTensor[]): OptimizerState;
   /**
-   * One update, in place: parameters and state change, gradients are only read. Returns the
+   * One update, in place: parameters and state change, gradients are only read. `run` (given
+   * by `train()`) tells rules that depend on the run's length or batch size about it. Returns the
    * process-balance telemetry for `dualProcess` and `momentum` when their `telemetry` is on
    * (the default for `dualProcess`), else undefined.
    *
@@ -119,6 +148,7 @@ export interface Optimizer {
     parameters: readonly ParameterTensor[],
     gradients: readonly F32Buffer[],
     state: OptimizerState,
+    run?: TrainingRun,
   ): StepTelemetry | undefined;
   /** Like {@link init} for the f64 reference path. */
   initArrays(parameters: readonly ArrayParameter[]): ArrayOptimizerState;
@@ -130,12 +160,13 @@ export interface Optimizer {
     parameters: readonly ArrayParameter[],
     gradients: readonly (Float64Array | readonly number[])[],
     state: ArrayOptimizerState,
+    run?: TrainingRun,
   ): StepTelemetry | undefined;
   /** Name and current hyper-parameters as data; `optimizerFromConfig` rebuilds the optimizer. */
   toConfig(): OptimizerConfig;
 }
 
-/** Options of `dualProcess()` (theory.md §4). */
+/** Options of `dualProcess()` (apps/docs/theory.md#constants). */
 export interface DualProcessOptions {
   /** η; default `golden.learningRate` = (1 − α)² (or 0.016 with `rounded`). Finite, > 0. */
   learningRate?: number;
@@ -143,7 +174,7 @@ export interface DualProcessOptions {
   momentum?: number;
   /** Use the papers' rounded constants 0.874 / 0.016 as defaults. Default false. */
   rounded?: boolean;
-  /** Return process-balance telemetry after each update (theory.md §5). Default true. */
+  /** Return process-balance telemetry after each update (apps/docs/theory.md#process-balance). Default true. */
   telemetry?: boolean;
 }
 
@@ -161,7 +192,7 @@ export interface MomentumOptions {
   momentum: number;
   /** Nesterov momentum (needs μ > 0). Default false. */
   nesterov?: boolean;
-  /** Return process-balance telemetry (theory.md §5) in the delta-form reading. Default false. */
+  /** Return process-balance telemetry (apps/docs/theory.md#process-balance) in the delta-form reading. Default false. */
   telemetry?: boolean;
 }
 

@@ -91,40 +91,93 @@ export function checkFloat32(
   }
 }
 
-/** The rule one hyper-parameter must satisfy. */
-export interface HyperParameterRule {
+/**
+ * The rule one hyper-parameter must satisfy. `T` is its type's name, so that an option
+ * declared with a `'number'` rule is typed `number` (see `OptionSpec` in define.ts).
+ */
+export interface HyperParameterRule<T extends 'number' | 'boolean' = 'number' | 'boolean'> {
   /** `'number'` or `'boolean'`. */
-  readonly type: 'number' | 'boolean';
+  readonly type: T;
   /** Human-readable requirement, e.g. `'must be in [0, 1)'`. */
   readonly requirement: string;
   /** True when a value of the right type is allowed. */
   readonly test: (value: number) => boolean;
 }
 
-const positive: HyperParameterRule = {
+const positive: HyperParameterRule<'number'> = {
   type: 'number',
   requirement: 'must be a finite number > 0',
   test: (x) => Number.isFinite(x) && x > 0,
 };
-const unitInterval: HyperParameterRule = {
+const unitInterval: HyperParameterRule<'number'> = {
   type: 'number',
   requirement: 'must be in [0, 1)',
   test: (x) => Number.isFinite(x) && x >= 0 && x < 1,
 };
-const nonNegative: HyperParameterRule = {
+const nonNegative: HyperParameterRule<'number'> = {
   type: 'number',
   requirement: 'must be a finite number ≥ 0',
   test: (x) => Number.isFinite(x) && x >= 0,
 };
-const flag: HyperParameterRule = {
+const flag: HyperParameterRule<'boolean'> = {
   type: 'boolean',
   requirement: 'must be a boolean',
   test: () => true,
 };
 
+const positiveInteger: HyperParameterRule<'number'> = {
+  type: 'number',
+  requirement: 'must be an integer ≥ 1',
+  test: (x) => Number.isSafeInteger(x) && x >= 1,
+};
+const count: HyperParameterRule<'number'> = {
+  type: 'number',
+  requirement: 'must be an integer ≥ 0',
+  test: (x) => Number.isSafeInteger(x) && x >= 0,
+};
+const unitIntervalClosed: HyperParameterRule<'number'> = {
+  type: 'number',
+  requirement: 'must be in [0, 1]',
+  test: (x) => Number.isFinite(x) && x >= 0 && x <= 1,
+};
+
+/** The type of {@link optionRules}. */
+export interface OptionRules {
+  /** Finite, > 0. */
+  readonly positive: HyperParameterRule<'number'>;
+  /** In [0, 1). */
+  readonly unitInterval: HyperParameterRule<'number'>;
+  /** In [0, 1]. */
+  readonly unitIntervalClosed: HyperParameterRule<'number'>;
+  /** Finite, ≥ 0. */
+  readonly nonNegative: HyperParameterRule<'number'>;
+  /** An integer ≥ 1. */
+  readonly positiveInteger: HyperParameterRule<'number'>;
+  /** An integer ≥ 0. */
+  readonly count: HyperParameterRule<'number'>;
+  /** A boolean. */
+  readonly flag: HyperParameterRule<'boolean'>;
+}
+
+/**
+ * The shapes of rule an optimizer module picks from for each of its options (so the same
+ * range reads the same everywhere): `positive` (finite, > 0), `unitInterval` ([0, 1)),
+ * `unitIntervalClosed` ([0, 1]), `nonNegative` (finite, ≥ 0), `positiveInteger` (≥ 1),
+ * `count` (integer ≥ 0) and `flag` (boolean).
+ */
+export const optionRules: OptionRules = Object.freeze({
+  positive,
+  unitInterval,
+  unitIntervalClosed,
+  nonNegative,
+  positiveInteger,
+  count,
+  flag,
+});
+
 /**
  * The rules by option name: `learningRate` η > 0 and finite; `momentum` α ∈ [0, 1) (at 1 the
- * delta form of theory.md §4 no longer converges); `beta1`, `beta2` ∈ [0, 1); `epsilon` > 0;
+ * delta form of apps/docs/theory.md#constants no longer converges); `beta1`, `beta2` ∈ [0, 1); `epsilon` > 0;
  * `weightDecay` ≥ 0; `nesterov`, `rounded`, `telemetry` booleans.
  */
 export const hyperParameterRules: Readonly<Record<string, HyperParameterRule>> = Object.freeze({
@@ -140,7 +193,10 @@ export const hyperParameterRules: Readonly<Record<string, HyperParameterRule>> =
 });
 
 /**
- * Checks one hyper-parameter against {@link hyperParameterRules}.
+ * Checks one hyper-parameter against its rule: `rule` when given (an optimizer module's own
+ * declaration of the option, see `OptionSpec`), else {@link hyperParameterRules} by name.
+ * Every optimizer option of this package passes through here, at construction, in `set()`
+ * and when a config is rebuilt: the one place for checks that apply to all options.
  *
  * Numbers are also checked in f32 ({@link checkFloat32}): every numeric option of this
  * package's optimizers reaches the f32 kernels.
@@ -154,8 +210,8 @@ export function validateHyperParameter(
   optimizer: string,
   option: string,
   value: unknown,
+  rule: HyperParameterRule | undefined = hyperParameterRules[option],
 ): HyperParameterValue {
-  const rule = hyperParameterRules[option];
   if (!rule) {
     throw new OptimizerOptionError(
       optimizer,

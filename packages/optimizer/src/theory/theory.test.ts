@@ -1,19 +1,44 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  type DerivationStep,
   derivation,
   dualProcessTerms,
   fixedPointBase,
   golden,
   logBase,
   mirroredGoldenRoots,
+  papers,
   unitCircle,
 } from './index.js';
+
+/**
+ * What is missing from the steps' sources: a step labelled as the papers' needs at least one
+ * citation naming a known paper and a place in it (equation numbers, section) or a quoted
+ * phrase; a step labelled as interpretation must say what the interpretation is.
+ */
+function sourceProblems(steps: readonly DerivationStep[]): string[] {
+  const problems: string[] = [];
+  for (const step of steps) {
+    if (step.source === 'paper') {
+      if (step.citations.length === 0) problems.push(`${step.id}: no citation`);
+      for (const citation of step.citations) {
+        if (!(citation.paper in papers)) problems.push(`${step.id}: unknown paper`);
+        if (!citation.place?.match(/(Eqs?\.|§)\s*\d/) && !citation.quote?.trim()) {
+          problems.push(`${step.id}: ${citation.paper} cited without an equation or a quote`);
+        }
+      }
+    } else if (!step.interpretation.trim()) {
+      problems.push(`${step.id}: an interpretation that does not say what it is`);
+    }
+  }
+  return problems;
+}
 
 /** 12 significant digits, the precision the issue pins the constants to. */
 const sig12 = (x: number) => x.toPrecision(12);
 
-describe('golden constants (theory.md §2, §4)', () => {
+describe('golden constants (apps/docs/theory.md#golden-ratio, #constants)', () => {
   it('pins every constant to 12 significant digits', () => {
     expect(sig12(golden.phi)).toBe('1.61803398875');
     expect(sig12(golden.goldenRoots.p1)).toBe('0.618033988750');
@@ -68,7 +93,7 @@ describe('golden constants (theory.md §2, §4)', () => {
   });
 });
 
-describe('fixed-point logarithm base λ = x^(1/x) (theory.md §2)', () => {
+describe('fixed-point logarithm base λ = x^(1/x) (apps/docs/theory.md#golden-ratio)', () => {
   it('log_λ(x) = x for random x > 0, x ≠ 1', () => {
     fc.assert(
       fc.property(
@@ -96,7 +121,7 @@ describe('fixed-point logarithm base λ = x^(1/x) (theory.md §2)', () => {
   });
 });
 
-describe('unit circle (theory.md §3)', () => {
+describe('unit circle (apps/docs/theory.md#unit-circle)', () => {
   it('ϕ = π/4 is where sin ϕ = cos ϕ, at e^{iπ/4} = (1 + i)/√2', () => {
     expect(unitCircle.balanceAngle).toBe(Math.PI / 4);
     expect(Math.sin(unitCircle.balanceAngle)).toBeCloseTo(Math.cos(unitCircle.balanceAngle), 15);
@@ -122,7 +147,7 @@ describe('unit circle (theory.md §3)', () => {
   });
 });
 
-describe('derivation() (theory.md §1–§5)', () => {
+describe('derivation() (apps/docs/theory.md#dual-processes to #process-balance)', () => {
   it('lists the steps in order, each with a source and a LaTeX formula', () => {
     const steps = derivation();
     const ids = steps.map((s) => s.id);
@@ -133,8 +158,81 @@ describe('derivation() (theory.md §1–§5)', () => {
       expect(['paper', 'interpretation']).toContain(step.source);
       expect(step.formula.length).toBeGreaterThan(0);
       expect(step.statement.length).toBeGreaterThan(0);
-      expect(step.reference).toMatch(/theory\.md §\d/);
+      expect(step.reference.length).toBeGreaterThan(0);
+      expect(step.section).toMatch(/^[a-z-]+$/);
     }
+  });
+
+  it('gives every step labelled as the papers’ its paper and equation or quoted phrase', () => {
+    expect(sourceProblems(derivation())).toEqual([]);
+    // The check bites: a paper step without a citation, one citing no place, and an
+    // interpretation that does not say what it is are all reported.
+    const [first] = derivation();
+    const bare = { ...first, source: 'paper', citations: [] } as unknown as DerivationStep;
+    const vague = {
+      ...first,
+      source: 'paper',
+      citations: [{ paper: 'J24' }],
+    } as unknown as DerivationStep;
+    const silent = {
+      ...first,
+      source: 'interpretation',
+      interpretation: ' ',
+    } as unknown as DerivationStep;
+    expect(sourceProblems([bare, vague, silent])).toHaveLength(3);
+  });
+
+  it('cites J24 with its equation numbers for the formulas a reader can check', () => {
+    const byId = new Map(derivation().map((s) => [s.id, s]));
+    const places: Record<string, string> = {
+      'golden-equation': 'Eqs. 24–31',
+      'golden-root-p1': 'Eqs. 24–31',
+      'unit-circle': 'Eqs. 15–16, 22–23',
+      'delta-form': 'Eq. 32',
+      momentum: 'Eq. 33',
+      'learning-rate': 'Eq. 34',
+    };
+    for (const [id, place] of Object.entries(places)) {
+      const step = byId.get(id);
+      expect(step?.source, id).toBe('paper');
+      expect(step?.citations[0]?.paper, id).toBe('J24');
+      expect(step?.citations[0]?.place, id).toContain(place);
+      expect(step?.reference, id).toContain('arXiv 2410.12984');
+    }
+    expect(byId.get('rounded-constants')?.citations[0]?.paper).toBe('J24');
+    // None of those formulas is attributed to the papers whose text could not be read.
+    for (const step of derivation()) {
+      if (step.source === 'paper' && step.id !== 'dual-processes') {
+        expect(step.reference, step.id).not.toMatch(/2006\.04751|2104\.13277/);
+      }
+    }
+  });
+
+  it('labels as interpretation what the papers do not say', () => {
+    const byId = new Map(derivation().map((s) => [s.id, s]));
+    for (const id of [
+      'cross-entropy-split',
+      'complex-point',
+      'initial-step',
+      'no-extras',
+      'complex-modulus',
+      'process-balance',
+    ]) {
+      expect(byId.get(id)?.source, id).toBe('interpretation');
+    }
+    expect(byId.get('cross-entropy-split')?.statement).toMatch(/H\(q\)/);
+    expect(byId.get('process-balance')?.statement).toMatch(/0° or 90°/);
+  });
+
+  it('names every cited paper in papers, with what of it could be read', () => {
+    for (const step of derivation()) {
+      for (const citation of step.citations) expect(papers[citation.paper], step.id).toBeDefined();
+    }
+    expect(papers.J24.read).toMatch(/full main text/);
+    for (const id of ['J20', 'J21', 'J21c', 'F26'] as const) {
+      expect(papers[id].read).toMatch(/abstract/);
+    }
+    expect(papers.F26.read).toMatch(/not independent/);
   });
 
   it('carries the constants as values and marks the project’s additions as interpretation', () => {

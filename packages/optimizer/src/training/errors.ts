@@ -2,15 +2,17 @@
 import type { Checkpoint } from '../checkpoints/types.js';
 
 /**
- * What became NaN or infinite: the batch loss, the gradient norm, or the parameters after an
- * epoch's last step (checked once per epoch; earlier overflows show in the next step's loss).
+ * What became NaN or infinite: the batch loss, the gradient norm, or the parameters or the
+ * optimizer's state (moments, velocities) after an epoch's last step (checked once per epoch;
+ * earlier overflows of the parameters show in the next step's loss).
  */
-export type DivergedQuantity = 'loss' | 'gradient' | 'parameters';
+export type DivergedQuantity = 'loss' | 'gradient' | 'parameters' | 'optimizer state';
 
 const quantityNames: Record<DivergedQuantity, string> = {
   loss: 'loss',
   gradient: 'gradient norm',
   parameters: 'parameter norm',
+  'optimizer state': "norm of the optimizer's state",
 };
 
 /**

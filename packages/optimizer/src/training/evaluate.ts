@@ -21,7 +21,7 @@ export interface Evaluation {
   crossEntropy: number;
   /** Mean H(p) of the targets (0 for one-hot targets). */
   entropy: number;
-  /** Mean KL(p‖q); crossEntropy = entropy + divergence (theory.md §1). */
+  /** Mean KL(p‖q); crossEntropy = entropy + divergence (apps/docs/theory.md#dual-processes). */
   divergence: number;
   /** Mean entropy of the predictions H(q) (telemetry, not from the papers). */
   predictionEntropy: number;

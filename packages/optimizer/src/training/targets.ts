@@ -4,7 +4,7 @@ import type { F32Buffer, SoftmaxTargets } from '@dualphi/core-wasm';
 /**
  * Writes label-smoothed targets (1 − ε)·onehot(y) + ε/K for `rows` labels into `out`
  * (rows × classes). Smoothed targets have entropy H(p) > 0, so the loss's split into
- * H(p) + KL(p‖q) (theory.md §1) has two non-zero parts.
+ * H(p) + KL(p‖q) (apps/docs/theory.md#dual-processes) has two non-zero parts.
  */
 export function smoothedTargets(
   labels: Int32Array,

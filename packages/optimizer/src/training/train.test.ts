@@ -49,7 +49,7 @@ describe('train', () => {
     const last = result.epochs[14];
     expect(last.testAccuracy).toBeGreaterThan(0.9);
     expect(last.testLoss).toBeLessThan(result.epochs[0].testLoss);
-    // One-hot targets: H(p) = 0 and the cross-entropy is all divergence (theory.md §1).
+    // One-hot targets: H(p) = 0 and the cross-entropy is all divergence (apps/docs/theory.md#dual-processes).
     expect(last.entropy).toBe(0);
     expect(last.divergence).toBeCloseTo(last.testLoss, 6);
     // dualProcess reports the process balance; the angle lies in (0°, 90°), and it is in
@@ -273,6 +273,36 @@ describe('train', () => {
     const initial = await train({ ...base(), epochs: 1, signal: AbortSignal.abort() });
     expect(diverged.lastGood.weights).toEqual(initial.checkpoint().weights);
     initial.model.dispose();
+  });
+
+  it("stops when only the optimizer's state overflowed, with a last good state that is finite", async () => {
+    // Features of 1e21: the gradient (≈ 1e21) is finite but its square overflows f32, so Adam's
+    // second moment becomes ∞ while its step m / √v is 0 and the parameters stay finite.
+    // Before, the run "finished" and its checkpoint carried ∞ slots into every resume.
+    const scale = (set: typeof data.train) => ({
+      ...set,
+      features: set.features.map((x) => x * 1e21),
+    });
+    const huge = { train: scale(data.train), test: scale(data.test) };
+    const error = await train({
+      ...base(),
+      data: huge,
+      hidden: [],
+      epochs: 3,
+      optimizer: adam(),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TrainingDivergedError);
+    const diverged = error as TrainingDivergedError;
+    expect(diverged.quantity).toBe('optimizer state');
+    expect(diverged.message).toMatch(/the norm of the optimizer's state is (NaN|Infinity)/);
+    const { lastGood } = diverged;
+    for (const values of [
+      ...Object.values(lastGood.weights),
+      ...Object.values(lastGood.optimizerState.slots),
+    ]) {
+      expect(values.every(Number.isFinite)).toBe(true);
+    }
+    expect(decodeCheckpoint(encodeCheckpoint(lastGood))).toMatchObject({ epoch: lastGood.epoch });
   });
 
   it('validates its options with clear errors', async () => {

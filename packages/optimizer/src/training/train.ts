@@ -2,7 +2,7 @@
  * The training engine: seeded shuffling, mini-batch steps on the kernels, per-epoch
  * evaluation, events, cancellation and exact resumption.
  *
- * One step (theory.md §1, §4): logits = MLP(X); the fused softmax cross-entropy gives the
+ * One step (apps/docs/theory.md#dual-processes, #constants): logits = MLP(X); the fused softmax cross-entropy gives the
  * batch-mean loss H(p, q) = H(p) + KL(p‖q) and its gradient (q − p)/rows in one pass;
  * back-propagation gives ∂L/∂w for every tensor; the optimizer applies its update (for
  * `dualProcess`, the papers' delta-form heavy ball with the golden η and α).
@@ -27,6 +27,7 @@ import {
 import type { Optimizer, OptimizerState, ParameterTensor } from '../optimizers/types.js';
 import { type DivergedQuantity, TrainingDivergedError } from './errors.js';
 import { evaluate } from './evaluate.js';
+import { atEvaluationPoint, moveToEvaluationPoint } from './evaluation-point.js';
 import { batchTargets } from './targets.js';
 import { trainingKernels } from './threads.js';
 import type {
@@ -42,6 +43,7 @@ import {
   validateDataSplit,
   validateTrainOptionTypes,
 } from './validate.js';
+import { carveValidation, validationFigures } from './validation.js';
 import { yieldToEventLoop } from './yield.js';
 
 /** Stream number of the shuffling generator (the initialisation uses stream 0). */
@@ -112,7 +114,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (resume) validateCheckpointForData(resume, data, settings.epochs);
   const kernels = await trainingKernels(options);
 
-  const trainSet = data.train;
+  // The validation rows are carved from the given training data (the same rows on resume).
+  const { train: trainSet, validation } = carveValidation(
+    data.train,
+    settings.validationSplit,
+    settings.seed,
+  );
   const featureCount = trainSet.featureCount;
   const classCount = trainSet.classCount;
   const optimizer: Optimizer =
@@ -130,7 +137,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     batchSize: settings.batchSize,
     seed: settings.seed,
     labelSmoothing: settings.labelSmoothing,
-    data: { train: summarize(trainSet), test: summarize(data.test) },
+    ...(validation ? { validationSplit: settings.validationSplit } : {}),
+    data: {
+      train: summarize(data.train),
+      ...(validation ? { validation: summarize(validation) } : {}),
+      test: summarize(data.test),
+    },
   });
 
   const model = createMlp({ ...config().network, seed: settings.seed, kernels });
@@ -158,6 +170,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const labels = new Int32Array(batchRows);
     const predicted = new Int32Array(batchRows);
     const batches = Math.ceil(trainSet.count / batchSize);
+    // What rules that depend on the run's length or batch size are told at each step.
+    const run = { totalSteps: settings.epochs * batches, batchSize };
     const history: EpochMetrics[] = resume ? resume.history.map((m) => ({ ...m })) : [];
 
     const cursor: Cursor = resume
@@ -188,6 +202,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
       return checkpoint;
     };
+
+    /** Every buffer a checkpoint saves: the parameters and the optimizer's slots. */
+    const stateBuffers = (): F32Buffer[] => [
+      ...parameters.map((p) => p.value),
+      ...(state as OptimizerState).slots.values(),
+    ];
 
     let trainedSamples = 0;
     let trainedSeconds = 0;
@@ -230,12 +250,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         };
         // The state before this step is good if its parameters are still finite; else (or when
         // no step was taken yet in this call) fall back to where the epoch started.
-        const finite = Number.isFinite(
-          squaredNorm(
-            kernels,
-            parameters.map((p) => p.value),
-          ),
-        );
+        const finite = Number.isFinite(squaredNorm(kernels, stateBuffers()));
         const lastGood = b > startBatch && finite ? snapshot(here) : epochStart;
         return new TrainingDivergedError({
           epoch,
@@ -291,7 +306,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const gradientSquares = squaredNorm(kernels, gradients);
         if (!Number.isFinite(gradientSquares))
           throw diverged(b, 'gradient', Math.sqrt(gradientSquares));
-        const telemetry = optimizer.update(kernels, parameters, gradients, state);
+        const telemetry = optimizer.update(kernels, parameters, gradients, state, run);
 
         progress.lossSum += loss.crossEntropy * rows;
         progress.samples += rows;
@@ -322,24 +337,33 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       // The epoch's last step may have overflowed the parameters with a finite loss and
       // gradient: no later step of this epoch would see it, and the epoch's metrics, the next
       // epoch's start (a divergence's fallback) or the final model would hold ±∞/NaN.
+      // The optimizer's slots too: Adam's second moment overflows to ∞ when a gradient exceeds
+      // ~1.8e19 while its update (m / √v) is 0 and the parameters stay finite, so only the slots
+      // show it — and the next epoch's start must be a state that can be saved and resumed.
       const parameterSquares = squaredNorm(
         kernels,
         parameters.map((p) => p.value),
       );
-      if (!Number.isFinite(parameterSquares)) {
+      const slotSquares = squaredNorm(kernels, [...(state as OptimizerState).slots.values()]);
+      if (!Number.isFinite(parameterSquares) || !Number.isFinite(slotSquares)) {
+        const overflowed = !Number.isFinite(parameterSquares);
         throw diverged(
           batches - 1,
-          'parameters',
-          Math.sqrt(parameterSquares),
+          overflowed ? 'parameters' : 'optimizer state',
+          Math.sqrt(overflowed ? parameterSquares : slotSquares),
           (state as OptimizerState).step,
         );
       }
 
-      const test = evaluate(model, data.test, { labelSmoothing });
+      // At the optimizer's evaluation point (Schedule-Free's x; the parameters otherwise).
+      const test = atEvaluationPoint(optimizer, parameters, state, () =>
+        evaluate(model, data.test, { labelSmoothing }),
+      );
       const metrics: EpochMetrics = {
         epoch,
         trainLoss: progress.lossSum / progress.samples,
         trainAccuracy: progress.correct / progress.samples,
+        ...validationFigures(model, validation, labelSmoothing),
         testLoss: test.crossEntropy,
         testAccuracy: test.accuracy,
         divergence: test.divergence,
@@ -367,6 +391,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
 
     const finalCheckpoint = snapshot(cursor);
+    // The returned model is the one to use: the evaluation point (the checkpoint above keeps
+    // the training point in its weights and the evaluation point in its slots, to resume).
+    moveToEvaluationPoint(optimizer, parameters, state);
     const last = history[history.length - 1];
     const result: TrainResult = {
       config: config(),

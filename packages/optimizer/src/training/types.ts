@@ -20,14 +20,21 @@ export interface TrainOptions {
   hidden?: readonly number[];
   /** Hidden activation. Default `'relu'`. */
   activation?: Activation;
-  /** The optimizer. Default `dualProcess()` (the papers' golden constants, theory.md §4). */
+  /** The optimizer. Default `dualProcess()` (the papers' golden constants, apps/docs/theory.md#constants). */
   optimizer?: Optimizer;
   /** Total number of epochs (including those already done when resuming). Default 10. */
   epochs?: number;
   /** Mini-batch size; the last batch of an epoch holds the remainder. Default 32. */
   batchSize?: number;
-  /** Seed of the weight initialisation and the shuffling. Default 0. */
+  /** Seed of the weight initialisation, the shuffling and the validation split. Default 0. */
   seed?: number;
+  /**
+   * Fraction of each class of `data.train` held out as a validation set (stratified, seeded by
+   * `seed`), in (0, 1); 0 (the default) holds out nothing. Each epoch then also reports
+   * `validationLoss` and `validationAccuracy`: the figures to select by (best epoch, best
+   * settings), so that the test set is used for reporting only.
+   */
+  validationSplit?: number;
   /** Label smoothing ε in [0, 1): targets become (1 − ε)·onehot + ε/K. Default 0. */
   labelSmoothing?: number;
   /** Kernel set to compute with. Default: the shared wasm kernels (`getDefaultKernels()`). */
@@ -91,11 +98,15 @@ export interface EpochMetrics {
   trainLoss: number;
   /** Fraction of training samples classified correctly during the epoch. */
   trainAccuracy: number;
+  /** Mean validation cross-entropy H(p, q) (nats); only with a validation split. */
+  validationLoss?: number;
+  /** Fraction of validation samples classified correctly; only with a validation split. */
+  validationAccuracy?: number;
   /** Mean test cross-entropy H(p, q) (nats). */
   testLoss: number;
   /** Fraction of test samples classified correctly. */
   testAccuracy: number;
-  /** Mean test KL(p‖q) (nats); equals `testLoss` for one-hot targets (theory.md §1). */
+  /** Mean test KL(p‖q) (nats); equals `testLoss` for one-hot targets (apps/docs/theory.md#dual-processes). */
   divergence: number;
   /** Mean test target entropy H(p) (nats); 0 without label smoothing. */
   entropy: number;
@@ -103,7 +114,7 @@ export interface EpochMetrics {
   predictionEntropy: number;
   /**
    * Mean over the epoch's steps of the process-balance angle θ = atan2(‖M‖, ‖G‖), in degrees
-   * (45 = balance; theory.md §5, the project's interpretation). NaN for optimizers without
+   * (45 = balance; apps/docs/theory.md#process-balance, the project's interpretation). NaN for optimizers without
    * telemetry.
    */
   balanceDegrees: number;
@@ -153,10 +164,14 @@ export interface TrainConfig {
   seed: number;
   /** Label smoothing ε. */
   labelSmoothing: number;
+  /** The fraction held out for validation; absent when none was. */
+  validationSplit?: number;
   /** The training and test sets' descriptions. */
   data: {
-    /** The training set. */
+    /** The training data as given (the validation rows, if any, are carved from it). */
     train: DatasetSummary;
+    /** The validation set carved from `train`; absent without a validation split. */
+    validation?: DatasetSummary;
     /** The test set. */
     test: DatasetSummary;
   };

@@ -6,6 +6,7 @@ import type { Optimizer } from '../optimizers/types.js';
 import { checkKnownOptions, checkOptionType, optionsObject } from '../validate.js';
 import type { EvaluateOptions } from './evaluate.js';
 import type { Activation, TrainOptions } from './types.js';
+import { checkValidationSplit } from './validation.js';
 
 /** Training settings after defaults and validation. */
 export interface TrainSettings {
@@ -23,6 +24,8 @@ export interface TrainSettings {
   labelSmoothing: number;
   /** Batches between yields to the event loop. */
   yieldEvery: number;
+  /** Fraction of the training data held out for validation (0 = none). */
+  validationSplit: number;
 }
 
 const describe = (value: unknown): string =>
@@ -111,6 +114,7 @@ const trainOptionNames: readonly (keyof TrainOptions)[] = [
   'onEpoch',
   'resume',
   'yieldEvery',
+  'validationSplit',
 ];
 
 /**
@@ -306,7 +310,25 @@ export function resolveTrainSettings(options: TrainOptions, resume?: Checkpoint)
     );
   }
   const yieldEvery = positiveInteger('yieldEvery', options.yieldEvery ?? 8);
-  return { hidden, activation, epochs, batchSize, seed, labelSmoothing, yieldEvery };
+  // A checkpoint without the field was trained without a validation split.
+  const validationSplit = checkValidationSplit(
+    pick(
+      'validationSplit',
+      options.validationSplit,
+      resume ? (fromCheckpoint?.validationSplit ?? 0) : undefined,
+      0,
+    ),
+  );
+  return {
+    hidden,
+    activation,
+    epochs,
+    batchSize,
+    seed,
+    labelSmoothing,
+    yieldEvery,
+    validationSplit,
+  };
 }
 
 /**

@@ -7,8 +7,21 @@
 
 import type { BatchEvent, EpochMetrics } from '@dualphi/optimizer';
 
-/** The optimizers the demo offers (issue 6): the golden pair and two customary baselines. */
-export type DemoOptimizer = 'golden' | 'momentum' | 'adam';
+/**
+ * An optimizer the demo offers: an `--optimizer` name of the optimizer package's registry
+ * (`optimizerPresets`), the same names and settings as the command line.
+ */
+export type DemoOptimizer = string;
+
+/** One entry of the demo's optimizer menu, sent by the worker from the registry. */
+export interface DemoOptimizerChoice {
+  /** The preset's name, e.g. `'golden'`. */
+  value: DemoOptimizer;
+  /** What the menu shows: name and summary (an extension's says that it is this project's). */
+  label: string;
+  /** True when the optimizer reports the process balance (its chart is empty otherwise). */
+  telemetry: boolean;
+}
 
 /**
  * Page → worker: train. With `resume` the worker continues from where the last run stopped
@@ -51,6 +64,8 @@ export interface ReadyMessage {
   images: Float32Array;
   /** The grid's true labels. */
   labels: Int32Array;
+  /** The optimizer menu, from the registry. */
+  optimizers: DemoOptimizerChoice[];
 }
 
 /**

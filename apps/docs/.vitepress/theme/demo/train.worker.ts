@@ -10,35 +10,33 @@ import { type Kernels, loadKernels } from '@dualphi/core-wasm';
 import wasmUrl from '@dualphi/core-wasm/dualphi-core.wasm?url';
 import sharedWasmUrl from '@dualphi/core-wasm/dualphi-core-shared.wasm?url';
 import {
-  adam,
   type Checkpoint,
   type DataSplit,
-  dualProcess,
   type EpochMetrics,
   loadDigits,
-  momentum,
-  type Optimizer,
+  optimizerFromPreset,
+  optimizerPresets,
   train,
 } from '@dualphi/optimizer';
 import {
-  type DemoOptimizer,
+  type DemoOptimizerChoice,
   type FromWorker,
   GRID_SIZE,
   type StartMessage,
   type ToWorker,
 } from './protocol.js';
 
-/** The demo's optimizer choices (issue 6). */
-function createOptimizer(choice: DemoOptimizer): Optimizer {
-  switch (choice) {
-    case 'golden':
-      return dualProcess();
-    case 'momentum':
-      // Telemetry on: momentum's step in the delta form has the same two terms (theory.md §5).
-      return momentum({ learningRate: 0.01, momentum: 0.9, telemetry: true });
-    case 'adam':
-      return adam({ learningRate: 1e-3 });
-  }
+/**
+ * The demo's optimizer menu: every `--optimizer` name of the registry, with the same preset
+ * settings as the command line (so a new optimizer appears here without editing the demo).
+ */
+function optimizerChoices(): DemoOptimizerChoice[] {
+  return optimizerPresets.map((preset) => ({
+    value: preset.name,
+    // Extensions' summaries say that they are this project's (the registry's tests check it).
+    label: `${preset.name}: ${preset.summary}`,
+    telemetry: optimizerFromPreset(preset.name).hyperParameters.telemetry === true,
+  }));
 }
 
 const scope = self as unknown as {
@@ -83,6 +81,7 @@ function prepare(): Promise<Setup> {
       testCount: data.test.count,
       images: grid,
       labels: data.test.labels.slice(0, gridCount),
+      optimizers: optimizerChoices(),
     });
     return { kernels, data, grid, gridCount };
   })();
@@ -134,7 +133,7 @@ async function run(message: StartMessage, signal: AbortSignal): Promise<void> {
         ? { resume: checkpoint }
         : {
             hidden: [message.hidden],
-            optimizer: createOptimizer(message.optimizer),
+            optimizer: optimizerFromPreset(message.optimizer),
             seed: message.seed,
             batchSize: 32,
           }),

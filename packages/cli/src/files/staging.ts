@@ -1,0 +1,259 @@
+/**
+ * All-or-nothing run directories. A run's files are written into a hidden sibling directory
+ * (`.NAME.dualphi-staging-XXXX`, same parent, so renames stay on one file system) and swapped
+ * in with renames only when the run ends: a reader, a crash, a full disk or a second Ctrl-C
+ * never leaves one run's checkpoint beside another run's model and metrics. The swap moves the
+ * old directory aside (`.NAME.dualphi-old-XXXX`), renames the staging directory into place and
+ * then deletes the old one; entries of the old directory that are not run files (notes,
+ * subdirectories) are moved into the new one first, so nothing but the old run is replaced.
+ * A directory that cannot be swapped (the working directory, a mount point such as a Docker
+ * volume) or whose parent is not writable is staged inside itself and its files are replaced
+ * one rename at a time instead.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { CliError, errorMessage } from '../errors.js';
+import { isRunFile } from './run-directory.js';
+
+/** Staging directories of runs in progress, removed when the process exits early. */
+const pending = new Set<string>();
+
+/** A swap in progress: the old run moved aside, and the staging directory taking its place. */
+interface Swap {
+  target: string;
+  old: string;
+  staging: string;
+}
+
+const swapping = new Set<Swap>();
+
+/**
+ * Removes the staging directories of runs that have not been committed (synchronously, for the
+ * process's `exit` event: a second Ctrl-C or SIGTERM calls `process.exit`). The run directories
+ * keep their previous contents: a swap caught half-way is undone (the old run and the entries
+ * already moved go back) or, when the new run is in place, finished.
+ */
+export function removeUncommittedRuns(): void {
+  for (const { target, old, staging } of swapping) {
+    // Not moved aside yet: the target is untouched.
+    if (!existsSync(old)) continue;
+    if (existsSync(target)) {
+      removeNow(old);
+      continue;
+    }
+    try {
+      for (const name of readdirSync(staging)) {
+        if (!isRunFile(name)) renameSync(join(staging, name), join(old, name));
+      }
+    } catch {
+      // The staging directory is gone or unreadable: nothing of the old run is in it.
+    }
+    renameSync(old, target);
+  }
+  swapping.clear();
+  for (const directory of pending) removeNow(directory);
+  pending.clear();
+}
+
+/**
+ * Removes a directory tree synchronously, retrying briefly: a write still in flight in libuv's
+ * thread pool when `process.exit` runs can add a file between the removal of the entries and of
+ * the directory (ENOTEMPTY), which left the staging directory behind.
+ */
+function removeNow(directory: string): void {
+  try {
+    rmSync(directory, { recursive: true, force: true, maxRetries: 10, retryDelay: 5 });
+  } catch {
+    // Nothing more can be done while exiting; the directory is hidden and named as staging.
+  }
+}
+
+/** The reason of a file-system error in words, for one-line messages. */
+export function fileErrorReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC') return 'no space left on the device';
+  if (code === 'EDQUOT') return 'disk quota exceeded';
+  if (code === 'EROFS') return 'read-only file system';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return errorMessage(error);
+}
+
+/** A run being written: files go to {@link StagedRun.directory} until {@link StagedRun.commit}. */
+export interface StagedRun {
+  /** The staging directory the files are written to. */
+  readonly directory: string;
+  /** The run directory it becomes (absolute). */
+  readonly target: string;
+  /** Swaps the staging directory in for the target (whose old run is removed). */
+  commit(): Promise<void>;
+  /** Removes the staging directory; the target is left as it was. */
+  discard(): Promise<void>;
+}
+
+function sibling(target: string, kind: 'staging' | 'old'): string {
+  return join(
+    dirname(target),
+    `.${basename(target)}.dualphi-${kind}-${randomBytes(4).toString('hex')}`,
+  );
+}
+
+/** True when `directory` is the working directory or one above it (it cannot be swapped). */
+function holdsWorkingDirectory(directory: string): boolean {
+  const path = relative(directory, process.cwd());
+  return path === '' || !(path.startsWith('..') || isAbsolute(path));
+}
+
+/**
+ * Whether the staging directory must live inside the target: when the target is the working
+ * directory (or above it; the shell sitting in it cannot be moved) or a mount point (a Docker
+ * volume: it cannot be renamed, and its parent is another file system).
+ */
+async function mustStageInside(target: string): Promise<boolean> {
+  if (holdsWorkingDirectory(target)) return true;
+  try {
+    const [own, parent] = await Promise.all([stat(target), stat(dirname(target))]);
+    return own.dev !== parent.dev;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Creates the staging directory for the run directory `target`: a sibling, swapped in whole
+ * at the commit; or, where the target cannot be swapped (see {@link mustStageInside}) or its
+ * parent is not writable, a hidden directory inside it, whose files replace the old ones one
+ * rename at a time (each file whole, the set not at once).
+ * @throws CliError naming the directory when neither place can hold the staging directory.
+ */
+export async function stageRun(target: string): Promise<StagedRun> {
+  const absolute = resolve(target);
+  if (!process.listeners('exit').includes(removeUncommittedRuns)) {
+    process.on('exit', removeUncommittedRuns);
+  }
+  let directory = sibling(absolute, 'staging');
+  let inside = await mustStageInside(absolute);
+  let failure: unknown;
+  if (!inside) {
+    try {
+      await mkdir(directory);
+    } catch (error) {
+      failure = error;
+      inside = true;
+    }
+  }
+  if (inside) {
+    directory = join(absolute, `.dualphi-staging-${randomBytes(4).toString('hex')}`);
+    try {
+      await mkdir(directory);
+      failure = undefined;
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  if (failure !== undefined) {
+    throw new CliError(
+      `cannot write the run in ${absolute}: ${fileErrorReason(failure)}; the files in ${absolute} are intact`,
+    );
+  }
+  pending.add(directory);
+  let done = false;
+  return {
+    directory,
+    target: absolute,
+    async commit() {
+      if (done) throw new Error('a staged run is committed or discarded once');
+      done = true;
+      try {
+        if (inside) await commitInPlace(directory, absolute);
+        else await swap(directory, absolute);
+      } finally {
+        pending.delete(directory);
+        await rm(directory, { recursive: true, force: true });
+      }
+    },
+    async discard() {
+      if (done) return;
+      done = true;
+      pending.delete(directory);
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Renames `staging` to `target`, moving the target's other entries along and its run away. */
+async function swap(staging: string, target: string): Promise<void> {
+  let entries: string[] = [];
+  try {
+    entries = await readdir(target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  if (entries.length === 0) {
+    // rename(2) replaces an empty directory in one step.
+    await rename(staging, target);
+    return;
+  }
+  const old = sibling(target, 'old');
+  const swap: Swap = { target, old, staging };
+  swapping.add(swap);
+  try {
+    await rename(target, old);
+  } catch (error) {
+    swapping.delete(swap);
+    throw error;
+  }
+  try {
+    for (const name of entries) {
+      if (!isRunFile(name)) await rename(join(old, name), join(staging, name));
+    }
+    await rename(staging, target);
+  } catch (error) {
+    // Put everything back as it was: the moved entries, then the old directory.
+    for (const name of entries) {
+      if (!isRunFile(name)) await rename(join(staging, name), join(old, name)).catch(() => {});
+    }
+    await rename(old, target).catch(() => {});
+    swapping.delete(swap);
+    throw error;
+  }
+  swapping.delete(swap);
+  await rm(old, { recursive: true, force: true });
+}
+
+/**
+ * Where the target cannot be swapped (the working directory, a mount point): the new files
+ * replace the old ones one rename at a time (each file still whole), and run files the new run
+ * does not have are removed.
+ */
+async function commitInPlace(staging: string, target: string): Promise<void> {
+  const fresh = await readdir(staging);
+  for (const name of fresh) await rename(join(staging, name), join(target, name));
+  for (const name of await readdir(target)) {
+    if (isRunFile(name) && !fresh.includes(name)) await rm(join(target, name), { force: true });
+  }
+}
+
+/**
+ * Runs `write` (which writes into `staged.directory` and commits); a file-system failure — a
+ * full disk, a read-only directory — discards the staged files and becomes one line naming
+ * the run directory and the file, and saying the run directory is as it was.
+ * @param what - what is being saved, for the message: `the run`, `the comparison`.
+ */
+export async function writeStaged(
+  staged: StagedRun,
+  write: () => Promise<void>,
+  what = 'the run',
+): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    await staged.discard().catch(() => {});
+    if (error instanceof CliError) throw error;
+    const path = (error as NodeJS.ErrnoException).path;
+    throw new CliError(
+      `cannot save ${what} in ${staged.target}: ${fileErrorReason(error)}${path ? ` (writing ${path})` : ''}; no file of it was kept, and the previous files in ${staged.target} are intact`,
+    );
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * `dualphi sweep` through the built binary on the embedded digits: a tiny grid (2 × 2 plus
+ * Adam, 2 seeds, 2 epochs) with 1 and 2 workers gives the same document apart from timings
+ * and machine; an interrupted sweep resumes to the same results; bad input is a usage error.
+ */
+import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'parse5';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, runCli } from './run-cli.js';
+
+let scratch: string;
+const tiny = [
+  'sweep',
+  '--json',
+  '--epochs',
+  '2',
+  '--hidden',
+  '16',
+  '--lr',
+  '0.05,golden',
+  '--momentum',
+  '0.5,golden',
+  '--optimizers',
+  'adam@1e-3',
+  '--seeds',
+  '2',
+];
+let one: CliResult;
+let two: CliResult;
+
+/** The document without what may differ between runs: timings and machine. */
+function deterministic(stdout: string): unknown {
+  const { timings: _t, machine: _m, ...rest } = JSON.parse(stdout);
+  return rest;
+}
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'dualphi-cli-sweep-'));
+  one = await runCli([...tiny, '--workers', '1', '--out', join(scratch, 'one')]);
+  two = await runCli([...tiny, '--workers', '2', '--out', join(scratch, 'two')]);
+}, 240_000);
+
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+describe('sweep', () => {
+  it('prints one document with every cell, seed and epoch, ranked on validation', () => {
+    expect(one.code, one.stderr).toBe(0);
+    const document = JSON.parse(one.stdout);
+    expect(document.command).toBe('sweep');
+    expect(document.complete).toBe(true);
+    expect(document.cells).toHaveLength(5);
+    for (const cell of document.cells) {
+      expect(cell.seeds.map((s: { seed: number }) => s.seed)).toEqual([0, 1]);
+      for (const seed of cell.seeds) expect(seed.epochs).toHaveLength(2);
+    }
+    expect(
+      document.cells.filter((c: { cellId: string }) => c.cellId.startsWith('grid:')),
+    ).toHaveLength(4);
+    expect(document.summary.golden.rank).toBeGreaterThanOrEqual(1);
+    expect(document.summary.test).toMatchObject({ threshold: 0.05 });
+    expect(document.summary.text.join('\n')).toMatch(/The golden pair \(η\*, α\*\) ranks \d of 5/);
+    expect(document.machine.workers).toBe(1);
+    // The ranked table fits 80 columns (it goes to stderr under --json).
+    const tableLines = one.stderr.split('\n').filter((line) => /^[┌│├└]/.test(line));
+    expect(tableLines.length).toBeGreaterThan(5);
+    for (const line of tableLines) expect([...line].length).toBeLessThanOrEqual(80);
+    expect(one.stderr).toContain('the test set only reports');
+  });
+
+  it('gives identical results with 1 and 2 workers (apart from timings and machine)', () => {
+    expect(two.code, two.stderr).toBe(0);
+    expect(JSON.parse(two.stdout).machine.workers).toBe(2);
+    expect(deterministic(two.stdout)).toEqual(deterministic(one.stdout));
+  });
+
+  it('writes sweep.json, sweep.csv, the journal and a report with the heat map', async () => {
+    const dir = join(scratch, 'one');
+    expect(deterministic(await readFile(join(dir, 'sweep.json'), 'utf8'))).toEqual(
+      deterministic(one.stdout),
+    );
+    const csv = (await readFile(join(dir, 'sweep.csv'), 'utf8')).trim().split('\n');
+    expect(csv[0]).toBe(
+      'cell,kind,learningRate,momentum,golden,seed,epoch,trainLoss,validationLoss,validationAccuracy,testLoss,testAccuracy,diverged',
+    );
+    expect(csv).toHaveLength(1 + 5 * 2 * 2);
+    const journal = (await readFile(join(dir, 'runs.jsonl'), 'utf8')).trim().split('\n');
+    expect(journal).toHaveLength(10);
+    const html = await readFile(join(dir, 'report.html'), 'utf8');
+    const errors: string[] = [];
+    parse(html, { onParseError: (error) => errors.push(error.code) });
+    expect(errors).toEqual([]);
+    expect(html).toContain('Heat map');
+    expect(html).toContain('Ranks and intervals');
+    expect(html).toContain('Learning curves');
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org|vega\.github\.io)/);
+  });
+});
+
+describe('sweep --resume', () => {
+  it('after SIGINT keeps the finished runs, and resuming completes with identical results', async () => {
+    const dir = join(scratch, 'interrupted');
+    let sent = false;
+    const interrupted = await runCli([...tiny, '--workers', '1', '--out', dir], {
+      onOutput: (child, _text, all) => {
+        if (!sent && /^run 3\/10:/m.test(all)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(sent).toBe(true);
+    expect(interrupted.code, interrupted.stderr).toBe(130);
+    expect(interrupted.stderr).toContain(`Resume with: dualphi sweep --resume ${dir}`);
+    const kept = (await readFile(join(dir, 'runs.jsonl'), 'utf8')).trim().split('\n');
+    expect(kept.length).toBeGreaterThanOrEqual(3);
+    expect(kept.length).toBeLessThan(10);
+    expect(JSON.parse(interrupted.stdout).complete).toBe(false);
+
+    // A torn last record (a crash while writing it) is detected and dropped.
+    await appendFile(join(dir, 'runs.jsonl'), '{"cellId":"grid:0.05:0.5","seed":1,"epo');
+    const resumed = await runCli(['sweep', '--json', '--resume', dir, '--workers', '2']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('the last record was cut short');
+    expect(resumed.stderr).toContain(`${kept.length} runs already done`);
+    expect(deterministic(resumed.stdout)).toEqual(deterministic(one.stdout));
+    const journal = (await readFile(join(dir, 'runs.jsonl'), 'utf8')).trim().split('\n');
+    expect(journal).toHaveLength(10);
+    for (const line of journal) JSON.parse(line);
+  }, 240_000);
+});
+
+describe('sweep: bad input', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['an empty grid', ['--lr', ','], /--lr.*the list is empty/],
+    ['a range that is not increasing', ['--lr', '0.5..0.1x2'], /not increasing/],
+    ['a momentum ≥ 1', ['--momentum', '0.5,1'], /1 is not allowed.*momenta in \[0, 1\)/],
+    [
+      'an unknown optimizer entry',
+      ['--optimizers', 'rmsprop@1e-3'],
+      /unknown optimizer "rmsprop" \(allowed: golden,/,
+    ],
+    [
+      'too many workers',
+      ['--workers', '100000'],
+      /--workers 100000 is more than allowed \(allowed: 1 to \d+/,
+    ],
+    [
+      'no validation split',
+      ['--validation-split', '0'],
+      /a sweep ranks its cells on validation figures/,
+    ],
+    ['nothing to sweep', ['--no-grid', '--optimizers', 'none'], /the sweep is empty/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(`refuses ${what} with exit status 2`, async () => {
+      const result = await runCli(['sweep', '--epochs', '1', ...args]);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toMatch(/planSweep|parseAxis|parseEntry|at .*\.js/);
+    });
+  }
+
+  it('refuses a run directory of another command, for --out and --resume', async () => {
+    const trainDir = join(scratch, 'a-train-run');
+    await mkdir(trainDir, { recursive: true });
+    await writeFile(join(trainDir, 'metrics.json'), '{}');
+    const resume = await runCli(['sweep', '--resume', trainDir]);
+    expect(resume.code).toBe(2);
+    expect(resume.stderr).toMatch(/run directory of dualphi train, not of dualphi sweep/);
+    const out = await runCli(['sweep', '--epochs', '1', '--out', trainDir]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/is a run directory of dualphi train/);
+    const again = await runCli(['sweep', '--epochs', '1', '--out', join(scratch, 'one')]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already holds a sweep: continue it with dualphi sweep --resume/);
+    const flags = await runCli(['sweep', '--resume', join(scratch, 'one'), '--lr', '0.1']);
+    expect(flags.code).toBe(2);
+    expect(flags.stderr).toMatch(/drop --lr/);
+  });
+});
+
+describe('compare --seeds', () => {
+  it('compares as a one-cell-per-optimizer sweep with intervals and paired tests', async () => {
+    const result = await runCli([
+      'compare',
+      '--json',
+      '--seeds',
+      '2',
+      '--epochs',
+      '1',
+      '--hidden',
+      '16',
+      '--optimizers',
+      'golden,sgd',
+      '--workers',
+      '2',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout);
+    expect(document.command).toBe('sweep');
+    expect(document.plan.seeds).toEqual([0, 1]);
+    expect(document.cells.map((c: { label: string }) => c.label)).toEqual(['golden', 'sgd']);
+    for (const cell of document.cells) expect(cell.validationAccuracy.n).toBe(2);
+    expect(document.summary.golden.cellId).toBe('entry:golden');
+    expect(document.summary.golden.versusPeers).toHaveLength(1);
+    expect(document.summary.golden.versusPeers[0]).toMatchObject({ otherId: 'entry:sgd', n: 2 });
+    const bad = await runCli(['compare', '--seeds', '2', '--validation-split', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('a comparison over seeds ranks on validation figures');
+  }, 120_000);
+});
