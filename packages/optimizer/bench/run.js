@@ -901,6 +901,8 @@ function renderMarkdown() {
       lines.push(`- ${text} — ${yes(r.met[key])}`);
     lines.push('');
     for (const row of r.rows) if (row.pytorchNote) lines.push(`Note: ${row.pytorchNote}`, '');
+    // Written by hand into bench/results/steps.json after a run: why a target was missed.
+    if (r.analysis) lines.push(r.analysis, '');
   }
   writeFileSync(join(here, '..', 'BENCHMARKS.md'), `${lines.join('\n')}\n`);
 }
