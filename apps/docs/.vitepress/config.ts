@@ -15,6 +15,15 @@ function apiSidebar(): DefaultTheme.SidebarItem[] {
   return JSON.parse(readFileSync(file, 'utf8')) as DefaultTheme.SidebarItem[];
 }
 
+/**
+ * The headers that make a page cross-origin isolated (`crossOriginIsolated`), without which
+ * browsers give no shared memory. A static host must send both on the site's pages.
+ */
+const CROSS_ORIGIN_ISOLATION = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 const guideSidebar: DefaultTheme.SidebarItem[] = [
   {
     text: 'Getting started',
@@ -70,6 +79,9 @@ export default defineConfig({
   vite: {
     // The demo's training worker imports ES modules (the optimizer and the wasm core).
     worker: { format: 'es' },
+    // Cross-origin isolation, so that the demo may use shared memory and worker threads.
+    server: { headers: CROSS_ORIGIN_ISOLATION },
+    preview: { headers: CROSS_ORIGIN_ISOLATION },
     build: { chunkSizeWarningLimit: 2000 },
   },
   themeConfig: {

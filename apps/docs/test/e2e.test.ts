@@ -164,6 +164,11 @@ describe.runIf(RUN)('the built documentation site', () => {
     );
     expect(await demo.getAttribute('data-phase'), problems.join('\n')).toBe('idle');
     await expect(page.getByTestId('phase').textContent()).resolves.toContain('wasm');
+    // Served with COOP/COEP (as the docs' servers do), the page is cross-origin isolated and
+    // the demo trains on worker threads over shared memory.
+    const phase = await page.getByTestId('phase').textContent();
+    expect(phase).not.toContain('not cross-origin isolated');
+    expect(phase).toMatch(/wasm-simd, (\d+ threads|one thread)/);
     // The menu comes from the optimizer registry (through the worker): every preset is there.
     const offered = await page
       .getByTestId('optimizer')

@@ -58,7 +58,13 @@ export async function serveStatic(rootDirectory: string): Promise<StaticServer> 
           return;
         }
         const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
-        response.writeHead(200, { 'content-type': type });
+        // Cross-origin isolation, as the docs' dev and preview servers send it (the demo then
+        // trains on worker threads).
+        response.writeHead(200, {
+          'content-type': type,
+          'cross-origin-opener-policy': 'same-origin',
+          'cross-origin-embedder-policy': 'require-corp',
+        });
         createReadStream(file).pipe(response);
       },
       () => response.writeHead(500).end(),

@@ -27,7 +27,12 @@ type PackageName = (typeof PACKAGES)[number];
 
 /** Files each tarball must hold, beside package.json, README.md, LICENSE and dist/index.{js,d.ts}. */
 const REQUIRED: Record<PackageName, string[]> = {
-  'core-wasm': ['build/dualphi-core.wasm', 'dist/reference/index.js', 'dist/reference/index.d.ts'],
+  'core-wasm': [
+    'build/dualphi-core.wasm',
+    'build/dualphi-core-shared.wasm',
+    'dist/reference/index.js',
+    'dist/reference/index.d.ts',
+  ],
   optimizer: ['DATA-LICENSE.md'],
   cli: ['bin/dualphi.js'],
 };
@@ -138,8 +143,10 @@ describe('installed from the tarballs', () => {
       import { createReferenceKernels } from '@dualphi/core-wasm/reference';
       import { golden, loadDigits } from '@dualphi/optimizer';
       const kernels = await loadKernels();
+      const threaded = await loadKernels({ threads: 2 });
       console.log(JSON.stringify({
         kernels: kernels.name,
+        threads: threaded.threads,
         reference: createReferenceKernels().name,
         momentum: golden.momentum,
         samples: loadDigits().train.count,
@@ -151,6 +158,7 @@ describe('installed from the tarballs', () => {
     const { stdout } = await run(process.execPath, ['user.mjs'], { cwd: project });
     const result = JSON.parse(stdout);
     expect(result.kernels).toBe('wasm-simd');
+    expect(result.threads).toBe(2);
     expect(result.reference).toBe('reference');
     expect(result.samples).toBe(1438);
     expect(fileURLToPath(result.optimizer).startsWith(project)).toBe(true);

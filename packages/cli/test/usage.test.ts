@@ -130,6 +130,9 @@ describe('usage errors exit with status 2 and name the flag', () => {
     [['train', '--lr', '-1'], /--lr.*> 0/],
     [['train', '--momentum', '1'], /--momentum.*\[0, 1\)/],
     [['train', '--label-smoothing', '1.5'], /--label-smoothing/],
+    [['train', '--threads', '0'], /--threads.*auto or a whole number from 1 to \d+/],
+    [['compare', '--threads', 'many'], /--threads.*auto or a whole number from 1 to \d+/],
+    [['sweep', '--threads', '2'], /--threads 2: a sweep runs each cell on one thread/],
     [
       ['train', '--optimizer', 'adam', '--momentum', '0.5'],
       /--momentum does not apply to --optimizer adam/,

@@ -5,9 +5,9 @@
  * multiplication" (ACM TOMS 34(3), 2008): op(B) is packed one KC × NC block at a time,
  * op(A) one MC × KC block at a time, and a 4 × 8 register-blocked micro-kernel multiplies
  * a 4-row panel of A by an 8-column panel of B. Eight f32x4 accumulators, two B vectors
- * and one broadcast A value fit x64's sixteen xmm registers; 6 × 8 spills (it ran at
- * half speed when measured). Transposes happen while packing, so all four transpose combinations run
- * the same micro-kernel at the same speed; edges are zero-padded in the packed panels, so
+ * and one broadcast A value fit x64's sixteen xmm registers; 6 × 8 spills and runs at half
+ * speed. Transposes happen while packing, so all four transpose combinations run the same
+ * micro-kernel at the same speed; edges are zero-padded in the packed panels, so
  * there is no scalar edge path inside the k loop. α is folded into the packed A panel.
  */
 
@@ -32,6 +32,8 @@ let pack: usize = 0;
 let packCapacity: usize = 0;
 /** A 4 × 8 tile the micro-kernel writes to when its C tile crosses the matrix edge. */
 let edgeTile: usize = 0;
+/** The module's own edge tile, for `gemm` (worker threads pass theirs to `gemmRegion`). */
+let ownEdgeTile: usize = 0;
 
 /** How a finished tile combines with the old C: overwrite, add, or scale old C by β first. */
 const STORE_OVERWRITE: i32 = 0;
@@ -304,25 +306,53 @@ function microKernel(
   }
 }
 
-/** C = β·C over m × n (β = 0 writes zeros, so NaN in the old C does not survive). */
-function scaleC(c: usize, count: usize, beta: f32): void {
+/** C[i0..i1, j0..j1] = β·C (β = 0 writes zeros, so NaN in the old C does not survive). */
+function scaleRegion(c: usize, n: i32, i0: i32, i1: i32, j0: i32, j1: i32, beta: f32): void {
   if (beta === 1) return;
-  if (beta === 0) {
-    memory.fill(c, 0, count << 2);
-    return;
-  }
-  for (let i: usize = 0; i < count; i++) {
-    const cp = c + (i << 2);
-    store<f32>(cp, load<f32>(cp) * beta);
+  for (let i = i0; i < i1; i++) {
+    const row = c + ((<usize>i * <usize>n + <usize>j0) << 2);
+    const count = <usize>(j1 - j0);
+    if (beta === 0) {
+      memory.fill(row, 0, count << 2);
+      continue;
+    }
+    for (let j: usize = 0; j < count; j++) {
+      const cp = row + (j << 2);
+      store<f32>(cp, load<f32>(cp) * beta);
+    }
   }
 }
 
+/** Depth of each packed block for depth k: equal blocks of at most KC (a function of k only). */
+function depthBlock(k: i32): i32 {
+  // Depth blocks of equal size (e.g. k = 784 → 2 × 392, not 512 + 272): a short last block
+  // would pay the C-tile load/store of a whole pass for a few steps of work.
+  const kBlocks = (k + KC - 1) / KC;
+  return (k + kBlocks - 1) / kBlocks;
+}
+
 /**
- * C = α·op(A)·op(B) + β·C with op(A) m × k and op(B) k × n, all row-major and unpadded:
- * A is m × k (k × m when transA), B is k × n (n × k when transB), C is m × n. With β = 0
- * the old contents of C are ignored. Sizes must be ≥ 1 (checked by the TypeScript wrapper).
+ * Bytes of packing space `gemmRegion` needs for a region of at most `rows` × `cols` of C at
+ * depth k (the A block, then the B block).
  */
-export function gemm(
+export function gemmPackBytes(rows: i32, cols: i32, k: i32): usize {
+  const kcMax = depthBlock(k);
+  return (
+    ((<usize>min(MC, roundUp(rows, MR)) * <usize>kcMax) << 2) +
+    ((<usize>min(NC, roundUp(cols, NR)) * <usize>kcMax) << 2)
+  );
+}
+
+/**
+ * The rows [i0, i1) and columns [j0, j1) of C = α·op(A)·op(B) + β·C, with the caller's
+ * packing space (`gemmPackBytes(i1 − i0, j1 − j0, k)` bytes at `pack`, 16-byte aligned) and
+ * edge tile (128 bytes at `edge`). Every element of C is summed in the same order whatever
+ * region it falls in (the depth blocks depend on k only, and each lane of a tile accumulates
+ * on its own), so splitting C into regions computed by different threads gives results
+ * bit-identical to one call over the whole of C. It never allocates, so worker threads that
+ * share the memory can run it while the main thread owns the allocator.
+ */
+export function gemmRegion(
   transA: i32,
   transB: i32,
   m: i32,
@@ -333,32 +363,33 @@ export function gemm(
   b: usize,
   beta: f32,
   c: usize,
+  i0: i32,
+  i1: i32,
+  j0: i32,
+  j1: i32,
+  pack: usize,
+  edge: usize,
 ): void {
+  if (i0 >= i1 || j0 >= j1) return;
   if (alpha === 0) {
-    scaleC(c, <usize>m * <usize>n, beta);
+    scaleRegion(c, n, i0, i1, j0, j1, beta);
     return;
   }
-  const mcMax = min(MC, roundUp(m, MR));
-  const ncMax = min(NC, roundUp(n, NR));
-  // Depth blocks of equal size (e.g. k = 784 → 2 × 392, not 512 + 272): a short last block
-  // would pay the C-tile load/store of a whole pass for a few steps of work.
-  const kBlocks = (k + KC - 1) / KC;
-  const kcMax = (k + kBlocks - 1) / kBlocks;
-  // The A block's size is a multiple of 16 bytes (mcMax is a multiple of MR), so the B block
-  // after it stays 16-byte aligned.
-  const packABytes = (<usize>mcMax * <usize>kcMax) << 2;
-  const pa = ensurePack(packABytes + ((<usize>ncMax * <usize>kcMax) << 2));
-  const pb = pa + packABytes;
-  if (edgeTile === 0) edgeTile = heap.alloc(MR * NR * 4);
+  edgeTile = edge;
+  const kcMax = depthBlock(k);
+  // The A block's size is a multiple of 16 bytes (its row count is a multiple of MR), so the
+  // B block after it stays 16-byte aligned.
+  const pa = pack;
+  const pb = pa + ((<usize>min(MC, roundUp(i1 - i0, MR)) * <usize>kcMax) << 2);
   const firstMode = beta === 0 ? STORE_OVERWRITE : beta === 1 ? STORE_ADD : STORE_BETA;
-  for (let jc = 0; jc < n; jc += NC) {
-    const nc = min(NC, n - jc);
+  for (let jc = j0; jc < j1; jc += NC) {
+    const nc = min(NC, j1 - jc);
     for (let pc = 0; pc < k; pc += kcMax) {
       const kc = min(kcMax, k - pc);
       packBlockB(b, transB !== 0, n, k, jc, nc, pc, kc, pb);
       const mode = pc === 0 ? firstMode : STORE_ADD;
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
+      for (let ic = i0; ic < i1; ic += MC) {
+        const mc = min(MC, i1 - ic);
         packBlockA(a, transA !== 0, m, k, ic, mc, pc, kc, alpha, pa);
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = min(NR, nc - jr);
@@ -382,4 +413,27 @@ export function gemm(
       }
     }
   }
+}
+
+/**
+ * C = α·op(A)·op(B) + β·C with op(A) m × k and op(B) k × n, all row-major and unpadded:
+ * A is m × k (k × m when transA), B is k × n (n × k when transB), C is m × n. With β = 0
+ * the old contents of C are ignored. Sizes must be ≥ 1 (checked by the TypeScript wrapper).
+ * The whole of C as one region, with the module's own packing space.
+ */
+export function gemm(
+  transA: i32,
+  transB: i32,
+  m: i32,
+  n: i32,
+  k: i32,
+  alpha: f32,
+  a: usize,
+  b: usize,
+  beta: f32,
+  c: usize,
+): void {
+  const pa: usize = alpha === 0 ? <usize>0 : ensurePack(gemmPackBytes(m, n, k));
+  if (ownEdgeTile === 0) ownEdgeTile = heap.alloc(MR * NR * 4);
+  gemmRegion(transA, transB, m, n, k, alpha, a, b, beta, c, 0, m, 0, n, pa, ownEdgeTile);
 }

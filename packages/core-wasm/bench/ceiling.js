@@ -15,7 +15,13 @@ import { join } from 'node:path';
 
 const DEPTH = 256;
 
-const SOURCE = `
+/** The probe's source; `fused` uses relaxed SIMD's f32x4.relaxed_madd for each multiply-add. */
+const source = (fused) => {
+  // One multiply-add c += a·b.
+  const madd = fused
+    ? (c, a, b) => `${c} = f32x4.relaxed_madd(${a}, ${b}, ${c});`
+    : (c, a, b) => `${c} = f32x4.add(${c}, f32x4.mul(${a}, ${b}));`;
+  return `
 const A: usize = 16384; // 4 × ${DEPTH} f32, 4 KiB
 const B: usize = 32768; // ${DEPTH} × 8 f32, 8 KiB
 export function innerLoop(repeats: i32): f32 {
@@ -28,13 +34,13 @@ export function innerLoop(repeats: i32): f32 {
       const b0 = v128.load(bp);
       const b1 = v128.load(bp, 16);
       const a0 = v128.load32_splat(ap);
-      c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+      ${madd('c00', 'a0', 'b0')} ${madd('c01', 'a0', 'b1')}
       const a1 = v128.load32_splat(ap, 4);
-      c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+      ${madd('c10', 'a1', 'b0')} ${madd('c11', 'a1', 'b1')}
       const a2 = v128.load32_splat(ap, 8);
-      c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+      ${madd('c20', 'a2', 'b0')} ${madd('c21', 'a2', 'b1')}
       const a3 = v128.load32_splat(ap, 12);
-      c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+      ${madd('c30', 'a3', 'b0')} ${madd('c31', 'a3', 'b1')}
       ap += 16;
       bp += 32;
     }
@@ -44,6 +50,7 @@ export function innerLoop(repeats: i32): f32 {
   return f32x4.extract_lane(s, 0);
 }
 `;
+};
 
 /** Passes over the panels per probe call (about 1 ms). */
 const REPEATS_PER_CALL = 2000;
@@ -56,13 +63,16 @@ export const CEILING_FLOPS_PER_CALL = REPEATS_PER_CALL * 2 * 4 * 8 * DEPTH;
  * process would load Binaryen's own large wasm, whose background tier-up compilations
  * delay V8's tier-up of the probe), instantiates it, and returns a function that runs it
  * once and reports GFLOP/s.
- * @returns {Promise<() => number>}
+ * With `fused`, the same loop with relaxed SIMD's fused multiply-add, or undefined where the
+ * engine does not validate relaxed SIMD.
+ * @param {boolean} [fused]
+ * @returns {Promise<(() => number) | undefined>}
  */
-export async function ceilingProbe() {
+export async function ceilingProbe(fused = false) {
   const dir = mkdtempSync(join(tmpdir(), 'dualphi-ceiling-'));
   let binary;
   try {
-    writeFileSync(join(dir, 'probe.ts'), SOURCE);
+    writeFileSync(join(dir, 'probe.ts'), source(fused));
     const ascBin = createRequire(import.meta.url).resolve('assemblyscript/bin/asc.js');
     execFileSync(
       process.execPath,
@@ -73,7 +83,7 @@ export async function ceilingProbe() {
         '--runtime',
         'stub',
         '--enable',
-        'simd',
+        fused ? 'simd,relaxed-simd' : 'simd',
         '--noAssert',
         '--initialMemory',
         '1',
@@ -86,6 +96,8 @@ export async function ceilingProbe() {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  // Relaxed SIMD needs --experimental-wasm-relaxed-simd on Node 20 (on by default from 21).
+  if (fused && !WebAssembly.validate(binary)) return undefined;
   const { instance } = await WebAssembly.instantiate(binary, { env: { abort() {} } });
   const innerLoop = /** @type {(repeats: number) => number} */ (instance.exports.innerLoop);
   return () => {

@@ -42,6 +42,31 @@ try { kernels.gemm(a, b, c, { m: 3, n: 2, k: 3 }); } catch (e) { error = e.name 
 window.result = { name: kernels.name, product: Array.from(c.view), error };
 </script>`;
 
+/**
+ * Served with COOP/COEP (cross-origin isolation): products on two threads (Web Workers over a
+ * shared memory) must equal those on one, bit for bit.
+ */
+const THREADED_PAGE = `<!doctype html><script type="module">
+import { loadKernels } from '/dist/index.js';
+const one = await loadKernels();
+const two = await loadKernels({ threads: 2 });
+let seed = 7;
+const next = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5;
+const shapes = [[128, 256, 784, false, false], [784, 256, 128, true, false], [128, 784, 256, false, true], [61, 203, 97, true, true]];
+let identical = true;
+for (const [m, n, k, transA, transB] of shapes) {
+  const a = Float32Array.from({ length: m * k }, next);
+  const b = Float32Array.from({ length: k * n }, next);
+  const bits = (kernels) => {
+    const c = kernels.alloc(m * n);
+    kernels.gemm(kernels.allocFrom(a), kernels.allocFrom(b), c, { m, n, k, transA, transB });
+    return Array.from(new Uint32Array(Float32Array.from(c.view).buffer));
+  };
+  if (bits(one).join() !== bits(two).join()) identical = false;
+}
+window.result = { isolated: crossOriginIsolated, threads: two.threads, identical };
+</script>`;
+
 const RUN = chromiumAvailable("core-wasm's browser tests");
 
 describe.runIf(RUN)('in a browser (headless Chromium)', () => {
@@ -60,8 +85,18 @@ describe.runIf(RUN)('in a browser (headless Chromium)', () => {
     }
     const started = createServer(async (request, response) => {
       const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
+      // Cross-origin isolation on every response of /threads and what it loads (below
+      // /dist and /build through the Referer), so the page may use shared memory.
+      const isolated = {
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-embedder-policy': 'require-corp',
+      };
       if (path === '/') {
         response.writeHead(200, { 'content-type': TYPES['.html'] }).end(PAGE);
+        return;
+      }
+      if (path === '/threads') {
+        response.writeHead(200, { 'content-type': TYPES['.html'], ...isolated }).end(THREADED_PAGE);
         return;
       }
       if (!path.startsWith('/dist/') && !path.startsWith('/build/')) {
@@ -72,6 +107,7 @@ describe.runIf(RUN)('in a browser (headless Chromium)', () => {
         const body = await readFile(join(PACKAGE_ROOT, path));
         response.writeHead(200, {
           'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+          ...isolated,
         });
         response.end(body);
       } catch {
@@ -121,5 +157,33 @@ describe.runIf(RUN)('in a browser (headless Chromium)', () => {
       product: [58, 64, 139, 154],
       error: 'RangeError: gemm: argument "a" holds 6 values but m·k = 9 are needed',
     });
+  });
+
+  it('splits products across Web Workers in a cross-origin-isolated page, bit-identically', async () => {
+    if (!browser) throw new Error('the browser did not start');
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${origin}/threads`);
+    await page
+      .waitForFunction(() => 'result' in window || false, undefined, { timeout: 30_000 })
+      .catch(() => {
+        throw new Error(`the page did not finish: ${errors.join('; ') || 'no error reported'}`);
+      });
+    const result = await page.evaluate(() => (window as unknown as { result: unknown }).result);
+    expect(errors).toEqual([]);
+    expect(result).toEqual({ isolated: true, threads: 2, identical: true });
+  });
+
+  it('refuses threads: 2 in a page without cross-origin isolation, naming the headers', async () => {
+    if (!browser) throw new Error('the browser did not start');
+    const page = await browser.newPage();
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() => 'result' in window || false, undefined, { timeout: 20_000 });
+    // A string, so that the test runner does not rewrite the page's dynamic import.
+    const message = await page.evaluate(`import('/dist/index.js')
+      .then((m) => m.loadKernels({ threads: 2 }))
+      .then(() => 'loaded', (error) => error.message)`);
+    expect(message).toMatch(/needs shared memory.*Cross-Origin-Opener-Policy: same-origin/);
   });
 });

@@ -3,7 +3,8 @@
  * entropy/divergence split, fused optimizer updates) behind the `Kernels` contract.
  * The plain TypeScript reference lives at `@dualphi/core-wasm/reference`.
  */
-export { type LoadKernelsOptions, loadKernels, wasmUrl } from './loader.js';
+export { type LoadKernelsOptions, loadKernels, sharedWasmUrl, wasmUrl } from './loader.js';
 export type { WasmF32Buffer, WasmHeap, WasmI32Buffer } from './memory.js';
+export { availableParallelism, resolveThreads } from './threads/count.js';
 export type * from './types.js';
 export type { WasmKernels } from './wasm-kernels.js';

@@ -3,6 +3,8 @@
  * disk, browsers fetch it), or from a caller-supplied compiled module, bytes or URL
  * (bundlers, workers, CDNs). Every call instantiates anew: its own linear memory.
  */
+import { availableParallelism, resolveThreads } from './threads/count.js';
+import { GemmPool } from './threads/pool.js';
 import { type CoreExports, REQUIRED_EXPORTS, WasmKernels } from './wasm-kernels.js';
 
 /**
@@ -16,6 +18,21 @@ export interface LoadKernelsOptions {
   bytes?: BufferSource;
   /** Where to read or fetch `dualphi-core.wasm` (a `file:` URL is read from disk in Node). */
   url?: string | URL;
+  /**
+   * Threads each GEMM is split across: a whole number from 1 to 4 × the available
+   * parallelism, or `'auto'` (the available parallelism). 1 (the default) loads the
+   * single-threaded `dualphi-core.wasm`; more loads the shared-memory build
+   * `dualphi-core-shared.wasm` (a given `module`, `bytes` or `url` must then be that build)
+   * and starts worker threads (Node `worker_threads`; in browsers Web Workers, which need a
+   * cross-origin-isolated page — elsewhere `'auto'` gives 1). Results are bit-identical
+   * whatever the count.
+   */
+  threads?: number | 'auto';
+  /**
+   * With threads: milliseconds a product waits for a worker beyond its expected time before
+   * it fails (the worker died). Default 5000.
+   */
+  threadTimeoutMs?: number;
 }
 
 /**
@@ -24,10 +41,14 @@ export interface LoadKernelsOptions {
  */
 export const wasmUrl: URL = new URL('../build/dualphi-core.wasm', import.meta.url);
 
+/** The URL of the shared-memory build `dualphi-core-shared.wasm`, loaded when threads > 1. */
+export const sharedWasmUrl: URL = new URL('../build/dualphi-core-shared.wasm', import.meta.url);
+
 /** The imports AssemblyScript's minimal runtime needs: only `env.abort`, which traps here. */
-function imports(): WebAssembly.Imports {
+function imports(memory?: WebAssembly.Memory): WebAssembly.Imports {
   return {
     env: {
+      ...(memory === undefined ? {} : { memory }),
       abort(_message: number, _file: number, line: number, column: number): never {
         throw new Error(`dualphi-core.wasm aborted at ${line}:${column}`);
       },
@@ -108,9 +129,113 @@ function coreExports(instance: WebAssembly.Instance): CoreExports {
   return exports as unknown as CoreExports;
 }
 
+async function readUrlBytes(url: URL): Promise<BufferSource> {
+  if (url.protocol === 'file:') {
+    if (!isNode()) throw new Error(`loadKernels: cannot read ${url.href} outside Node`);
+    try {
+      return await readFileBytes(url);
+    } catch (error) {
+      throw new Error(
+        `loadKernels: cannot read ${url.href}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw new Error(
+      `loadKernels: fetching ${url.href} failed: ${response.status} ${response.statusText}`,
+    );
+  }
+  return response.arrayBuffer();
+}
+
+function parseUrl(url: string | URL): URL {
+  try {
+    return url instanceof URL
+      ? url
+      : new URL(url, isNode() ? undefined : globalThis.location?.href);
+  } catch (error) {
+    throw new TypeError(`loadKernels: "url" is not a valid URL: ${String(url)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Largest linear memory of the shared build, in 64 KiB pages (asconfig.json "shared"). */
+const SHARED_MAXIMUM_PAGES = 65536;
+
+/** The shared-memory path of `loadKernels`: instantiate on a shared memory, start the pool. */
+async function loadShared(options: LoadKernelsOptions, threads: number): Promise<WasmKernels> {
+  if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') {
+    throw new Error(
+      `loadKernels: threads: ${threads} needs shared memory (SharedArrayBuffer), which this JavaScript environment does not provide; use threads: 1`,
+    );
+  }
+  let module: WebAssembly.Module;
+  if (options.module !== undefined) {
+    if (!(options.module instanceof WebAssembly.Module)) {
+      throw new TypeError('loadKernels: "module" must be a WebAssembly.Module');
+    }
+    module = options.module;
+  } else {
+    const bytes = options.bytes ?? (await readUrlBytes(parseUrl(options.url ?? sharedWasmUrl)));
+    if (!(bytes instanceof ArrayBuffer) && !ArrayBuffer.isView(bytes)) {
+      throw new TypeError('loadKernels: "bytes" must be an ArrayBuffer or a typed array');
+    }
+    try {
+      module = await WebAssembly.compile(bytes);
+    } catch (error) {
+      throw new Error(
+        `loadKernels: the bytes are not a loadable dualphi-core-shared.wasm: ${String(error)}`,
+        { cause: error },
+      );
+    }
+  }
+  const importsMemory = WebAssembly.Module.imports(module).some(
+    (entry) => entry.kind === 'memory' && entry.module === 'env' && entry.name === 'memory',
+  );
+  if (!importsMemory) {
+    throw new TypeError(
+      `loadKernels: threads: ${threads} needs the shared-memory build dualphi-core-shared.wasm; the module given is the single-threaded build (use threads: 1 with it)`,
+    );
+  }
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAXIMUM_PAGES, shared: true });
+  } catch (error) {
+    throw new Error(
+      `loadKernels: threads: ${threads} needs a shared WebAssembly.Memory, which this environment refuses (${String(error)}); use threads: 1`,
+      { cause: error },
+    );
+  }
+  let instance: WebAssembly.Instance;
+  try {
+    instance = await WebAssembly.instantiate(module, imports(memory));
+  } catch (error) {
+    throw new Error(
+      `loadKernels: the module is not a loadable dualphi-core-shared.wasm: ${String(error)}`,
+      { cause: error },
+    );
+  }
+  const exports = { ...(instance.exports as Record<string, unknown>), memory };
+  const kernels = new WasmKernels(coreExports({ exports } as WebAssembly.Instance));
+  const pool = await GemmPool.start(
+    coreExports({ exports } as WebAssembly.Instance),
+    kernels.heap,
+    {
+      threads,
+      module,
+      ...(options.threadTimeoutMs === undefined ? {} : { timeoutMs: options.threadTimeoutMs }),
+    },
+  );
+  kernels.attachPool(pool);
+  return kernels;
+}
+
 /**
  * Instantiates `dualphi-core.wasm` and returns its kernels. Each call creates a new
  * instance with its own linear memory; buffers of one instance cannot be used with another.
+ * With `threads` > 1 it instantiates the shared-memory build and starts its worker threads.
  */
 export async function loadKernels(options: LoadKernelsOptions = {}): Promise<WasmKernels> {
   if (typeof options !== 'object' || options === null) {
@@ -124,6 +249,24 @@ export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Was
       `loadKernels: give only one of module, bytes, url (got ${given.join(', ')})`,
     );
   }
+  const threads =
+    options.threads === undefined || options.threads === 1
+      ? 1
+      : resolveThreads(
+          'loadKernels',
+          options.threads,
+          isNode(),
+          await availableParallelism(isNode()),
+        );
+  if (options.threadTimeoutMs !== undefined) {
+    const t = options.threadTimeoutMs;
+    if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0) {
+      throw new RangeError(
+        `loadKernels: "threadTimeoutMs" must be a positive number of milliseconds (got ${String(t)})`,
+      );
+    }
+  }
+  if (threads > 1) return loadShared(options, threads);
   let instance: WebAssembly.Instance;
   if (options.module !== undefined) {
     if (!(options.module instanceof WebAssembly.Module)) {
@@ -146,17 +289,7 @@ export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Was
     }
     instance = await instantiateBytes(bytes);
   } else {
-    const url = options.url ?? wasmUrl;
-    let parsed: URL;
-    try {
-      parsed =
-        url instanceof URL ? url : new URL(url, isNode() ? undefined : globalThis.location?.href);
-    } catch (error) {
-      throw new TypeError(`loadKernels: "url" is not a valid URL: ${String(url)}`, {
-        cause: error,
-      });
-    }
-    instance = await instantiateUrl(parsed);
+    instance = await instantiateUrl(parseUrl(options.url ?? wasmUrl));
   }
   return new WasmKernels(coreExports(instance));
 }

@@ -5,6 +5,7 @@
 import * as checked from './arguments.js';
 import { KERNEL_EXPORTS, type KernelExports } from './kernel-exports.js';
 import { type HeapExports, WasmF32Buffer, WasmHeap } from './memory.js';
+import type { GemmPool, RegionExports } from './threads/pool.js';
 import type {
   AdamOptions,
   F32Buffer,
@@ -22,7 +23,7 @@ import { positiveInteger } from './validate.js';
  * The raw exports of `dualphi-core.wasm` (assembly/index.ts). Addresses are byte offsets
  * into `memory`; sizes are element counts; booleans are 0/1.
  */
-export interface CoreExports extends HeapExports, KernelExports {
+export interface CoreExports extends HeapExports, KernelExports, RegionExports {
   /** Linear memory size in 64 KiB pages. */
   memoryPages(): number;
   /** C = alpha·op(A)·op(B) + beta·C (assembly/gemm.ts). */
@@ -46,6 +47,8 @@ export const REQUIRED_EXPORTS: readonly (keyof CoreExports)[] = [
   'free',
   'memoryPages',
   'gemm',
+  'gemmRegion',
+  'gemmPackBytes',
   ...KERNEL_EXPORTS,
 ];
 
@@ -59,11 +62,55 @@ export class WasmKernels implements Kernels {
   readonly name = 'wasm-simd';
   readonly #raw: CoreExports;
   readonly #heap: WasmHeap;
+  #pool: GemmPool | undefined;
 
-  /** Wraps an instantiated `dualphi-core.wasm`; use `loadKernels()` rather than this. */
-  constructor(exports: CoreExports) {
+  /**
+   * Wraps an instantiated `dualphi-core.wasm` (with a GEMM worker pool over its shared
+   * memory, for the shared build); use `loadKernels()` rather than this.
+   */
+  constructor(exports: CoreExports, heap: WasmHeap = new WasmHeap(exports)) {
     this.#raw = exports;
-    this.#heap = new WasmHeap(exports);
+    this.#heap = heap;
+  }
+
+  /**
+   * Attaches the worker pool of a shared-memory instance (done once by the loader).
+   * @internal
+   */
+  attachPool(pool: GemmPool): void {
+    this.#pool = pool;
+  }
+
+  /**
+   * Threads each GEMM is split across (1 for the single-threaded build). Results are
+   * bit-identical whatever the count.
+   */
+  get threads(): number {
+    return this.#pool?.threads ?? 1;
+  }
+
+  /**
+   * Why these kernels cannot be used any more (a worker thread died or they were closed),
+   * or undefined while they can.
+   */
+  get unusable(): string | undefined {
+    return this.#pool?.broken;
+  }
+
+  /**
+   * The worker pool (tests terminate a worker through it); undefined on one thread.
+   * @internal
+   */
+  get pool(): GemmPool | undefined {
+    return this.#pool;
+  }
+
+  /**
+   * Stops the worker threads (no-op on one thread). The kernels cannot run products
+   * afterwards. Idle workers never keep a Node process alive, so this is optional.
+   */
+  async close(): Promise<void> {
+    await this.#pool?.close();
   }
 
   /** The allocator of this instance (for i32 scratch blocks and tests). */
@@ -115,7 +162,8 @@ export class WasmKernels implements Kernels {
       c,
       options,
     );
-    this.#raw.gemm(
+    const gemm = this.#pool ?? this.#raw;
+    gemm.gemm(
       transA ? 1 : 0,
       transB ? 1 : 0,
       m,

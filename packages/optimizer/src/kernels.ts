@@ -5,12 +5,30 @@
 import type { Kernels } from '@dualphi/core-wasm';
 
 let shared: Promise<Kernels> | undefined;
+/** The shared multi-threaded kernel sets, one per thread count (each with its worker pool). */
+const threaded = new Map<number, Promise<Kernels>>();
 
 /**
  * The shared wasm kernels, loaded on the first call (later calls return the same instance).
- * A failed load is not cached, so a later call tries again.
+ * A failed load is not cached, so a later call tries again. With `threads` > 1, the shared
+ * kernel set of that many threads (`loadKernels({ threads })`, one per count and process,
+ * whose idle workers never keep the process alive).
  */
-export function getDefaultKernels(): Promise<Kernels> {
+export function getDefaultKernels(threads = 1): Promise<Kernels> {
+  if (threads !== 1) {
+    let loading = threaded.get(threads);
+    if (loading === undefined) {
+      const started = import('@dualphi/core-wasm').then((module) =>
+        module.loadKernels({ threads }),
+      );
+      loading = started;
+      threaded.set(threads, started);
+      started.catch(() => {
+        if (threaded.get(threads) === started) threaded.delete(threads);
+      });
+    }
+    return loading;
+  }
   if (!shared) {
     const loading = import('@dualphi/core-wasm').then((module) => module.loadKernels());
     shared = loading;

@@ -96,6 +96,13 @@ function describeNew(options: SweepCommandOptions): Omit<SweepDescription, 'data
   } catch (error) {
     throw new UsageError(`${errorMessage(error)} (see dualphi sweep --help)`);
   }
+  // One process, one pool: a sweep's parallelism is its workers, each cell on one thread,
+  // so that the threads never exceed the cores.
+  if (options.threads !== 1) {
+    throw new UsageError(
+      `--threads ${options.threads}: a sweep runs each cell on one thread and spreads the cells over --workers; drop --threads`,
+    );
+  }
   if (!(options.validationSplit > 0)) {
     throw new UsageError(
       '--validation-split 0: a sweep ranks its cells on validation figures; give a fraction in (0, 1) (default 0.1)',

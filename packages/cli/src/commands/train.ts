@@ -414,6 +414,8 @@ export async function trainCommand(
   if (resume !== undefined) {
     // Resuming: the network, optimizer and settings come from the checkpoint.
     trainOptions.resume = resume;
+    // Not in the checkpoint: results are the same on any thread count.
+    trainOptions.threads = options.threads;
     if (explicitlyGiven(command, 'epochs')) trainOptions.epochs = options.epochs;
     optimizerConfig = recordedOptimizer(resume.config.optimizer);
     network = resume.config.network;

@@ -13,6 +13,7 @@ import {
   positiveInteger,
   positiveNumber,
   seed,
+  threadCount,
   unitInterval,
   validationFraction,
 } from './parsers.js';
@@ -77,6 +78,8 @@ export interface ModelOptions {
   batch: number;
   seed: number;
   labelSmoothing: number;
+  /** Threads each matrix product is split across (`--threads`). */
+  threads: number | 'auto';
   /** `--validation-split` (commands without it hold out nothing). */
   validationSplit?: number;
 }
@@ -102,7 +105,14 @@ export function addValidationOption(command: Command, fallback: number): Command
 export type ModelTrainOptions = Required<
   Pick<
     TrainOptions,
-    'hidden' | 'activation' | 'epochs' | 'batchSize' | 'seed' | 'labelSmoothing' | 'validationSplit'
+    | 'hidden'
+    | 'activation'
+    | 'epochs'
+    | 'batchSize'
+    | 'seed'
+    | 'labelSmoothing'
+    | 'validationSplit'
+    | 'threads'
   >
 >;
 
@@ -116,6 +126,7 @@ export function modelTrainOptions(options: ModelOptions): ModelTrainOptions {
     seed: options.seed,
     labelSmoothing: options.labelSmoothing,
     validationSplit: options.validationSplit ?? 0,
+    threads: options.threads,
   };
 }
 
@@ -191,6 +202,14 @@ export function addModelOptions(command: Command, defaults: { epochs: number }):
       new Option('--label-smoothing <epsilon>', 'label smoothing ε in [0, 1)')
         .argParser(unitInterval)
         .default(0),
+    )
+    .addOption(
+      new Option(
+        '--threads <n>',
+        'threads each matrix product is split across: a number or auto (results are identical whatever the count)',
+      )
+        .argParser(threadCount)
+        .default(1),
     );
 }
 

@@ -3,8 +3,30 @@
  * reports as `option '--flag <value>' argument 'x' is invalid. <reason>` and which the
  * program turns into exit status 2 (a usage error).
  */
+import { availableParallelism } from 'node:os';
 import { parseAxis, parseEntry, type SweepAxis } from '@dualphi/optimizer';
 import { InvalidArgumentError } from 'commander';
+
+/**
+ * `--threads`: `auto` (the available parallelism) or a whole number from 1 to 4 × the
+ * available parallelism (more would only oversubscribe the cores).
+ */
+export function threadCount(text: string): number | 'auto' {
+  if (text.trim() === 'auto') return 'auto';
+  const cores = availableParallelism();
+  const value = Number(text);
+  if (
+    !/^\s*\+?\d+\s*$/.test(text) ||
+    !Number.isSafeInteger(value) ||
+    value < 1 ||
+    value > 4 * cores
+  ) {
+    throw new InvalidArgumentError(
+      `Allowed: auto or a whole number from 1 to ${4 * cores} (4 × the ${cores} available cores).`,
+    );
+  }
+  return value;
+}
 
 /** An integer ≥ 1 (epochs, batch size, repetitions). */
 export function positiveInteger(text: string): number {

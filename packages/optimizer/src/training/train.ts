@@ -15,7 +15,6 @@ import {
 } from '../checkpoints/types.js';
 import { validateCheckpointForData } from '../checkpoints/validate.js';
 import type { DataSplit, Dataset } from '../data/types.js';
-import { resolveKernels } from '../kernels.js';
 import { createMlp } from '../network/mlp.js';
 import { Random } from '../network/random.js';
 import {
@@ -30,6 +29,7 @@ import { type DivergedQuantity, TrainingDivergedError } from './errors.js';
 import { evaluate } from './evaluate.js';
 import { atEvaluationPoint, moveToEvaluationPoint } from './evaluation-point.js';
 import { batchTargets } from './targets.js';
+import { trainingKernels } from './threads.js';
 import type {
   DatasetSummary,
   EpochMetrics,
@@ -112,7 +112,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const data: DataSplit = options.data;
   validateDataSplit(data);
   if (resume) validateCheckpointForData(resume, data, settings.epochs);
-  const kernels = await resolveKernels(options.kernels);
+  const kernels = await trainingKernels(options);
 
   // The validation rows are carved from the given training data (the same rows on resume).
   const { train: trainSet, validation } = carveValidation(

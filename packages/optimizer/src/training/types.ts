@@ -39,6 +39,13 @@ export interface TrainOptions {
   labelSmoothing?: number;
   /** Kernel set to compute with. Default: the shared wasm kernels (`getDefaultKernels()`). */
   kernels?: Kernels;
+  /**
+   * Threads each matrix product is split across (`'auto'`: the available parallelism), for
+   * the shared kernels of that many threads (`getDefaultKernels(threads)`); not together with
+   * `kernels`, which carry their own count. Results are bit-identical whatever the count, so
+   * a checkpoint resumes exactly on another. Default 1.
+   */
+  threads?: number | 'auto';
   /** Stops training between two batches; the result then has `aborted: true`. */
   signal?: AbortSignal;
   /** Called after every mini-batch step. */

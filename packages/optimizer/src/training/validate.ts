@@ -108,6 +108,7 @@ const trainOptionNames: readonly (keyof TrainOptions)[] = [
   'seed',
   'labelSmoothing',
   'kernels',
+  'threads',
   'signal',
   'onBatch',
   'onEpoch',

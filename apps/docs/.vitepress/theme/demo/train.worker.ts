@@ -8,6 +8,7 @@
  */
 import { type Kernels, loadKernels } from '@dualphi/core-wasm';
 import wasmUrl from '@dualphi/core-wasm/dualphi-core.wasm?url';
+import sharedWasmUrl from '@dualphi/core-wasm/dualphi-core-shared.wasm?url';
 import {
   type Checkpoint,
   type DataSplit,
@@ -59,13 +60,23 @@ let controller: AbortController | undefined;
 /** Loads kernels and data once and tells the page which digits the grid shows. */
 function prepare(): Promise<Setup> {
   setup ??= (async () => {
-    const kernels = await loadKernels({ url: wasmUrl });
+    // Shared memory (and so threads) exists only in a cross-origin-isolated page: the docs
+    // server sends COOP/COEP; served without them, the demo runs on one thread and says so.
+    const isolated = (self as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+    const kernels = isolated
+      ? await loadKernels({ url: sharedWasmUrl, threads: 'auto' })
+      : await loadKernels({ url: wasmUrl });
+    const threads = !isolated
+      ? 'one thread (the page is not cross-origin isolated)'
+      : kernels.threads === 1
+        ? 'one thread'
+        : `${kernels.threads} threads`;
     const data = loadDigits();
     const gridCount = Math.min(GRID_SIZE, data.test.count);
     const grid = data.test.features.slice(0, gridCount * data.test.featureCount);
     scope.postMessage({
       type: 'ready',
-      kernels: kernels.name,
+      kernels: `${kernels.name}, ${threads}`,
       trainCount: data.train.count,
       testCount: data.test.count,
       images: grid,

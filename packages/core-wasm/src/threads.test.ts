@@ -1,0 +1,246 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadKernels, sharedWasmUrl, wasmUrl } from './loader.js';
+import type { GemmOptions } from './types.js';
+import type { WasmKernels } from './wasm-kernels.js';
+
+/** A small deterministic generator (mulberry32) so failures reproduce. */
+function random(seed: number): () => number {
+  let t = seed >>> 0;
+  return () => {
+    t = (t + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(t ^ (t >>> 15), 1 | t);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Case {
+  options: GemmOptions;
+  a: Float32Array;
+  b: Float32Array;
+  c: Float32Array;
+}
+
+/** Random shapes with odd edges (not multiples of the 4 × 8 tile), all transposes, α and β. */
+function cases(count: number): Case[] {
+  const next = random(12);
+  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
+  const fill = (n: number) => Float32Array.from({ length: n }, () => next() * 2 - 1);
+  const out: Case[] = [];
+  for (let i = 0; i < count; i++) {
+    // Alternate wide and tall products so both split directions (columns, rows) are taken,
+    // and keep some below the size that is split at all.
+    const wide = i % 2 === 0;
+    const m = i % 5 === 4 ? int(1, 9) : wide ? int(1, 70) : int(33, 301);
+    const n = i % 5 === 4 ? int(1, 9) : wide ? int(33, 301) : int(1, 70);
+    const k = int(1, 700);
+    const betas = [0, 1, 0.5];
+    const options: GemmOptions = {
+      m,
+      n,
+      k,
+      transA: next() < 0.5,
+      transB: next() < 0.5,
+      alpha: i % 7 === 6 ? 0 : next() < 0.5 ? 1 : 0.75,
+      beta: betas[i % 3] as number,
+    };
+    out.push({ options, a: fill(m * k), b: fill(k * n), c: fill(m * n) });
+  }
+  return out;
+}
+
+function product(kernels: WasmKernels, item: Case): Uint32Array {
+  const a = kernels.allocFrom(item.a);
+  const b = kernels.allocFrom(item.b);
+  const c = kernels.allocFrom(item.c);
+  kernels.gemm(a, b, c, item.options);
+  const bits = new Uint32Array(Float32Array.from(c.view).buffer);
+  a.free();
+  b.free();
+  c.free();
+  return bits;
+}
+
+describe('threads: GEMM split across worker threads', () => {
+  const loaded: WasmKernels[] = [];
+  let one: WasmKernels;
+  let two: WasmKernels;
+  let three: WasmKernels;
+
+  beforeAll(async () => {
+    one = await loadKernels({ threads: 1 });
+    two = await loadKernels({ threads: 2 });
+    three = await loadKernels({ threads: 3 });
+    loaded.push(one, two, three);
+  });
+
+  afterAll(async () => {
+    await Promise.all(loaded.map((kernels) => kernels.close()));
+  });
+
+  it('threads: 1 is the single-threaded build; 2 and 3 start workers', () => {
+    expect(one.threads).toBe(1);
+    expect(one.pool).toBeUndefined();
+    expect(two.threads).toBe(2);
+    expect(three.threads).toBe(3);
+    expect(two.pool?.workers.length).toBe(1);
+    expect(three.pool?.workers.length).toBe(2);
+  });
+
+  it('gives bit-identical products on 1, 2 and 3 threads over random shapes', () => {
+    for (const item of cases(60)) {
+      const expected = product(one, item);
+      const label = JSON.stringify(item.options);
+      expect(product(two, item), label).toEqual(expected);
+      expect(product(three, item), label).toEqual(expected);
+    }
+  });
+
+  it('splits the MLP products (forward and the three backward products) identically', () => {
+    const next = random(5);
+    const fill = (n: number) => Float32Array.from({ length: n }, () => next() - 0.5);
+    const shapes: GemmOptions[] = [
+      { m: 128, n: 256, k: 784 },
+      { m: 128, n: 10, k: 256 },
+      { m: 256, n: 10, k: 128, transA: true },
+      { m: 784, n: 256, k: 128, transA: true },
+      { m: 128, n: 256, k: 10, transB: true },
+    ];
+    for (const options of shapes) {
+      const item = {
+        options,
+        a: fill(options.m * options.k),
+        b: fill(options.k * options.n),
+        c: fill(options.m * options.n),
+      };
+      expect(product(two, item)).toEqual(product(one, item));
+      expect(product(three, item)).toEqual(product(one, item));
+    }
+  });
+
+  it('keeps buffers valid and products identical after the shared memory grows', () => {
+    const before = two.memoryBytes();
+    const a = two.allocFrom(Float32Array.from({ length: 64 * 300 }, (_, i) => (i % 13) - 6));
+    const b = two.allocFrom(Float32Array.from({ length: 300 * 96 }, (_, i) => (i % 7) - 3));
+    const big = two.alloc(16 * 1024 * 1024); // 64 MiB: the memory must grow
+    expect(two.memoryBytes()).toBeGreaterThan(before);
+    const c = two.alloc(64 * 96);
+    two.gemm(a, b, c, { m: 64, n: 96, k: 300 });
+    const item = { options: { m: 64, n: 96, k: 300 }, a: a.view, b: b.view, c: c.view };
+    const expected = product(one, { ...item, c: new Float32Array(64 * 96) });
+    expect(new Uint32Array(Float32Array.from(c.view).buffer)).toEqual(expected);
+    for (const buffer of [a, b, big, c]) buffer.free();
+  });
+});
+
+describe('threads: bad input and failures', () => {
+  it('refuses thread counts outside [1, 4 × available parallelism], naming the range', async () => {
+    const most = availableParallelism() * 4;
+    for (const threads of [0, -1, 1.5, most + 1, Number.NaN]) {
+      await expect(loadKernels({ threads })).rejects.toThrow(
+        new RangeError(
+          `loadKernels: "threads" must be 'auto' or a whole number from 1 to ${most} (4 × the ${availableParallelism()} available cores); got ${String(threads)}`,
+        ),
+      );
+    }
+    await expect(loadKernels({ threads: 'many' as unknown as number })).rejects.toThrow(
+      /got 'many'/,
+    );
+  });
+
+  it("'auto' uses the available parallelism", async () => {
+    const kernels = await loadKernels({ threads: 'auto' });
+    expect(kernels.threads).toBe(availableParallelism());
+    await kernels.close();
+  });
+
+  it('refuses the single-threaded build for threads > 1, and says which build it needs', async () => {
+    const bytes = await readFile(wasmUrl);
+    await expect(loadKernels({ threads: 2, bytes })).rejects.toThrow(
+      /needs the shared-memory build dualphi-core-shared\.wasm/,
+    );
+    const shared = await readFile(sharedWasmUrl);
+    const kernels = await loadKernels({ threads: 2, bytes: shared });
+    expect(kernels.threads).toBe(2);
+    await kernels.close();
+  });
+
+  it('says so when the environment has no shared memory (and threads: 1 still loads)', async () => {
+    const scope = globalThis as { SharedArrayBuffer?: unknown };
+    const saved = scope.SharedArrayBuffer;
+    delete scope.SharedArrayBuffer;
+    try {
+      await expect(loadKernels({ threads: 2 })).rejects.toThrow(
+        'loadKernels: threads: 2 needs shared memory (SharedArrayBuffer), which this JavaScript environment does not provide; use threads: 1',
+      );
+      expect((await loadKernels({ threads: 1 })).threads).toBe(1);
+    } finally {
+      scope.SharedArrayBuffer = saved;
+    }
+  });
+
+  it('refuses products after close()', async () => {
+    const kernels = await loadKernels({ threads: 2 });
+    const a = kernels.alloc(64 * 64);
+    await kernels.close();
+    expect(kernels.unusable).toBe('closed');
+    expect(() => kernels.gemm(a, a, kernels.alloc(64 * 64), { m: 64, n: 64, k: 64 })).toThrow(
+      'kernels unusable: they were closed; load new kernels',
+    );
+  });
+
+  it('refuses a non-positive threadTimeoutMs', async () => {
+    await expect(loadKernels({ threads: 2, threadTimeoutMs: 0 })).rejects.toThrow(
+      /"threadTimeoutMs" must be a positive number/,
+    );
+  });
+
+  it('fails a product whose worker was terminated, without hanging, and says the kernels are unusable', async () => {
+    const kernels = await loadKernels({ threads: 2, threadTimeoutMs: 300 });
+    const a = kernels.alloc(128 * 784);
+    const b = kernels.alloc(784 * 256);
+    const c = kernels.alloc(128 * 256);
+    kernels.gemm(a, b, c, { m: 128, n: 256, k: 784 }); // the pool works
+    // Termination is requested now and lands while the worker spins for, or runs, its part.
+    void kernels.pool?.workers[0]?.terminate();
+    const started = performance.now();
+    let message = '';
+    try {
+      for (let i = 0; i < 1000; i++) kernels.gemm(a, b, c, { m: 128, n: 256, k: 784 });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/worker 1 of 1 did not finish its part of the product in time/);
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(kernels.unusable).toMatch(/worker 1/);
+    expect(() => kernels.gemm(a, b, c, { m: 128, n: 256, k: 784 })).toThrow(
+      /kernels unusable: worker 1/,
+    );
+    await kernels.close();
+  });
+
+  it('lets a Node process exit by itself while its idle workers wait (built package)', async () => {
+    const entry = new URL('../dist/index.js', import.meta.url);
+    if (!existsSync(entry)) throw new Error('dist/index.js is missing: run the build first');
+    const script = `const m = await import(${JSON.stringify(entry.href)});
+      const k = await m.loadKernels({ threads: 2 });
+      const a = k.alloc(128 * 784), b = k.alloc(784 * 256), c = k.alloc(128 * 256);
+      k.gemm(a, b, c, { m: 128, n: 256, k: 784 });
+      console.log('threads', k.threads);`;
+    const started = performance.now();
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        { timeout: 20_000 },
+        (error, out) => (error ? reject(error) : resolve(out)),
+      );
+    });
+    expect(stdout.trim()).toBe('threads 2');
+    expect(performance.now() - started).toBeLessThan(20_000);
+  });
+});

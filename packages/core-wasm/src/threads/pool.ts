@@ -1,0 +1,421 @@
+/**
+ * A pool of GEMM worker threads over one shared linear memory (Node `worker_threads`, or Web
+ * Workers in a cross-origin-isolated browser page).
+ *
+ * Each product is split into regions of C by whole micro-kernel panels; the main thread
+ * computes the first region, each worker one of the others, all in the same memory. Every
+ * element of C is computed by exactly one thread with the same arithmetic as the
+ * single-threaded `gemm` (assembly/gemm.ts, `gemmRegion`), so results are bit-identical
+ * whatever the thread count.
+ *
+ * Every wait is bounded: a worker that does not finish its region within the deadline (it
+ * died, or was terminated) fails the call with a message, and the pool marks itself broken so
+ * later calls fail at once instead of waiting again.
+ */
+import * as slot from './protocol.js';
+import { BROWSER_WORKER_SOURCE, WORKER_SOURCE } from './worker-source.js';
+
+/** The exports of the shared build the pool calls on the main thread. */
+export interface RegionExports {
+  gemmRegion(
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    b: number,
+    beta: number,
+    c: number,
+    i0: number,
+    i1: number,
+    j0: number,
+    j1: number,
+    pack: number,
+    edge: number,
+  ): void;
+  gemmPackBytes(rows: number, cols: number, k: number): number;
+}
+
+/** What the pool needs from the instance's allocator (blocks it keeps for its lifetime). */
+export interface PoolHeap {
+  allocBytes(bytes: number): number;
+  freeBytes(ptr: number): void;
+  readonly memory: WebAssembly.Memory;
+}
+
+/** Options of {@link GemmPool.start}. */
+export interface GemmPoolOptions {
+  /** Total threads including the main thread (≥ 2). */
+  threads: number;
+  /** The compiled shared build (sent to each worker). */
+  module: WebAssembly.Module;
+  /** Milliseconds a product waits for its workers beyond its expected time (default 5000). */
+  timeoutMs?: number;
+  /** How long an idle worker spins before blocking, in µs (default 200). */
+  spinMicroseconds?: number;
+}
+
+/** Rows and columns of the micro-kernel tile (assembly/gemm.ts MR, NR). */
+const MR = 4;
+const NR = 8;
+/**
+ * Products below this many multiply-adds (about 10 µs of work on one core) run on the main
+ * thread alone: a hand-off costs microseconds, and more when the other core is busy.
+ */
+const MIN_SPLIT_WORK = 1 << 18;
+/** Wait for workers to report ready (instantiation of the module). */
+const START_TIMEOUT_MS = 30_000;
+
+/** A worker thread as the pool sees it, over Node `worker_threads` or a browser's Web Worker. */
+export interface PoolWorker {
+  /** Stops the thread. */
+  terminate(): Promise<unknown>;
+  /** Lets the process exit while the thread waits (Node; a no-op in browsers). */
+  unref(): void;
+  /** Listens for messages, errors and (Node only) the thread's exit. */
+  on(event: 'message' | 'error' | 'exit', listener: (value: never) => void): void;
+  /** Listens once. */
+  once(event: 'message' | 'error', listener: (value: never) => void): void;
+}
+
+function isNode(): boolean {
+  const process = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof process?.versions?.node === 'string';
+}
+
+interface BrowserWorker {
+  postMessage(value: unknown): void;
+  terminate(): void;
+  addEventListener(
+    event: string,
+    listener: (event: { data?: unknown; message?: string }) => void,
+    options?: { once?: boolean },
+  ): void;
+}
+
+/** Starts one worker running `source` with `data`: Node worker_threads, or a Web Worker. */
+async function spawnWorker(data: Record<string, unknown>): Promise<PoolWorker> {
+  if (isNode()) {
+    // A computed specifier keeps bundlers from resolving a Node built-in for browser builds.
+    const specifier = 'node:worker_threads';
+    const { Worker } = (await import(/* @vite-ignore */ specifier)) as {
+      Worker: new (source: string, options: object) => PoolWorker;
+    };
+    return new Worker(WORKER_SOURCE, { eval: true, workerData: data });
+  }
+  const scope = globalThis as unknown as {
+    Worker: new (url: string) => BrowserWorker;
+    URL: typeof URL;
+    Blob: typeof Blob;
+  };
+  const url = scope.URL.createObjectURL(
+    new scope.Blob([BROWSER_WORKER_SOURCE], { type: 'text/javascript' }),
+  );
+  const worker = new scope.Worker(url);
+  scope.URL.revokeObjectURL(url);
+  worker.postMessage(data);
+  const add = (event: string, listener: (value: never) => void, once: boolean) => {
+    if (event === 'exit') return; // Web Workers report no exit; a lost worker times out.
+    worker.addEventListener(
+      event,
+      (e) =>
+        (listener as (value: unknown) => void)(
+          event === 'message' ? e.data : new Error(e.message ?? 'worker error'),
+        ),
+      { once },
+    );
+  };
+  return {
+    terminate: async () => worker.terminate(),
+    unref: () => {},
+    on: (event, listener) => add(event, listener, false),
+    once: (event, listener) => add(event, listener, true),
+  };
+}
+
+const f32Bits = new Int32Array(1);
+const f32View = new Float32Array(f32Bits.buffer);
+function bitsOf(value: number): number {
+  f32View[0] = value;
+  return f32Bits[0] as number;
+}
+
+/** The GEMM worker pool of one shared-memory instance. */
+export class GemmPool {
+  /** Total threads, the main thread included. */
+  readonly threads: number;
+  readonly #raw: RegionExports;
+  readonly #heap: PoolHeap;
+  readonly #workers: PoolWorker[];
+  readonly #control: number;
+  readonly #timeoutMs: number;
+  #ctrl: Int32Array;
+  #seq = 0;
+  #packs: number[] = [];
+  #packBytes = 0;
+  readonly #edges: number[];
+  #broken: string | undefined;
+
+  private constructor(
+    raw: RegionExports,
+    heap: PoolHeap,
+    workers: PoolWorker[],
+    control: number,
+    timeoutMs: number,
+    threads: number,
+  ) {
+    this.#raw = raw;
+    this.#heap = heap;
+    this.#workers = workers;
+    this.#control = control;
+    this.#timeoutMs = timeoutMs;
+    this.threads = threads;
+    this.#ctrl = new Int32Array(heap.memory.buffer, control, slot.SLOTS * (threads - 1));
+    this.#edges = Array.from({ length: threads }, () => heap.allocBytes(MR * NR * 4));
+    workers.forEach((worker, index) => {
+      worker.on('message', (message: { error?: string }) => {
+        if (message.error !== undefined)
+          this.#break(`worker ${index + 1} failed: ${message.error}`);
+      });
+      worker.on('error', (error: Error) => {
+        this.#break(`worker ${index + 1} failed: ${error.message}`);
+      });
+      worker.on('exit', (code: number) => {
+        this.#break(`worker ${index + 1} exited (code ${code})`);
+      });
+      // Idle workers block in Atomics.wait; they must not keep the process alive. (After the
+      // listeners: adding a 'message' listener refs the worker again.)
+      worker.unref();
+    });
+  }
+
+  /**
+   * Starts `threads − 1` workers over the instance's shared memory and waits until each has
+   * instantiated the module.
+   */
+  static async start(
+    raw: RegionExports,
+    heap: PoolHeap,
+    options: GemmPoolOptions,
+  ): Promise<GemmPool> {
+    const { threads, module } = options;
+    const control = heap.allocBytes(slot.SLOTS * 4 * (threads - 1));
+    const slots: Record<string, number> = { ...slot };
+    const workers: PoolWorker[] = [];
+    try {
+      const ready: Promise<void>[] = [];
+      for (let index = 0; index < threads - 1; index++) {
+        const worker = await spawnWorker({
+          module,
+          memory: heap.memory,
+          control,
+          index,
+          slots,
+          spinMicroseconds: options.spinMicroseconds ?? 200,
+        });
+        workers.push(worker);
+        ready.push(
+          new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(
+              () =>
+                reject(
+                  new Error(`worker ${index + 1} did not start within ${START_TIMEOUT_MS} ms`),
+                ),
+              START_TIMEOUT_MS,
+            );
+            worker.once('message', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            worker.once('error', (error: Error) => {
+              clearTimeout(timer);
+              reject(new Error(`worker ${index + 1} failed to start: ${error.message}`));
+            });
+          }),
+        );
+      }
+      await Promise.all(ready);
+    } catch (error) {
+      await Promise.all(workers.map((worker) => worker.terminate()));
+      heap.freeBytes(control);
+      throw error;
+    }
+    return new GemmPool(raw, heap, workers, control, options.timeoutMs ?? 5000, threads);
+  }
+
+  /** Why the pool cannot be used any more, or undefined while it can. */
+  get broken(): string | undefined {
+    return this.#broken;
+  }
+
+  #break(reason: string): void {
+    this.#broken ??= reason;
+  }
+
+  #slots(): Int32Array {
+    if (this.#ctrl.buffer !== this.#heap.memory.buffer) {
+      this.#ctrl = new Int32Array(this.#heap.memory.buffer, this.#control, this.#ctrl.length);
+    }
+    return this.#ctrl;
+  }
+
+  #ensurePacks(bytes: number): void {
+    if (bytes <= this.#packBytes) return;
+    for (const pack of this.#packs) this.#heap.freeBytes(pack);
+    this.#packs = [];
+    this.#packBytes = 0;
+    for (let t = 0; t < this.threads; t++) this.#packs.push(this.#heap.allocBytes(bytes));
+    this.#packBytes = bytes;
+  }
+
+  /**
+   * C = α·op(A)·op(B) + β·C split across the threads (arguments already validated; addresses
+   * in the shared memory). Small products run on the main thread alone.
+   */
+  gemm(
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    b: number,
+    beta: number,
+    c: number,
+  ): void {
+    if (this.#broken !== undefined) {
+      const why = this.#broken === 'closed' ? 'they were closed' : this.#broken;
+      throw new Error(`kernels unusable: ${why}; load new kernels`);
+    }
+    // Split along the dimension with more micro-kernel panels, in whole panels.
+    const byColumns = Math.ceil(n / NR) >= Math.ceil(m / MR);
+    const tile = byColumns ? NR : MR;
+    const extent = byColumns ? n : m;
+    const panels = Math.ceil(extent / tile);
+    const parts = m * n * k < MIN_SPLIT_WORK ? 1 : Math.min(this.threads, panels);
+    const perPart = Math.ceil(panels / parts) * tile;
+    const bounds = (t: number): [number, number] => [
+      Math.min(extent, t * perPart),
+      Math.min(extent, (t + 1) * perPart),
+    ];
+    this.#ensurePacks(
+      this.#raw.gemmPackBytes(
+        byColumns ? m : Math.min(m, perPart),
+        byColumns ? Math.min(n, perPart) : n,
+        k,
+      ),
+    );
+    const region = (t: number): [number, number, number, number] => {
+      const [lo, hi] = bounds(t);
+      return byColumns ? [0, m, lo, hi] : [lo, hi, 0, n];
+    };
+    const ctrl = this.#slots();
+    const seq = ++this.#seq | 0;
+    const alphaBits = bitsOf(alpha);
+    const betaBits = bitsOf(beta);
+    let handed = 0;
+    for (let t = 1; t < parts; t++) {
+      const [i0, i1, j0, j1] = region(t);
+      if (i0 >= i1 || j0 >= j1) break;
+      const base = (t - 1) * slot.SLOTS;
+      ctrl[base + slot.TRANS_A] = transA;
+      ctrl[base + slot.TRANS_B] = transB;
+      ctrl[base + slot.M] = m;
+      ctrl[base + slot.N] = n;
+      ctrl[base + slot.K] = k;
+      ctrl[base + slot.ALPHA] = alphaBits;
+      ctrl[base + slot.BETA] = betaBits;
+      ctrl[base + slot.A] = a;
+      ctrl[base + slot.B] = b;
+      ctrl[base + slot.C] = c;
+      ctrl[base + slot.I0] = i0;
+      ctrl[base + slot.I1] = i1;
+      ctrl[base + slot.J0] = j0;
+      ctrl[base + slot.J1] = j1;
+      ctrl[base + slot.PACK] = this.#packs[t] as number;
+      ctrl[base + slot.EDGE] = this.#edges[t] as number;
+      // The store publishes the arguments above (Atomics are sequentially consistent).
+      Atomics.store(ctrl, base + slot.SEQ, seq);
+      Atomics.notify(ctrl, base + slot.SEQ);
+      handed = t;
+    }
+    const [i0, i1, j0, j1] = region(0);
+    this.#raw.gemmRegion(
+      transA,
+      transB,
+      m,
+      n,
+      k,
+      alpha,
+      a,
+      b,
+      beta,
+      c,
+      i0,
+      i1,
+      j0,
+      j1,
+      this.#packs[0] as number,
+      this.#edges[0] as number,
+    );
+    if (handed > 0) this.#join(ctrl, seq, handed, m * n * k);
+  }
+
+  /**
+   * Spins until workers 1..handed report job `seq` done. Blocking in Atomics.wait here would
+   * cost tens of microseconds per product; the spin is bounded by a deadline that grows with
+   * the product's size (at a pessimistic 10⁸ multiply-adds per second).
+   */
+  #join(ctrl: Int32Array, seq: number, handed: number, work: number): void {
+    const deadline = performance.now() + this.#timeoutMs + work / 1e5;
+    let spins = 0;
+    for (let t = 1; t <= handed; t++) {
+      const base = (t - 1) * slot.SLOTS;
+      while (Atomics.load(ctrl, base + slot.DONE) !== seq) {
+        if ((++spins & 1023) === 0 && performance.now() > deadline) {
+          this.#break(
+            `worker ${t} did not finish its part of a product (it died or was terminated)`,
+          );
+          throw new Error(
+            `gemm: worker ${t} of ${this.threads - 1} did not finish its part of the product in time (it died or was terminated); these kernels are unusable now, load new kernels`,
+          );
+        }
+      }
+      if (ctrl[base + slot.FAILED] !== 0) {
+        this.#break(`worker ${t} failed during a product`);
+        throw new Error(
+          `gemm: worker ${t} failed during the product; these kernels are unusable now`,
+        );
+      }
+    }
+  }
+
+  /** The worker objects (for tests that terminate one). */
+  get workers(): readonly PoolWorker[] {
+    return this.#workers;
+  }
+
+  /** Stops the workers and frees the pool's blocks. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#broken === 'closed') return;
+    const ctrl = this.#slots();
+    for (let t = 1; t < this.threads; t++) {
+      const base = (t - 1) * slot.SLOTS;
+      Atomics.store(ctrl, base + slot.STOP, 1);
+      Atomics.add(ctrl, base + slot.SEQ, 1);
+      Atomics.notify(ctrl, base + slot.SEQ);
+    }
+    const wasBroken = this.#broken !== undefined;
+    this.#broken = 'closed';
+    await Promise.all(this.#workers.map((worker) => worker.terminate()));
+    if (!wasBroken) {
+      for (const pack of this.#packs) this.#heap.freeBytes(pack);
+      for (const edge of this.#edges) this.#heap.freeBytes(edge);
+      this.#heap.freeBytes(this.#control);
+    }
+    this.#packs = [];
+  }
+}
