@@ -11,6 +11,7 @@ import {
   type EpochMetrics,
   encodeModel,
   getDefaultKernels,
+  type Optimizer,
   type ScheduleKind,
   TrainingDivergedError,
   type TrainOptions,
@@ -383,16 +384,18 @@ export async function trainCommand(
   }
   // The optimizer's flags are checked before any data is read or directory made: a refused
   // --lr (say 1e-46, which f32 rounds to 0) must leave nothing behind.
-  const optimizer = resume
-    ? undefined
-    : chooseOptimizer(options.optimizer, {
-        lr: options.lr,
-        momentum: options.momentum,
-        schedule: options.schedule,
-        warmup: options.warmup,
-        clipNorm: options.clipNorm,
-        weightDecay: options.weightDecay,
-      });
+  const start: { resume: Checkpoint; optimizer?: undefined } | { optimizer: Optimizer } = resume
+    ? { resume }
+    : {
+        optimizer: chooseOptimizer(options.optimizer, {
+          lr: options.lr,
+          momentum: options.momentum,
+          schedule: options.schedule,
+          warmup: options.warmup,
+          clipNorm: options.clipNorm,
+          weightDecay: options.weightDecay,
+        }),
+      };
   const seed = resume?.config.seed ?? options.seed;
   const data = await resolveData(options, env, seed, 'train', givenScaling);
   const target = options.out ?? options.resume;
@@ -411,15 +414,17 @@ export async function trainCommand(
   const trainOptions: TrainOptions = { data: data.split };
   let optimizerConfig: ReturnType<typeof recordedOptimizer>;
   let network: RunRecord['network'];
-  if (resume !== undefined) {
+  if ('resume' in start) {
     // Resuming: the network, optimizer and settings come from the checkpoint.
+    const { resume } = start;
     trainOptions.resume = resume;
     // Not in the checkpoint: results are the same on any thread count.
     trainOptions.threads = options.threads;
     if (explicitlyGiven(command, 'epochs')) trainOptions.epochs = options.epochs;
     optimizerConfig = recordedOptimizer(resume.config.optimizer);
     network = resume.config.network;
-  } else if (optimizer !== undefined) {
+  } else {
+    const { optimizer } = start;
     Object.assign(trainOptions, { optimizer, ...modelTrainOptions(options) });
     optimizerConfig = recordedOptimizer(optimizer.toConfig());
     network = {
@@ -439,9 +444,6 @@ export async function trainCommand(
             : ''),
       ),
     );
-  } else {
-    // chooseOptimizer runs above whenever there is no checkpoint to resume.
-    throw new Error('train: neither a checkpoint nor an optimizer');
   }
   if (resume) {
     output.message(

@@ -268,27 +268,29 @@ describe('sweep', () => {
 });
 
 describe('summarizeSweep', () => {
+  /** A one-epoch record whose validation and test accuracy are both `acc`. */
+  const rec = (cellId: string, seed: number, acc: number): SweepRecord => ({
+    cellId,
+    seed,
+    seconds: 0,
+    epochs: [
+      {
+        epoch: 1,
+        trainLoss: 1,
+        validationLoss: 1 - acc,
+        validationAccuracy: acc,
+        testLoss: 1,
+        testAccuracy: acc,
+      },
+    ],
+  });
+
   it('pairs by seed and computes the golden gap with its interval', () => {
     const plan = planSweep({
       learningRates: ['golden'],
       momenta: ['golden'],
       entries: ['adam'],
       seeds: 3,
-    });
-    const rec = (cellId: string, seed: number, acc: number): SweepRecord => ({
-      cellId,
-      seed,
-      seconds: 0,
-      epochs: [
-        {
-          epoch: 1,
-          trainLoss: 1,
-          validationLoss: 1 - acc,
-          validationAccuracy: acc,
-          testLoss: 1,
-          testAccuracy: acc,
-        },
-      ],
     });
     const g = plan.cells[0].id;
     const records = [
@@ -319,21 +321,6 @@ describe('summarizeSweep', () => {
       momenta: ['golden'],
       entries: ['adam'],
       seeds: 3,
-    });
-    const rec = (cellId: string, seed: number, acc: number): SweepRecord => ({
-      cellId,
-      seed,
-      seconds: 0,
-      epochs: [
-        {
-          epoch: 1,
-          trainLoss: 1,
-          validationLoss: 1 - acc,
-          validationAccuracy: acc,
-          testLoss: 1,
-          testAccuracy: acc,
-        },
-      ],
     });
     const g = plan.cells[0].id;
     // Adam is one validation sample (1 point) ahead on every seed: no spread.
