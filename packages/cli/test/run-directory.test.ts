@@ -350,7 +350,8 @@ describe('--out on a directory that holds a run', () => {
   it('compare --out --overwrite over a train run leaves only the comparison (it overwrote half of the files)', async () => {
     const out = join(scratch, 'train-then-compare');
     expect((await runCli(['train', '--epochs', '1', '--hidden', '8', '--out', out])).code).toBe(0);
-    const result = await runCli([
+    await writeFile(join(out, 'notes.txt'), 'my notes');
+    const compare = [
       'compare',
       '--optimizers',
       'golden,sgd',
@@ -360,19 +361,40 @@ describe('--out on a directory that holds a run', () => {
       '8',
       '--out',
       out,
-      '--overwrite',
-    ]);
+    ];
+    const result = await runCli([...compare, '--overwrite']);
     expect(result.code, result.stderr).toBe(0);
     const files = await readdir(out);
-    expect(files).toContain('comparison.json');
-    for (const name of ['checkpoint.dualphi', 'model.dualphi', 'metrics.json']) {
+    for (const name of ['sweep-plan.json', 'runs.jsonl', 'sweep.json', 'report.html'])
+      expect(files).toContain(name);
+    for (const name of ['checkpoint.dualphi', 'model.dualphi', 'metrics.json', 'run.json']) {
       expect(files).not.toContain(name);
     }
-    expect(await runJson(out)).toMatchObject({
-      command: 'compare',
-      status: 'finished',
-      optimizers: [{ label: 'golden' }, { label: 'sgd' }],
-    });
+    expect(await readFile(join(out, 'notes.txt'), 'utf8')).toBe('my notes');
+    const plan = JSON.parse(await readFile(join(out, 'sweep-plan.json'), 'utf8'));
+    expect(plan.plan.cells.map((cell: { label: string }) => cell.label)).toEqual(['golden', 'sgd']);
+    expect(await leftovers(scratch)).toEqual([]);
+
+    // Never silently over a comparison either: the remedies, and the directory as it was.
+    const before = await snapshot(out);
+    const refused = await runCli(compare);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      `--out ${out} already holds a sweep: continue it with dualphi sweep --resume ${out}, replace it with --overwrite, or choose another --out`,
+    );
+    expect(await snapshot(out)).toEqual(before);
+    // Replaced whole: one optimizer now, and its journal alone (not the old one's lines).
+    const replaced = await runCli([
+      ...compare.slice(0, 2),
+      'adam',
+      ...compare.slice(3),
+      '--overwrite',
+    ]);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect((await readFile(join(out, 'runs.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
+    const sweep = JSON.parse(await readFile(join(out, 'sweep.json'), 'utf8'));
+    expect(sweep.cells.map((cell: { label: string }) => cell.label)).toEqual(['adam']);
+    expect(await leftovers(scratch)).toEqual([]);
   });
 });
 
