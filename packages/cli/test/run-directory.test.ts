@@ -3,9 +3,10 @@
  * `evaluate --model` and `--resume`), never overwritten unasked, never mixed (a replacement is
  * all-or-nothing), and never scored on the rows a model was trained on.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, decodeCheckpoint, decodeSavedModel } from '@dualphi/optimizer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -395,6 +396,50 @@ describe('--out on a directory that holds a run', () => {
     const sweep = JSON.parse(await readFile(join(out, 'sweep.json'), 'utf8'));
     expect(sweep.cells.map((cell: { label: string }) => cell.label)).toEqual(['adam']);
     expect(await leftovers(scratch)).toEqual([]);
+  });
+});
+
+describe('a staging directory left by a killed run', () => {
+  it('is removed by the next compare into the same --out, in one line; a live one is kept', async () => {
+    const out = join(scratch, 'after-kill');
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
+    const stale = join(scratch, '.after-kill.dualphi-staging-0dead000');
+    const live = join(scratch, '.after-kill.dualphi-staging-0a11fe00');
+    for (const [directory, pid] of [
+      [stale, Number(gone.stdout)],
+      [live, process.pid],
+    ] as const) {
+      await mkdir(directory, { recursive: true });
+      await writeFile(
+        join(directory, '.dualphi-owner.json'),
+        JSON.stringify({ pid, host: hostname() }),
+      );
+      await writeFile(join(directory, 'runs.jsonl'), '{"cellId":"entry:golden","seed":0,"epo');
+    }
+    const result = await runCli([
+      'compare',
+      '--optimizers',
+      'golden',
+      '--epochs',
+      '1',
+      '--hidden',
+      '8',
+      '--out',
+      out,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stderr.split('\n').filter((line) => line.includes('dualphi-staging-'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^Removed .*0dead000: left by an earlier run into ${out} \\(pid ${gone.stdout}, no longer running\\)`,
+      ),
+    );
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    await rm(live, { recursive: true, force: true });
   });
 });
 

@@ -22,6 +22,7 @@ import type { Command } from 'commander';
 import { type ResolvedData, resolveData } from '../data/resolve.js';
 import { CliError, ExitCode, errorMessage, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic.js';
+import { removeStaleStaging } from '../files/staging.js';
 import type { DataOptions, ModelOptions } from '../options/common.js';
 import type { CommandContext } from '../program.js';
 import { connectRedis, parseQueueAddress, queueTiming } from '../queue/connection.js';
@@ -284,6 +285,10 @@ export async function sweepCommand(
       );
     }
     const found = await readSweepDirectory(options.resume);
+    // A killed `--overwrite` into this directory may have left its staging directory.
+    await removeStaleStaging(options.resume, (line) =>
+      output.message(output.errorColors.dim(line)),
+    );
     description = found.description;
     completed = orderRecords(description.plan, found.journal.records);
     goodBytes = found.journal.goodBytes;
