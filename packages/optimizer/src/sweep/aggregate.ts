@@ -219,7 +219,7 @@ export function summarizeSweep(plan: SweepPlan, records: readonly SweepRecord[])
   // One seed: no test was made, so none is described as if it had been.
   text.push(
     plan.seeds.length < 2
-      ? 'One seed per cell: no spread, so no interval and no paired test (they need two seeds or more); the ranking is that seed\'s alone.'
+      ? "One seed per cell: no spread, so no interval and no paired test (they need two seeds or more); the ranking is that seed's alone."
       : `Test: ${PAIRED_TEST.name}, threshold ${SIGNIFICANCE}, paired by ${PAIRED_TEST.pairedBy}; with few seeds it detects only large gaps, so "not distinguishable" is not "equal".`,
   );
   return {
