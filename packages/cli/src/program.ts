@@ -58,7 +58,7 @@ const programExamples = `
 Examples:
   $ dualphi train                                  train on the embedded digits, golden α and η
   $ dualphi train --epochs 20 --out runs/golden    also write metrics, model and report.html
-  $ dualphi compare --optimizers golden,adam       same network and seed, two optimizers
+  $ dualphi compare --optimizers golden,adam       same network and seeds, two optimizers
   $ dualphi sweep --out runs/sweep                 grid × seeds: does the golden pair win?
   $ dualphi constants --explain                    φ, α and η and how they are derived
   $ dualphi train --json | jq .final               machine-readable result on stdout
@@ -83,7 +83,12 @@ Examples:
   $ dualphi compare
   $ dualphi compare --optimizers golden,golden-rounded,momentum,adam --epochs 20 --out runs/cmp
   $ dualphi compare --data fashion-mnist --hidden 256,128 --batch 64 --json
-  $ dualphi compare --seeds 5 --out runs/cmp5      5 seeds each: intervals and paired tests`;
+  $ dualphi compare --seeds 5 --out runs/cmp5      5 seeds each: intervals and paired tests
+  $ dualphi sweep --resume runs/cmp5               finish an interrupted comparison
+
+A comparison is the one-cell-per-optimizer case of dualphi sweep: the optimizers are ranked
+on the last epoch's validation accuracy (the test set only reports); from --seeds 2 on each
+gets a 95 % interval and the golden pair a paired t-test across seeds against the others.`;
 
 const sweepExamples = `
 Examples:
@@ -204,7 +209,9 @@ export function createProgram(io: RunIo = {}): Command {
 
   const compare = program
     .command('compare')
-    .description('train the same network, data and seed with several optimizers');
+    .description(
+      'train the same network, data and seeds with several optimizers, ranked on validation',
+    );
   addDataOptions(compare);
   addModelOptions(compare, { epochs: 20 });
   addValidationOption(compare, 0.1);
@@ -217,7 +224,7 @@ export function createProgram(io: RunIo = {}): Command {
     .addOption(
       new Option(
         '--seeds <n>',
-        'seeds per optimizer (--seed is the first); more than 1 compares as a sweep: intervals, paired tests, sweep report',
+        'seeds per optimizer (--seed is the first); from 2 on: intervals and paired tests',
       )
         .argParser(positiveInteger)
         .default(1),
@@ -225,14 +232,14 @@ export function createProgram(io: RunIo = {}): Command {
     .addOption(
       new Option(
         '--workers <n>',
-        'worker threads with --seeds > 1 (default: the available parallelism)',
+        'worker threads, one run each at a time (default: the available parallelism)',
       ).argParser(positiveInteger),
     )
     .option(
       '--out <dir>',
-      'write run.json, comparison.json, metrics.csv and report.html with overlaid curves (with --seeds > 1: the sweep files)',
+      'journal each run, write sweep.json, sweep.csv and report.html (resume: dualphi sweep --resume)',
     )
-    .option('--overwrite', 'let --out replace a run already in that directory')
+    .option('--overwrite', 'let --out replace a run already in that directory (when this one ends)')
     .addHelpText('after', compareExamples)
     .action(async (options, command: Command) => {
       const { compareCommand } = await import('./commands/compare.js');
@@ -276,6 +283,7 @@ export function createProgram(io: RunIo = {}): Command {
       ),
     )
     .option('--out <dir>', 'journal each run, write sweep.json, sweep.csv and report.html')
+    .option('--overwrite', 'let --out replace a sweep or run already there (when this one ends)')
     .option('--resume <dir>', 'continue the sweep in this directory (only the missing runs)')
     .option(
       '--queue <url>',

@@ -3,9 +3,10 @@
  * `evaluate --model` and `--resume`), never overwritten unasked, never mixed (a replacement is
  * all-or-nothing), and never scored on the rows a model was trained on.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, decodeCheckpoint, decodeSavedModel } from '@dualphi/optimizer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -350,7 +351,8 @@ describe('--out on a directory that holds a run', () => {
   it('compare --out --overwrite over a train run leaves only the comparison (it overwrote half of the files)', async () => {
     const out = join(scratch, 'train-then-compare');
     expect((await runCli(['train', '--epochs', '1', '--hidden', '8', '--out', out])).code).toBe(0);
-    const result = await runCli([
+    await writeFile(join(out, 'notes.txt'), 'my notes');
+    const compare = [
       'compare',
       '--optimizers',
       'golden,sgd',
@@ -360,19 +362,84 @@ describe('--out on a directory that holds a run', () => {
       '8',
       '--out',
       out,
-      '--overwrite',
-    ]);
+    ];
+    const result = await runCli([...compare, '--overwrite']);
     expect(result.code, result.stderr).toBe(0);
     const files = await readdir(out);
-    expect(files).toContain('comparison.json');
-    for (const name of ['checkpoint.dualphi', 'model.dualphi', 'metrics.json']) {
+    for (const name of ['sweep-plan.json', 'runs.jsonl', 'sweep.json', 'report.html'])
+      expect(files).toContain(name);
+    for (const name of ['checkpoint.dualphi', 'model.dualphi', 'metrics.json', 'run.json']) {
       expect(files).not.toContain(name);
     }
-    expect(await runJson(out)).toMatchObject({
-      command: 'compare',
-      status: 'finished',
-      optimizers: [{ label: 'golden' }, { label: 'sgd' }],
+    expect(await readFile(join(out, 'notes.txt'), 'utf8')).toBe('my notes');
+    const plan = JSON.parse(await readFile(join(out, 'sweep-plan.json'), 'utf8'));
+    expect(plan.plan.cells.map((cell: { label: string }) => cell.label)).toEqual(['golden', 'sgd']);
+    expect(await leftovers(scratch)).toEqual([]);
+
+    // Never silently over a comparison either: the remedies, and the directory as it was.
+    const before = await snapshot(out);
+    const refused = await runCli(compare);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      `--out ${out} already holds a sweep: continue it with dualphi sweep --resume ${out}, replace it with --overwrite, or choose another --out`,
+    );
+    expect(await snapshot(out)).toEqual(before);
+    // Replaced whole: one optimizer now, and its journal alone (not the old one's lines).
+    const replaced = await runCli([
+      ...compare.slice(0, 2),
+      'adam',
+      ...compare.slice(3),
+      '--overwrite',
+    ]);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect((await readFile(join(out, 'runs.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
+    const sweep = JSON.parse(await readFile(join(out, 'sweep.json'), 'utf8'));
+    expect(sweep.cells.map((cell: { label: string }) => cell.label)).toEqual(['adam']);
+    expect(await leftovers(scratch)).toEqual([]);
+  });
+});
+
+describe('a staging directory left by a killed run', () => {
+  it('is removed by the next compare into the same --out, in one line; a live one is kept', async () => {
+    const out = join(scratch, 'after-kill');
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
     });
+    const stale = join(scratch, '.after-kill.dualphi-staging-0dead000');
+    const live = join(scratch, '.after-kill.dualphi-staging-0a11fe00');
+    for (const [directory, pid] of [
+      [stale, Number(gone.stdout)],
+      [live, process.pid],
+    ] as const) {
+      await mkdir(directory, { recursive: true });
+      await writeFile(
+        join(directory, '.dualphi-owner.json'),
+        JSON.stringify({ pid, host: hostname() }),
+      );
+      await writeFile(join(directory, 'runs.jsonl'), '{"cellId":"entry:golden","seed":0,"epo');
+    }
+    const result = await runCli([
+      'compare',
+      '--optimizers',
+      'golden',
+      '--epochs',
+      '1',
+      '--hidden',
+      '8',
+      '--out',
+      out,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stderr.split('\n').filter((line) => line.includes('dualphi-staging-'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^Removed .*0dead000: left by an earlier run into ${out} \\(pid ${gone.stdout}, no longer running\\)`,
+      ),
+    );
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    await rm(live, { recursive: true, force: true });
   });
 });
 

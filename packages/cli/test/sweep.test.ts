@@ -3,7 +3,7 @@
  * Adam, 2 seeds, 2 epochs) with 1 and 2 workers gives the same document apart from timings
  * and machine; an interrupted sweep resumes to the same results; bad input is a usage error.
  */
-import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'parse5';
@@ -173,7 +173,9 @@ describe('sweep: bad input', () => {
     expect(resume.stderr).toMatch(/run directory of dualphi train, not of dualphi sweep/);
     const out = await runCli(['sweep', '--epochs', '1', '--out', trainDir]);
     expect(out.code).toBe(2);
-    expect(out.stderr).toMatch(/is a run directory of dualphi train/);
+    expect(out.stderr).toMatch(
+      /already holds a run of dualphi train \(metrics\.json\): replace it with --overwrite, or choose another --out/,
+    );
     const again = await runCli(['sweep', '--epochs', '1', '--out', join(scratch, 'one')]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already holds a sweep: continue it with dualphi sweep --resume/);
@@ -181,6 +183,27 @@ describe('sweep: bad input', () => {
     expect(flags.code).toBe(2);
     expect(flags.stderr).toMatch(/drop --lr/);
   });
+});
+
+describe('sweep --overwrite', () => {
+  it('replaces a sweep whole when it ends; --resume refuses it, and it needs --out', async () => {
+    const dir = join(scratch, 'replaced');
+    const small = ['sweep', '--epochs', '1', '--hidden', '8', '--no-grid', '--seeds', '1'];
+    expect((await runCli([...small, '--optimizers', 'golden,sgd', '--out', dir])).code).toBe(0);
+    const replaced = await runCli([...small, '--optimizers', 'adam', '--out', dir, '--overwrite']);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect((await readFile(join(dir, 'runs.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
+    expect(
+      JSON.parse(await readFile(join(dir, 'sweep-plan.json'), 'utf8')).plan.cells,
+    ).toHaveLength(1);
+    expect((await readdir(scratch)).filter((name) => name.includes('dualphi-'))).toEqual([]);
+    const both = await runCli(['sweep', '--resume', dir, '--overwrite']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/drop --overwrite/);
+    const alone = await runCli([...small, '--overwrite']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/--overwrite replaces the sweep or run in the --out directory/);
+  }, 120_000);
 });
 
 describe('compare --seeds', () => {
@@ -210,6 +233,6 @@ describe('compare --seeds', () => {
     expect(document.summary.golden.versusPeers[0]).toMatchObject({ otherId: 'entry:sgd', n: 2 });
     const bad = await runCli(['compare', '--seeds', '2', '--validation-split', '0']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('a comparison over seeds ranks on validation figures');
+    expect(bad.stderr).toContain('compare ranks its optimizers on validation figures');
   }, 120_000);
 });

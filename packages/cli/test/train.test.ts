@@ -381,7 +381,7 @@ describe('train --validation-split', () => {
 });
 
 describe('compare', () => {
-  it('trains each optimizer on the same network and overlays them in the report', async () => {
+  it('is a one-seed sweep: ranked on validation, no interval or test claimed, the sweep files and report', async () => {
     const out = join(scratch, 'compare');
     const result = await runCli([
       'compare',
@@ -397,33 +397,65 @@ describe('compare', () => {
     ]);
     expect(result.code, result.stderr).toBe(0);
     const document = JSON.parse(result.stdout);
-    expect(document.runs.map((run: { optimizer: string }) => run.optimizer)).toEqual([
-      'golden',
-      'sgd',
-    ]);
-    for (const run of document.runs) {
-      expect(run.epochs).toHaveLength(1);
-      // compare holds out 10 % by default and chooses the best epoch on it, not on the test set.
-      expect(run.bestEpoch).toBe(1);
-      expect(run.bestValidationAccuracy).toBe(run.epochs[0].validationAccuracy);
-      expect(run.testAccuracyAtBest).toBe(run.epochs[0].testAccuracy);
-      expect(run.bestTestAccuracy).toBeUndefined();
+    // The same document as compare --seeds N and sweep: one cell per optimizer.
+    expect(document.command).toBe('sweep');
+    expect(document.complete).toBe(true);
+    expect(document.plan.seeds).toEqual([0]);
+    expect(document.settings.validationSplit).toBe(0.1);
+    expect(document.cells.map((cell: { label: string }) => cell.label)).toEqual(['golden', 'sgd']);
+    for (const cell of document.cells) {
+      expect(cell.seeds).toHaveLength(1);
+      expect(cell.seeds[0].epochs).toHaveLength(1);
+      // Ranked on the last epoch's validation accuracy; one seed has no spread and no interval.
+      expect(cell.validationAccuracy.mean).toBe(cell.seeds[0].epochs[0].validationAccuracy);
+      expect(cell.validationAccuracy).toMatchObject({ n: 1, sd: null, low: null, high: null });
+      expect(cell.testAccuracy.mean).toBe(cell.seeds[0].epochs[0].testAccuracy);
     }
-    expect(document.config.validationSplit).toBe(0.1);
+    expect(document.summary.golden.cellId).toBe('entry:golden');
+    expect(document.summary.golden.versusPeers[0]).toMatchObject({ n: 1, pValue: null });
+    expect(document.summary.text.join('\n')).toContain('no interval and no paired test');
+    expect(document.summary.text.join('\n')).not.toMatch(/^Test: /m);
+    expect(result.stderr).toContain('the test set only reports');
+    expect(result.stderr).toContain('Validation accuracy of one seed: no spread');
+    // The run directory describes itself and can be resumed like a sweep's.
+    const plan = JSON.parse(await readFile(join(out, 'sweep-plan.json'), 'utf8'));
+    expect(plan).toMatchObject({ command: 'sweep', plan: { seeds: [0] } });
+    expect((await readFile(join(out, 'runs.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(2);
+    const {
+      timings: _t,
+      machine: _m,
+      ...saved
+    } = JSON.parse(await readFile(join(out, 'sweep.json'), 'utf8'));
+    const { timings: _t2, machine: _m2, ...printed } = document;
+    expect(saved).toEqual(printed);
     const html = await readFile(join(out, 'report.html'), 'utf8');
     expect(htmlParseErrors(html)).toEqual([]);
+    expect(html).toContain('dualphi compare');
     expect(html).toContain('golden');
     expect(html).toContain('sgd');
-    const csv = (await readFile(join(out, 'metrics.csv'), 'utf8')).trim().split('\n');
-    expect(
-      csv[0].startsWith(
-        'optimizer,epoch,trainLoss,trainAccuracy,validationLoss,validationAccuracy,testLoss',
-      ),
-    ).toBe(true);
+    expect(html).toContain('One seed: no spread between seeds, so no interval and no paired test.');
+    const csv = (await readFile(join(out, 'sweep.csv'), 'utf8')).trim().split('\n');
+    expect(csv[0].startsWith('cell,kind,learningRate,momentum,golden,seed,epoch,')).toBe(true);
     expect(csv).toHaveLength(3);
+    const again = await runCli(['sweep', '--resume', out]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('2 runs already done');
   }, 120_000);
 
-  it('SIGINT during a run shows the runs that finished and exits 130', async () => {
+  it('--validation-split 0 and --threads are refused: it ranks on validation, one thread per run', async () => {
+    const split = await runCli(['compare', '--validation-split', '0']);
+    expect(split.code).toBe(2);
+    expect(split.stderr).toContain(
+      '--validation-split 0: compare ranks its optimizers on validation figures; give a fraction in (0, 1) (default 0.1)',
+    );
+    const threads = await runCli(['compare', '--threads', '2']);
+    expect(threads.code).toBe(2);
+    expect(threads.stderr).toContain(
+      '--threads 2: compare runs each optimizer on one thread and spreads the runs over --workers',
+    );
+  });
+
+  it('SIGINT during a run shows the runs that finished, exits 130, and resumes to the end', async () => {
     const out = join(scratch, 'compare-interrupted');
     let sent = false;
     const result = await runCli(
@@ -433,18 +465,20 @@ describe('compare', () => {
         '--optimizers',
         'golden,sgd',
         '--epochs',
-        '40',
+        '10',
         '--hidden',
-        '256',
+        '128',
         '--batch',
         '16',
+        '--workers',
+        '1',
         '--out',
         out,
       ],
       {
         onOutput: (child, _text, all) => {
-          // Interrupt the second run (sgd) after its first epoch; golden has finished.
-          if (!sent && /^sgd +epoch 1\/40:/m.test(all)) {
+          // Interrupt the second run (sgd) as it starts; golden has finished.
+          if (!sent && /^run 1\/2: golden/m.test(all)) {
             sent = true;
             child.kill('SIGINT');
           }
@@ -457,24 +491,35 @@ describe('compare', () => {
       'Interrupted: stopping after this batch and showing the runs that finished',
     );
     expect(result.stderr).toContain('error: comparison interrupted');
-    // compare keeps no checkpoint, and says nothing about one.
-    expect(result.stderr).not.toMatch(/checkpoint|Resume with/i);
+    expect(result.stderr).toContain(`Resume with: dualphi sweep --resume ${out}`);
 
     const document = JSON.parse(result.stdout);
-    expect(document.aborted).toBe(true);
-    expect(document.runs.map((run: { optimizer: string }) => run.optimizer)).toEqual(['golden']);
-    expect(document.runs[0].epochs).toHaveLength(40);
-    // The result table (on stderr under --json) lists the finished run only.
-    expect(result.stderr).toMatch(/│ golden +│/);
-    expect(result.stderr).not.toMatch(/│ sgd +│/);
+    expect(document.complete).toBe(false);
+    const [golden, sgd] = document.cells;
+    expect(golden.seeds).toHaveLength(1);
+    expect(golden.seeds[0].epochs).toHaveLength(10);
+    expect(sgd.seeds).toHaveLength(0);
+    // The table (on stderr under --json) ranks the finished run; sgd has no figure.
+    expect(result.stderr).toMatch(/│ +1 │ ★ golden +│ +\d+\.\d\d │/);
+    expect(result.stderr).toMatch(/│ +2 │ sgd +│ +— │/);
 
-    const saved = JSON.parse(await readFile(join(out, 'comparison.json'), 'utf8'));
-    expect(saved).toEqual(document);
-    const csv = (await readFile(join(out, 'metrics.csv'), 'utf8')).trim().split('\n');
-    expect(csv).toHaveLength(41);
-    expect(csv.slice(1).every((line) => line.startsWith('golden,'))).toBe(true);
+    const {
+      timings: _t,
+      machine: _m,
+      ...saved
+    } = JSON.parse(await readFile(join(out, 'sweep.json'), 'utf8'));
+    const { timings: _t2, machine: _m2, ...printed } = document;
+    expect(saved).toEqual(printed);
+    expect((await readFile(join(out, 'runs.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
     const html = await readFile(join(out, 'report.html'), 'utf8');
     expect(htmlParseErrors(html)).toEqual([]);
-    expect(html).toContain('Interrupted: only the finished runs are shown.');
+    expect(html).toContain('Interrupted: 1 of 2 runs are done.');
+
+    const resumed = await runCli(['sweep', '--json', '--resume', out]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const whole = JSON.parse(resumed.stdout);
+    expect(whole.complete).toBe(true);
+    expect(whole.cells[0].seeds).toEqual(golden.seeds);
+    expect(whole.cells[1].seeds[0].epochs).toHaveLength(10);
   }, 120_000);
 });

@@ -484,7 +484,7 @@ export async function trainCommand(
   // The run directory is written beside its place and swapped in when the run ends.
   let staged: StagedRun | undefined;
   if (target !== undefined) {
-    staged = await stageRun(target);
+    staged = await stageRun(target, (line) => output.message(output.errorColors.dim(line)));
     await writeStaged(staged, async () => {
       await writeFileAtomic(
         join(staged?.directory as string, runFiles.run),

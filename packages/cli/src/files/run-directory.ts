@@ -29,11 +29,22 @@ export const runFiles = {
   run: 'run.json',
 } as const;
 
-const runFileNames = new Set<string>(Object.values(runFiles));
+/**
+ * The files of a sweep's (or comparison's) run directory, as `sweep/journal.ts` names them:
+ * listed here too so that replacing a run replaces them and never carries an old journal over.
+ */
+export const sweepRunFiles = {
+  plan: 'sweep-plan.json',
+  runs: 'runs.jsonl',
+  json: 'sweep.json',
+  csv: 'sweep.csv',
+} as const;
+
+const runFileNames = new Set<string>([...Object.values(runFiles), ...Object.values(sweepRunFiles)]);
 
 /**
- * True for the names of files a run writes (the {@link runFiles} and the report's SVG charts):
- * what a run directory holds, and what replacing a run replaces.
+ * True for the names of files a run writes (the {@link runFiles}, a sweep's files and the
+ * report's SVG charts): what a run directory holds, and what replacing a run replaces.
  */
 export function isRunFile(name: string): boolean {
   return runFileNames.has(name) || name.endsWith('.svg');
@@ -46,6 +57,8 @@ const runMarkers = [
   runFiles.model,
   runFiles.metricsJson,
   runFiles.comparisonJson,
+  sweepRunFiles.plan,
+  sweepRunFiles.runs,
 ];
 
 /** The run files that show `directory` holds a run already (empty when it does not, or is absent). */

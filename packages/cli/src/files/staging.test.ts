@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeUncommittedRuns, stageRun } from './staging.js';
+import { removeStaleStaging, removeUncommittedRuns, STAGING_OWNER, stageRun } from './staging.js';
 
 let scratch: string;
 beforeAll(async () => {
@@ -74,5 +75,68 @@ describe('stageRun', () => {
     await expect(stageRun(join(blocker, 'run'))).rejects.toThrow(
       `cannot write the run in ${join(blocker, 'run')}: `,
     );
+  });
+});
+
+/** A pid that ran and exited (a child that has been reaped), so no process has it now. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+    encoding: 'utf8',
+  });
+  return Number(child.stdout);
+}
+
+/** A staging directory as a killed (`kill -9`) run leaves it: marker, a half-written file. */
+async function leftStaging(directory: string, pid: number, host = hostname()): Promise<void> {
+  await mkdir(directory, { recursive: true });
+  await writeFile(join(directory, STAGING_OWNER), JSON.stringify({ pid, host }));
+  await writeFile(join(directory, 'metrics.json'), '{"half');
+}
+
+describe('stale staging directories', () => {
+  it('removes one whose process is gone, saying so in one line, and keeps a live, foreign or unmarked one', async () => {
+    const target = join(scratch, 'killed');
+    await mkdir(target);
+    await writeFile(join(target, 'model.dualphi'), 'the model');
+    const dead = deadPid();
+    expect(Number.isSafeInteger(dead) && dead > 0).toBe(true);
+    const stale = join(scratch, '.killed.dualphi-staging-dead0001');
+    const inside = join(target, '.dualphi-staging-dead0002');
+    const live = join(scratch, '.killed.dualphi-staging-live0001');
+    const foreign = join(scratch, '.killed.dualphi-staging-host0001');
+    const unmarked = join(scratch, '.killed.dualphi-staging-none0001');
+    const otherTarget = join(scratch, '.other.dualphi-staging-dead0003');
+    await leftStaging(stale, dead);
+    await leftStaging(inside, dead);
+    await leftStaging(live, process.pid);
+    await leftStaging(foreign, dead, `not-${hostname()}`);
+    await mkdir(unmarked);
+    await leftStaging(otherTarget, dead);
+
+    const lines: string[] = [];
+    const removed = await removeStaleStaging(target, (line) => lines.push(line));
+    expect(removed.sort()).toEqual([inside, stale].sort());
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(new RegExp(`^Removed .*dualphi-staging-dead000[12]: .*pid ${dead}`));
+    for (const line of lines) expect(line).not.toContain('\n');
+    const left = await readdir(scratch);
+    expect(left).not.toContain('.killed.dualphi-staging-dead0001');
+    for (const kept of [live, foreign, unmarked, otherTarget])
+      expect(left).toContain(kept.slice(scratch.length + 1));
+    expect(await contents(target)).toEqual({ 'model.dualphi': 'the model' });
+
+    // stageRun does the same before staging, and its own marker never reaches the target.
+    await leftStaging(stale, dead);
+    const reported: string[] = [];
+    const staged = await stageRun(target, (line) => reported.push(line));
+    expect(reported).toHaveLength(1);
+    expect(await readdir(staged.directory)).toEqual([STAGING_OWNER]);
+    // Not stale while this process runs: a second run into the target leaves it alone.
+    expect(await removeStaleStaging(target)).toEqual([]);
+    await writeFile(join(staged.directory, 'run.json'), '{}');
+    await staged.commit();
+    expect(await contents(target)).toEqual({ 'run.json': '{}' });
+    for (const kept of [live, foreign, unmarked, otherTarget])
+      await rm(kept, { recursive: true, force: true });
   });
 });

@@ -12,7 +12,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CliError, errorMessage } from '../errors.js';
 import { isRunFile } from './run-directory.js';
@@ -92,6 +93,83 @@ export interface StagedRun {
   discard(): Promise<void>;
 }
 
+/**
+ * The owner marker inside each staging directory: which process (pid, host) writes it. A
+ * `kill -9` (or a power cut) runs no exit hook, so its staging directory stays behind; the
+ * next run into the same directory finds the marker, sees that its process is gone and
+ * removes it. It is taken out before the commit, so it never lands in a run directory.
+ */
+export const STAGING_OWNER = '.dualphi-owner.json';
+
+/** What {@link STAGING_OWNER} holds. */
+interface StagingOwner {
+  pid: number;
+  host: string;
+}
+
+/** True when process `pid` exists on this machine (EPERM: it exists but is someone else's). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The owner of a staging directory, or undefined when it has no readable marker. */
+async function stagingOwner(directory: string): Promise<StagingOwner | undefined> {
+  try {
+    const owner = JSON.parse(await readFile(join(directory, STAGING_OWNER), 'utf8'));
+    if (Number.isSafeInteger(owner?.pid) && typeof owner?.host === 'string') return owner;
+  } catch {
+    // No marker (a run of an older version, or killed before writing it): owner unknown.
+  }
+  return undefined;
+}
+
+/**
+ * Removes the staging directories of `target` (siblings `.NAME.dualphi-staging-*` and, for a
+ * target staged inside itself, `.dualphi-staging-*` in it) whose marker names a process of
+ * this host that no longer runs. Kept: a live process's (another run is writing it), another
+ * host's (a shared file system: its liveness cannot be checked from here) and one without a
+ * marker (its owner is unknown).
+ * @param report - called with one line per directory removed.
+ * @returns the directories removed.
+ */
+export async function removeStaleStaging(
+  target: string,
+  report?: (line: string) => void,
+): Promise<string[]> {
+  const absolute = resolve(target);
+  const places: [string, string][] = [
+    [dirname(absolute), `.${basename(absolute)}.dualphi-staging-`],
+    [absolute, '.dualphi-staging-'],
+  ];
+  const removed: string[] = [];
+  for (const [parent, prefix] of places) {
+    let names: string[];
+    try {
+      names = await readdir(parent);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (!name.startsWith(prefix)) continue;
+      const directory = join(parent, name);
+      if (pending.has(directory)) continue;
+      const owner = await stagingOwner(directory);
+      if (!owner || owner.host !== hostname() || processAlive(owner.pid)) continue;
+      await rm(directory, { recursive: true, force: true });
+      removed.push(directory);
+      report?.(
+        `Removed ${directory}: left by an earlier run into ${target} (pid ${owner.pid}, no longer running) that was killed before it could clean up.`,
+      );
+    }
+  }
+  return removed;
+}
+
 function sibling(target: string, kind: 'staging' | 'old'): string {
   return join(
     dirname(target),
@@ -124,11 +202,17 @@ async function mustStageInside(target: string): Promise<boolean> {
  * Creates the staging directory for the run directory `target`: a sibling, swapped in whole
  * at the commit; or, where the target cannot be swapped (see {@link mustStageInside}) or its
  * parent is not writable, a hidden directory inside it, whose files replace the old ones one
- * rename at a time (each file whole, the set not at once).
+ * rename at a time (each file whole, the set not at once). Stale staging directories of the
+ * same target are removed first ({@link removeStaleStaging}).
+ * @param report - told, in one line each, of the stale staging directories removed.
  * @throws CliError naming the directory when neither place can hold the staging directory.
  */
-export async function stageRun(target: string): Promise<StagedRun> {
+export async function stageRun(
+  target: string,
+  report?: (line: string) => void,
+): Promise<StagedRun> {
   const absolute = resolve(target);
+  await removeStaleStaging(absolute, report);
   if (!process.listeners('exit').includes(removeUncommittedRuns)) {
     process.on('exit', removeUncommittedRuns);
   }
@@ -158,6 +242,16 @@ export async function stageRun(target: string): Promise<StagedRun> {
     );
   }
   pending.add(directory);
+  const owner: StagingOwner = { pid: process.pid, host: hostname() };
+  try {
+    await writeFile(join(directory, STAGING_OWNER), `${JSON.stringify(owner)}\n`);
+  } catch (error) {
+    pending.delete(directory);
+    await rm(directory, { recursive: true, force: true });
+    throw new CliError(
+      `cannot write the run in ${absolute}: ${fileErrorReason(error)}; the files in ${absolute} are intact`,
+    );
+  }
   let done = false;
   return {
     directory,
@@ -166,6 +260,7 @@ export async function stageRun(target: string): Promise<StagedRun> {
       if (done) throw new Error('a staged run is committed or discarded once');
       done = true;
       try {
+        await rm(join(directory, STAGING_OWNER), { force: true });
         if (inside) await commitInPlace(directory, absolute);
         else await swap(directory, absolute);
       } finally {

@@ -162,9 +162,16 @@ export const TABLE_TOP = 5;
 
 /**
  * The ranked table (fits 80 columns): the best cells, the golden pair and every named entry,
- * in rank order, with a marker column (★ golden, · entry).
+ * in rank order, with a marker column (★ golden, · entry); `unit` heads the label column
+ * (`optimizer` for compare); given the terminal's `width`, it abbreviates and drops columns.
  */
-export function rankedTable(plan: SweepPlan, summary: SweepSummary, colors: Colors): string {
+export function rankedTable(
+  plan: SweepPlan,
+  summary: SweepSummary,
+  colors: Colors,
+  unit: 'cell' | 'optimizer' = 'cell',
+  width?: number,
+): string {
   const byId = new Map(summary.cells.map((cell) => [cell.cellId, cell]));
   const planCells = new Map(plan.cells.map((cell) => [cell.id, cell]));
   const shown = summary.ranking.filter((id, index) => {
@@ -184,7 +191,11 @@ export function rankedTable(plan: SweepPlan, summary: SweepSummary, colors: Colo
       Number.isFinite(cell.validationLoss.mean) ? cell.validationLoss.mean.toFixed(4) : '—',
     ];
   });
-  return renderTable(['#', 'cell', 'val. acc. %', '95 % CI', 'test %', 'val. loss'], rows, colors, {
+  return renderTable(['#', unit, 'val. acc. %', '95 % CI', 'test %', 'val. loss'], rows, colors, {
     alignRight: [0, 2, 3, 4, 5],
+    width,
+    shortHead: { 1: unit === 'cell' ? 'cell' : 'opt.', 2: 'val.%', 3: 'CI', 4: 'test%', 5: 'loss' },
+    // Narrow terminals: the loss, the test figure, then the interval go; the rank stays.
+    dropOrder: [5, 4, 3],
   });
 }

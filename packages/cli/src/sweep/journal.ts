@@ -11,21 +11,14 @@
  * form), so resumed figures are bit-identical; NaN is stored as null and read back as NaN.
  */
 import { constants } from 'node:fs';
-import { access, mkdir, open, readdir, readFile, truncate } from 'node:fs/promises';
+import { access, open, readFile, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SweepPlan, SweepRecord } from '@dualphi/optimizer';
 import { CliError, errorMessage, UsageError } from '../errors.js';
-import { writeFileAtomic } from '../files/atomic.js';
-import { jsonText } from '../terminal/output.js';
+import { runFiles, sweepRunFiles } from '../files/run-directory.js';
 
 /** File names of a sweep directory. */
-export const sweepFiles = {
-  plan: 'sweep-plan.json',
-  runs: 'runs.jsonl',
-  json: 'sweep.json',
-  csv: 'sweep.csv',
-  report: 'report.html',
-} as const;
+export const sweepFiles = { ...sweepRunFiles, report: runFiles.report } as const;
 
 /** The version of the directory layout (bumped when a field changes meaning). */
 export const SWEEP_FORMAT_VERSION = 1;
@@ -149,10 +142,12 @@ export class Journal {
   }
 }
 
-const otherCommandFiles: Record<string, string> = {
+/** Files that mark another command's run directory, with that command. */
+export const otherCommandFiles: Record<string, string> = {
   'metrics.json': 'dualphi train',
   'checkpoint.dualphi': 'dualphi train',
   'comparison.json': 'dualphi compare',
+  'run.json': 'dualphi train or compare',
 };
 
 async function exists(path: string): Promise<boolean> {
@@ -200,39 +195,4 @@ export async function readSweepDirectory(
   const runsPath = join(directory, sweepFiles.runs);
   const text = (await exists(runsPath)) ? await readFile(runsPath, 'utf8') : '';
   return { description, journal: parseJournal(text, runsPath) };
-}
-
-/**
- * Prepares `--out DIR` for a new sweep: refuses a directory that already holds a sweep (use
- * `--resume`) or another command's run, then writes the description.
- */
-export async function startSweepDirectory(
-  directory: string,
-  description: SweepDescription,
-): Promise<void> {
-  if (directory.trim() === '')
-    throw new UsageError('--out needs a directory name (got an empty value)');
-  try {
-    await mkdir(directory, { recursive: true });
-  } catch (error) {
-    throw new CliError(`--out ${directory}: cannot create the directory: ${errorMessage(error)}`);
-  }
-  let entries: string[];
-  try {
-    entries = await readdir(directory);
-  } catch (error) {
-    throw new CliError(`--out ${directory}: cannot read the directory: ${errorMessage(error)}`);
-  }
-  if (entries.includes(sweepFiles.plan)) {
-    throw new UsageError(
-      `--out ${directory} already holds a sweep: continue it with dualphi sweep --resume ${directory}, or choose another --out`,
-    );
-  }
-  const other = entries.find((entry) => entry in otherCommandFiles);
-  if (other) {
-    throw new UsageError(
-      `--out ${directory} is a run directory of ${otherCommandFiles[other]} (it has ${other}); choose another --out for the sweep`,
-    );
-  }
-  await writeFileAtomic(join(directory, sweepFiles.plan), jsonText(description));
 }

@@ -146,7 +146,7 @@ export class Output {
 }
 
 /**
- * A document as `--json` prints it and as the run files (`metrics.json`, `comparison.json`)
+ * A document as `--json` prints it and as the run files (`metrics.json`, `sweep.json`)
  * hold it: indented, newline-terminated, {@link jsonReplacer} applied.
  */
 export function jsonText(value: unknown): string {

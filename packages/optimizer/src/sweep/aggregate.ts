@@ -216,8 +216,11 @@ export function summarizeSweep(plan: SweepPlan, records: readonly SweepRecord[])
   }
   if (!goldenCell)
     text.push('The plan has no golden cell (η*, α*): add golden to both axes to place it.');
+  // One seed: no test was made, so none is described as if it had been.
   text.push(
-    `Test: ${PAIRED_TEST.name}, threshold ${SIGNIFICANCE}, paired by ${PAIRED_TEST.pairedBy}; with few seeds it detects only large gaps, so "not distinguishable" is not "equal".`,
+    plan.seeds.length < 2
+      ? "One seed per cell: no spread, so no interval and no paired test (they need two seeds or more); the ranking is that seed's alone."
+      : `Test: ${PAIRED_TEST.name}, threshold ${SIGNIFICANCE}, paired by ${PAIRED_TEST.pairedBy}; with few seeds it detects only large gaps, so "not distinguishable" is not "equal".`,
   );
   return {
     cells,

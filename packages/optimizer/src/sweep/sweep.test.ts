@@ -337,6 +337,17 @@ describe('summarizeSweep', () => {
     // Adam is both the best cell and a peer: one comparison line, not two.
     expect(text.match(/− adam/g)).toHaveLength(1);
   });
+
+  it('with one seed states that there is no interval and no test, and describes none', () => {
+    const plan = planSweep({ entries: ['golden', 'adam'], seeds: 1 });
+    const summary = summarizeSweep(plan, [rec('entry:golden', 0, 0.9), rec('entry:adam', 0, 0.8)]);
+    expect(summary.cells[0].validationAccuracy.low).toBeNaN();
+    expect(summary.cells[0].validationAccuracy.sd).toBeNaN();
+    const text = summary.text.join('\n');
+    expect(text).toContain('One seed per cell: no spread, so no interval and no paired test');
+    expect(text).not.toMatch(/^Test: /m);
+    expect(text).toMatch(/\+10\.00 points on 1 seed\(s\); at least two seeds are needed/);
+  });
 });
 
 describe('the golden entry', () => {
