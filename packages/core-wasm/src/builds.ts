@@ -22,7 +22,9 @@ export const kernelBuilds: readonly KernelBuild[] = ['simd128', 'relaxed-simd'];
 
 /** The `Kernels.name` of each build, as run records and checkpoints' companions record it. */
 export const kernelBuildNames = {
+  /** The SIMD128 build's kernels. */
   simd128: 'wasm-simd',
+  /** The relaxed-SIMD build's kernels. */
   'relaxed-simd': 'wasm-relaxed-simd',
 } as const satisfies Record<KernelBuild, string>;
 
