@@ -1,4 +1,5 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
-import { shared } from '../../vitest.shared.js';
+import { mergeConfig } from 'vitest/config';
+import { shared, withRelaxedSimdProject } from '../../vitest.shared.js';
 
-export default mergeConfig(shared, defineConfig({}));
+// *.relaxed.test.ts run in their own project, with relaxed SIMD enabled (vitest.shared.ts).
+export default mergeConfig(shared, withRelaxedSimdProject);

@@ -30,6 +30,8 @@ const REQUIRED: Record<PackageName, string[]> = {
   'core-wasm': [
     'build/dualphi-core.wasm',
     'build/dualphi-core-shared.wasm',
+    'build/dualphi-core-relaxed.wasm',
+    'build/dualphi-core-shared-relaxed.wasm',
     'dist/reference/index.js',
     'dist/reference/index.d.ts',
   ],
@@ -165,6 +167,24 @@ describe('installed from the tarballs', () => {
     expect(fileURLToPath(result.wasm)).toBe(
       join(project, 'node_modules/@dualphi/core-wasm/build/dualphi-core.wasm'),
     );
+  });
+
+  it('the packed relaxed-SIMD builds load where relaxed SIMD runs (Node 20: with the flag)', async () => {
+    const script = `
+      import { loadKernels } from '@dualphi/core-wasm';
+      const one = await loadKernels();
+      const two = await loadKernels({ threads: 2, build: 'relaxed-simd' });
+      console.log(JSON.stringify({ one: one.name, two: two.name, threads: two.threads }));
+    `;
+    await writeFile(join(project, 'relaxed.mjs'), script);
+    const flag =
+      Number.parseInt(process.versions.node, 10) < 21 ? ['--experimental-wasm-relaxed-simd'] : [];
+    const { stdout } = await run(process.execPath, [...flag, 'relaxed.mjs'], { cwd: project });
+    expect(JSON.parse(stdout)).toEqual({
+      one: 'wasm-relaxed-simd',
+      two: 'wasm-relaxed-simd',
+      threads: 2,
+    });
   });
 
   it.each([

@@ -22,12 +22,14 @@ export interface RunOptions {
   /** Called with the child and each chunk of stdout+stderr text as it arrives. */
   onOutput?: (child: ChildProcess, text: string, all: string) => void;
   timeoutMs?: number;
+  /** Options for node itself, before the script (e.g. a V8 flag). */
+  nodeArgs?: readonly string[];
 }
 
 /** Runs `dualphi ...args` and resolves when it exits. */
 export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binary, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), binary, ...args], {
       cwd: options.cwd,
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -234,6 +234,22 @@ function storeRow(cp: usize, lo: v128, hi: v128, mode: i32, betaV: v128): void {
 }
 
 /**
+ * c + a·b lane by lane: the micro-kernel's one multiply-add. The relaxed-SIMD builds
+ * (`--enable relaxed-simd`, asconfig targets "relaxed" and "shared-relaxed") issue
+ * `f32x4.relaxed_madd`, which the engine runs as one fused multiply-add where the CPU has
+ * one (a single rounding) and as a multiply and an add otherwise; the SIMD128 builds issue
+ * `f32x4.mul` then `f32x4.add` (two roundings). The switch is the compiler's feature constant,
+ * so each build contains only its own instruction and the micro-kernel is written once for
+ * all four builds (rather than a second copy of this file, or a per-build module that the
+ * four asconfig targets would have to swap in). Nothing else in the core differs between
+ * builds: only the GEMM gains from fusing.
+ */
+function multiplyAdd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+/**
  * The 4 × 8 micro-kernel: the product of a packed 4 × kc A panel and a packed kc × 8 B
  * panel, combined into the C tile at `c` (row stride `ldc` elements). A tile that crosses
  * the edge of C (`rows` < 4 or `cols` < 8) goes through `edgeTile` so nothing outside C is
@@ -262,17 +278,17 @@ function microKernel(
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     const a0 = v128.load32_splat(ap);
-    c00 = f32x4.add(c00, f32x4.mul(a0, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+    c00 = multiplyAdd(a0, b0, c00);
+    c01 = multiplyAdd(a0, b1, c01);
     const a1 = v128.load32_splat(ap, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a1, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+    c10 = multiplyAdd(a1, b0, c10);
+    c11 = multiplyAdd(a1, b1, c11);
     const a2 = v128.load32_splat(ap, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a2, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+    c20 = multiplyAdd(a2, b0, c20);
+    c21 = multiplyAdd(a2, b1, c21);
     const a3 = v128.load32_splat(ap, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a3, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    c30 = multiplyAdd(a3, b0, c30);
+    c31 = multiplyAdd(a3, b1, c31);
     ap += 16;
     bp += 32;
   }
@@ -436,4 +452,13 @@ export function gemm(
   const pa: usize = alpha === 0 ? <usize>0 : ensurePack(gemmPackBytes(m, n, k));
   if (ownEdgeTile === 0) ownEdgeTile = heap.alloc(MR * NR * 4);
   gemmRegion(transA, transB, m, n, k, alpha, a, b, beta, c, 0, m, 0, n, pa, ownEdgeTile);
+}
+
+/**
+ * 1 when this build's GEMM micro-kernel uses `f32x4.relaxed_madd` (the relaxed-SIMD builds),
+ * 0 for the SIMD128 builds: the module itself says which build it is, so the loader reports
+ * the build of a module it was handed (`module`, `bytes`, `url`) and not the one it guessed.
+ */
+export function gemmRelaxedSimd(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
 }

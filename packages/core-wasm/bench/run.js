@@ -7,9 +7,16 @@
  *   node --expose-gc bench/run.js --quick           (fewer, smaller cases)
  *   node --expose-gc bench/run.js --no-write        (print only)
  *   node --expose-gc bench/run.js --samples=15      (samples per contestant, default 11, ≥ 7)
+ *   node --expose-gc bench/run.js --no-relaxed      (SIMD128 only)
+ *
+ * The GEMM rows compare the SIMD128 and the relaxed-SIMD build where the engine runs relaxed
+ * SIMD. Node 20 runs it only with --experimental-wasm-relaxed-simd, so there the script runs
+ * itself again in a child Node with that flag (the rest of the benchmark is unaffected by it:
+ * every contestant names its build).
  *
  * Writes BENCHMARKS.md beside package.json unless --no-write.
  */
+import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
@@ -18,7 +25,7 @@ import '@tensorflow/tfjs-backend-wasm';
 // tfjs-core alone registers no gradients in Node; tfjs-layers registers them all,
 // which valueAndGrad of softmaxCrossEntropy needs.
 import '@tensorflow/tfjs-layers';
-import { loadKernels } from '../dist/index.js';
+import { loadKernels, relaxedSimdSupported } from '../dist/index.js';
 import { CEILING_FLOPS_PER_CALL, ceilingProbe } from './ceiling.js';
 import { measureInterleaved } from './timing.js';
 
@@ -29,6 +36,23 @@ const samplesArg = process.argv.find((arg) => arg.startsWith('--samples='));
 /** Samples per contestant (≥ 7); more gives steadier medians on a loaded machine. */
 const samples = Math.max(7, Number(samplesArg?.slice('--samples='.length) ?? 11) || 11);
 const measure = (contestants) => measureInterleaved(contestants, { samples });
+
+const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
+if (
+  !args.has('--no-relaxed') &&
+  !relaxedSimdSupported() &&
+  Number.parseInt(process.versions.node, 10) < 21 &&
+  !process.execArgv.includes(RELAXED_FLAG)
+) {
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, RELAXED_FLAG, ...process.argv.slice(1)],
+    { stdio: 'inherit' },
+  );
+  process.exit(child.status ?? 1);
+}
+/** Relaxed-SIMD rows: where the engine runs relaxed SIMD, unless --no-relaxed. */
+const relaxed = !args.has('--no-relaxed') && relaxedSimdSupported();
 
 tf.env().set('PROD', true);
 
@@ -78,9 +102,14 @@ function versusTfjs(ours, tfjs, work, scale) {
   ]);
 }
 
-const kernels = await loadKernels();
+const kernels = await loadKernels({ build: 'simd128' });
 /** The same kernels with each product split across two threads (loadKernels({ threads: 2 })). */
-const kernels2 = await loadKernels({ threads: 2 });
+const kernels2 = await loadKernels({ threads: 2, build: 'simd128' });
+/** The relaxed-SIMD build (fused micro-kernel) on 1 and 2 threads, where the engine has it. */
+const relaxedKernels = relaxed ? await loadKernels({ build: 'relaxed-simd' }) : undefined;
+const relaxedKernels2 = relaxed
+  ? await loadKernels({ threads: 2, build: 'relaxed-simd' })
+  : undefined;
 const sections = [];
 
 // The GEMM inner loop over L1-resident panels: the most any 4 × 8 f32x4 kernel can do here.
@@ -141,6 +170,9 @@ const gemmCases = [
     const a2 = kernels2.allocFrom(aData);
     const b2 = kernels2.allocFrom(bData);
     const out2 = kernels2.alloc(c.m * c.n);
+    const fused = [relaxedKernels, relaxedKernels2].map((k) =>
+      k ? [k.allocFrom(aData), k.allocFrom(bData), k.alloc(c.m * c.n)] : undefined,
+    );
     const options = { m: c.m, n: c.n, k: c.k, transA: c.transA, transB: c.transB };
     const tensors = {};
     for (const backend of ['wasm', 'cpu']) {
@@ -152,6 +184,9 @@ const gemmCases = [
     const timings = await measure([
       { name: 'dualphi', run: () => kernels.gemm(a, b, out, options) },
       { name: 'dualphi2', run: () => kernels2.gemm(a2, b2, out2, options) },
+      ...[relaxedKernels, relaxedKernels2].flatMap((k, i) =>
+        k ? [{ name: `relaxed${i + 1}`, run: () => k.gemm(...fused[i], options) }] : [],
+      ),
       // The inner-loop ceiling, sampled in the same rounds so it sees the same load.
       { name: 'ceiling', run: probe },
       ...['wasm', 'cpu'].map((backend) => ({
@@ -161,9 +196,24 @@ const gemmCases = [
           tf.matMul(tensors[backend][0], tensors[backend][1], c.transA, c.transB).dispose(),
       })),
     ]);
-    for (const buffer of [a, b, out, a2, b2, out2]) buffer.free();
+    for (const buffer of [a, b, out, a2, b2, out2, ...fused.flat()]) buffer?.free();
     for (const backend of ['wasm', 'cpu']) for (const t of tensors[backend]) t.dispose();
-    const { dualphi: ours, dualphi2: two, ceiling: ceilingTiming, ...tfjs } = timings;
+    const {
+      dualphi: ours,
+      dualphi2: two,
+      relaxed1,
+      relaxed2,
+      ceiling: ceilingTiming,
+      ...tfjs
+    } = timings;
+    const relaxedCells = relaxed
+      ? [
+          relaxed1 ? rate(relaxed1, flops, 1e9) : 'n/a',
+          ours && relaxed1 ? `${(ours.median / relaxed1.median).toFixed(2)}×` : 'n/a',
+          relaxed2 ? rate(relaxed2, flops, 1e9) : 'n/a',
+          two && relaxed2 ? `${(two.median / relaxed2.median).toFixed(2)}×` : 'n/a',
+        ]
+      : [];
     const row = [
       c.name,
       ours ? rate(ours, flops, 1e9) : 'n/a',
@@ -173,6 +223,7 @@ const gemmCases = [
         : 'n/a',
       two ? rate(two, flops, 1e9) : 'n/a',
       ours && two ? `${(ours.median / two.median).toFixed(2)}×` : 'n/a',
+      ...relaxedCells,
       ...versusTfjs(ours, tfjs, flops, 1e9),
     ];
     console.log(row.join(' | '));
@@ -186,6 +237,14 @@ const gemmCases = [
       'of ceiling (fastest samples)',
       'dualphi, 2 threads',
       '2 threads / 1 (medians)',
+      ...(relaxed
+        ? [
+            'relaxed-simd',
+            'relaxed / simd128 (medians)',
+            'relaxed, 2 threads',
+            'relaxed / simd128, 2 threads',
+          ]
+        : []),
       'tfjs-backend-wasm',
       'ratio',
       'tfjs-backend-cpu',
@@ -388,15 +447,15 @@ const report = [
   '<!-- Generated by bench/run.js; the analysis below the tables is maintained by hand in bench/notes.md. -->',
   '# Benchmarks of @dualphi/core-wasm',
   '',
-  `- Command: \`npm run bench -w @dualphi/core-wasm\` (= \`node --expose-gc${process.execArgv.includes('--experimental-wasm-relaxed-simd') ? ' --experimental-wasm-relaxed-simd' : ''} bench/run.js${quick ? ' --quick' : ''}\`) after \`npx turbo run build --filter=@dualphi/core-wasm\``,
+  `- Command: \`npm run bench -w @dualphi/core-wasm\` (= \`node --expose-gc bench/run.js${quick ? ' --quick' : ''}\`${process.execArgv.includes(RELAXED_FLAG) ? `, which on Node 20 runs itself again with ${RELAXED_FLAG}` : ''}) after \`npx turbo run build --filter=@dualphi/core-wasm\``,
   `- Date: ${new Date().toISOString()}`,
   `- Machine: ${machine}`,
-  `- Node ${process.version} (V8 ${process.versions.v8}); @tensorflow/tfjs-core ${tf.version_core}; one thread everywhere except the "2 threads" column (loadKernels({ threads: 2 }))`,
+  `- Node ${process.version} (V8 ${process.versions.v8}); @tensorflow/tfjs-core ${tf.version_core}; one thread everywhere except the "2 threads" columns (loadKernels({ threads: 2 })); dualphi columns name their build (loadKernels({ build: 'simd128' | 'relaxed-simd' }))`,
   `- Load average at the end of the run: ${load} (other work on a shared machine makes figures noisy; compare ratios measured side by side)`,
   `- GEMM inner-loop ceiling (the 4 × 8 micro-kernel's loop over L1-resident panels, bench/ceiling.js): ${ceiling.toFixed(1)} GFLOP/s (median of 21; ${ceilingRuns[0].toFixed(1)}–${ceilingRuns[20].toFixed(1)})`,
   fusedCeiling
-    ? `- The same loop with relaxed SIMD's f32x4.relaxed_madd (not shipped; measured to size a relaxed build): ${fusedCeiling.fused.toFixed(1)} GFLOP/s, ${fusedCeiling.paired.toFixed(2)}× the plain loop (median of 21 paired samples)`
-    : '- Relaxed SIMD: not available in this engine (Node 20 needs --experimental-wasm-relaxed-simd), no fused-multiply-add ceiling measured',
+    ? `- The same loop with relaxed SIMD's f32x4.relaxed_madd (the relaxed-simd build's micro-kernel): ${fusedCeiling.fused.toFixed(1)} GFLOP/s, ${fusedCeiling.paired.toFixed(2)}× the plain loop (median of 21 paired samples); the "of ceiling" column is against the plain loop`
+    : '- Relaxed SIMD: not measured (--no-relaxed, or an engine without it), no relaxed-simd rows',
   `- Each figure: median (min–max) over ${samples} samples after warm-up, as a rate (higher is better). The contestants of a row are sampled interleaved (one sample of each in turn), so they share the machine's conditions; ratio = dualphi speed ÷ the other side's speed (medians).`,
   '',
   ...sections.map(table),

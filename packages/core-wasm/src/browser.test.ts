@@ -1,7 +1,8 @@
 /**
  * The package as a browser sees it: headless Chromium imports the built `dist/index.js`
- * over HTTP and calls `loadKernels()` with no options, so the default `wasmUrl` is fetched
- * relative to the module and instantiated by streaming. This also proves the main entry
+ * over HTTP and calls `loadKernels()` with no options, so the default build's URL is fetched
+ * relative to the module and instantiated by streaming: Chromium ≥ 114 runs relaxed SIMD, so
+ * that is the relaxed-SIMD build, and `build: 'simd128'` fetches `wasmUrl`. This also proves the main entry
  * has no static Node built-in import (the browser could not resolve one).
  *
  * Needs the build (`npx turbo run build --filter=@dualphi/core-wasm`; the turbo test task
@@ -39,7 +40,8 @@ const c = kernels.alloc(4);
 kernels.gemm(a, b, c, { m: 2, n: 2, k: 3 });
 let error = '';
 try { kernels.gemm(a, b, c, { m: 3, n: 2, k: 3 }); } catch (e) { error = e.name + ': ' + e.message; }
-window.result = { name: kernels.name, product: Array.from(c.view), error };
+const simd128 = await loadKernels({ build: 'simd128' });
+window.result = { name: kernels.name, product: Array.from(c.view), error, simd128: simd128.name };
 </script>`;
 
 /**
@@ -64,7 +66,7 @@ for (const [m, n, k, transA, transB] of shapes) {
   };
   if (bits(one).join() !== bits(two).join()) identical = false;
 }
-window.result = { isolated: crossOriginIsolated, threads: two.threads, identical };
+window.result = { isolated: crossOriginIsolated, threads: two.threads, identical, name: two.name };
 </script>`;
 
 const RUN = chromiumAvailable("core-wasm's browser tests");
@@ -139,7 +141,7 @@ describe.runIf(RUN)('in a browser (headless Chromium)', () => {
     if (running) await new Promise((resolve) => running.close(resolve));
   });
 
-  it('loads the module by fetching wasmUrl and multiplies', async () => {
+  it('picks the relaxed-SIMD build by default (and SIMD128 when asked), fetches it and multiplies', async () => {
     if (!browser) throw new Error('the browser did not start');
     const page = await browser.newPage();
     const errors: string[] = [];
@@ -153,9 +155,10 @@ describe.runIf(RUN)('in a browser (headless Chromium)', () => {
     const result = await page.evaluate(() => (window as unknown as { result: unknown }).result);
     expect(errors).toEqual([]);
     expect(result).toEqual({
-      name: 'wasm-simd',
+      name: 'wasm-relaxed-simd',
       product: [58, 64, 139, 154],
       error: 'RangeError: gemm: argument "a" holds 6 values but m·k = 9 are needed',
+      simd128: 'wasm-simd',
     });
   });
 
@@ -172,7 +175,12 @@ describe.runIf(RUN)('in a browser (headless Chromium)', () => {
       });
     const result = await page.evaluate(() => (window as unknown as { result: unknown }).result);
     expect(errors).toEqual([]);
-    expect(result).toEqual({ isolated: true, threads: 2, identical: true });
+    expect(result).toEqual({
+      isolated: true,
+      threads: 2,
+      identical: true,
+      name: 'wasm-relaxed-simd',
+    });
   });
 
   it('refuses threads: 2 in a page without cross-origin isolation, naming the headers', async () => {

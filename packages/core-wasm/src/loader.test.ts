@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kernelBuildNames, relaxedSimdSupported } from './builds.js';
 import { loadKernels, wasmUrl } from './loader.js';
 import type { WasmKernels } from './wasm-kernels.js';
 
@@ -51,7 +52,10 @@ describe('loadKernels', () => {
 
   it('loads the .wasm shipped beside the module by default (Node reads the file: URL)', async () => {
     const kernels = await loadKernels();
-    expect(kernels.name).toBe('wasm-simd');
+    // The default build: SIMD128 on Node 20 without --experimental-wasm-relaxed-simd.
+    expect(kernels.name).toBe(
+      kernelBuildNames[relaxedSimdSupported() ? 'relaxed-simd' : 'simd128'],
+    );
     expect(multiplies(kernels)).toBe(true);
   });
 

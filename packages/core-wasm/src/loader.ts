@@ -1,8 +1,12 @@
 /**
  * Loading `dualphi-core.wasm`: from the file shipped beside this module (Node reads it from
  * disk, browsers fetch it), or from a caller-supplied compiled module, bytes or URL
- * (bundlers, workers, CDNs). Every call instantiates anew: its own linear memory.
+ * (bundlers, workers, CDNs). Every call instantiates anew: its own linear memory. Four files
+ * ship: the SIMD128 and the relaxed-SIMD build (src/builds.ts), each single-threaded and
+ * shared-memory; without a given module the loader picks the file of the build and thread
+ * count asked for.
  */
+import { type KernelBuild, type KernelBuildOption, resolveBuild } from './builds.js';
 import { availableParallelism, resolveThreads } from './threads/count.js';
 import { GemmPool } from './threads/pool.js';
 import { type CoreExports, REQUIRED_EXPORTS, WasmKernels } from './wasm-kernels.js';
@@ -33,6 +37,14 @@ export interface LoadKernelsOptions {
    * it fails (the worker died). Default 5000.
    */
   threadTimeoutMs?: number;
+  /**
+   * Which build: `'simd128'`, `'relaxed-simd'` (the GEMM's micro-kernel fused with
+   * `f32x4.relaxed_madd`; an error where the engine lacks relaxed SIMD), or `'auto'` (the
+   * default: relaxed-simd where `relaxedSimdSupported()`, else simd128). With a given
+   * `module`, `bytes` or `url`, `'auto'` takes that module's build and an explicit build must
+   * match it. Results are bit-identical for one build on one engine, not across builds.
+   */
+  build?: KernelBuildOption;
 }
 
 /**
@@ -43,6 +55,45 @@ export const wasmUrl: URL = new URL('../build/dualphi-core.wasm', import.meta.ur
 
 /** The URL of the shared-memory build `dualphi-core-shared.wasm`, loaded when threads > 1. */
 export const sharedWasmUrl: URL = new URL('../build/dualphi-core-shared.wasm', import.meta.url);
+
+/** The URL of the relaxed-SIMD build `dualphi-core-relaxed.wasm` (one thread). */
+export const relaxedWasmUrl: URL = new URL('../build/dualphi-core-relaxed.wasm', import.meta.url);
+
+/** The URL of the shared-memory relaxed-SIMD build `dualphi-core-shared-relaxed.wasm`. */
+export const sharedRelaxedWasmUrl: URL = new URL(
+  '../build/dualphi-core-shared-relaxed.wasm',
+  import.meta.url,
+);
+
+/** The shipped file of a build: [one thread, shared memory]. */
+const buildUrls: Readonly<Record<KernelBuild, readonly [URL, URL]>> = {
+  simd128: [wasmUrl, sharedWasmUrl],
+  'relaxed-simd': [relaxedWasmUrl, sharedRelaxedWasmUrl],
+};
+
+/** The shipped file names, for messages. */
+const buildFiles: Readonly<Record<KernelBuild, readonly [string, string]>> = {
+  simd128: ['dualphi-core.wasm', 'dualphi-core-shared.wasm'],
+  'relaxed-simd': ['dualphi-core-relaxed.wasm', 'dualphi-core-shared-relaxed.wasm'],
+};
+
+/**
+ * Refuses kernels whose module is not the build explicitly asked for (a `module`, `bytes` or
+ * `url` of the other build); `'auto'` accepts the given module's build.
+ */
+function checkBuild(
+  kernels: WasmKernels,
+  requested: KernelBuildOption | undefined,
+  shared: boolean,
+): WasmKernels {
+  if (requested === undefined || requested === 'auto' || kernels.build === requested) {
+    return kernels;
+  }
+  const index = shared ? 1 : 0;
+  throw new TypeError(
+    `loadKernels: build '${requested}' was asked for, but the module given is the '${kernels.build}' build (${kernels.name}); give ${buildFiles[requested][index]}, or build: 'auto' to take the module's own build`,
+  );
+}
 
 /** The imports AssemblyScript's minimal runtime needs: only `env.abort`, which traps here. */
 function imports(memory?: WebAssembly.Memory): WebAssembly.Imports {
@@ -165,7 +216,11 @@ function parseUrl(url: string | URL): URL {
 const SHARED_MAXIMUM_PAGES = 65536;
 
 /** The shared-memory path of `loadKernels`: instantiate on a shared memory, start the pool. */
-async function loadShared(options: LoadKernelsOptions, threads: number): Promise<WasmKernels> {
+async function loadShared(
+  options: LoadKernelsOptions,
+  threads: number,
+  build: KernelBuild,
+): Promise<WasmKernels> {
   if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') {
     throw new Error(
       `loadKernels: threads: ${threads} needs shared memory (SharedArrayBuffer), which this JavaScript environment does not provide; use threads: 1`,
@@ -178,7 +233,8 @@ async function loadShared(options: LoadKernelsOptions, threads: number): Promise
     }
     module = options.module;
   } else {
-    const bytes = options.bytes ?? (await readUrlBytes(parseUrl(options.url ?? sharedWasmUrl)));
+    const bytes =
+      options.bytes ?? (await readUrlBytes(parseUrl(options.url ?? buildUrls[build][1])));
     if (!(bytes instanceof ArrayBuffer) && !ArrayBuffer.isView(bytes)) {
       throw new TypeError('loadKernels: "bytes" must be an ArrayBuffer or a typed array');
     }
@@ -218,7 +274,11 @@ async function loadShared(options: LoadKernelsOptions, threads: number): Promise
     );
   }
   const exports = { ...(instance.exports as Record<string, unknown>), memory };
-  const kernels = new WasmKernels(coreExports({ exports } as WebAssembly.Instance));
+  const kernels = checkBuild(
+    new WasmKernels(coreExports({ exports } as WebAssembly.Instance)),
+    options.build,
+    true,
+  );
   const pool = await GemmPool.start(
     coreExports({ exports } as WebAssembly.Instance),
     kernels.heap,
@@ -236,6 +296,8 @@ async function loadShared(options: LoadKernelsOptions, threads: number): Promise
  * Instantiates `dualphi-core.wasm` and returns its kernels. Each call creates a new
  * instance with its own linear memory; buffers of one instance cannot be used with another.
  * With `threads` > 1 it instantiates the shared-memory build and starts its worker threads.
+ * `build` chooses SIMD128 or relaxed SIMD (by default the fastest this engine runs); the
+ * kernels' `name` and `build` say which was loaded.
  */
 export async function loadKernels(options: LoadKernelsOptions = {}): Promise<WasmKernels> {
   if (typeof options !== 'object' || options === null) {
@@ -266,7 +328,8 @@ export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Was
       );
     }
   }
-  if (threads > 1) return loadShared(options, threads);
+  const build = resolveBuild('loadKernels', options.build);
+  if (threads > 1) return loadShared(options, threads, build);
   let instance: WebAssembly.Instance;
   if (options.module !== undefined) {
     if (!(options.module instanceof WebAssembly.Module)) {
@@ -289,7 +352,7 @@ export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Was
     }
     instance = await instantiateBytes(bytes);
   } else {
-    instance = await instantiateUrl(parseUrl(options.url ?? wasmUrl));
+    instance = await instantiateUrl(parseUrl(options.url ?? buildUrls[build][0]));
   }
-  return new WasmKernels(coreExports(instance));
+  return checkBuild(new WasmKernels(coreExports(instance)), options.build, false);
 }

@@ -121,7 +121,10 @@ export interface AdamOptions {
  * `createReferenceKernels()` from `@dualphi/core-wasm/reference` the TypeScript oracle.
  */
 export interface Kernels {
-  /** 'wasm-simd' for the WebAssembly kernels, 'reference' for the TypeScript oracle. */
+  /**
+   * 'wasm-simd' or 'wasm-relaxed-simd' for the WebAssembly kernels (the SIMD128 or the
+   * relaxed-SIMD build), 'reference' for the TypeScript oracle.
+   */
   readonly name: string;
 
   /** A zero-filled buffer of `length` f32 values (length ≥ 1). */

@@ -3,6 +3,7 @@
  * arguments (src/validate.ts), then call the pointer-and-length exports of assembly/.
  */
 import * as checked from './arguments.js';
+import { type KernelBuild, kernelBuildNames } from './builds.js';
 import { KERNEL_EXPORTS, type KernelExports } from './kernel-exports.js';
 import { type HeapExports, WasmF32Buffer, WasmHeap } from './memory.js';
 import type { GemmPool, RegionExports } from './threads/pool.js';
@@ -26,6 +27,8 @@ import { positiveInteger } from './validate.js';
 export interface CoreExports extends HeapExports, KernelExports, RegionExports {
   /** Linear memory size in 64 KiB pages. */
   memoryPages(): number;
+  /** 1 for a relaxed-SIMD build (fused micro-kernel), 0 for SIMD128 (assembly/gemm.ts). */
+  gemmRelaxedSimd(): number;
   /** C = alpha·op(A)·op(B) + beta·C (assembly/gemm.ts). */
   gemm(
     transA: number,
@@ -49,6 +52,7 @@ export const REQUIRED_EXPORTS: readonly (keyof CoreExports)[] = [
   'gemm',
   'gemmRegion',
   'gemmPackBytes',
+  'gemmRelaxedSimd',
   ...KERNEL_EXPORTS,
 ];
 
@@ -58,8 +62,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** The SIMD WebAssembly kernel set: one instance, one linear memory. */
 export class WasmKernels implements Kernels {
-  /** Always 'wasm-simd'. */
-  readonly name = 'wasm-simd';
+  /**
+   * `'wasm-simd'` for the SIMD128 build, `'wasm-relaxed-simd'` for the relaxed-SIMD build
+   * (what run records store: exact resume needs the same build).
+   */
+  readonly name: 'wasm-simd' | 'wasm-relaxed-simd';
+  /** The build of the module: `'simd128'` or `'relaxed-simd'` (as the module reports it). */
+  readonly build: KernelBuild;
   readonly #raw: CoreExports;
   readonly #heap: WasmHeap;
   #pool: GemmPool | undefined;
@@ -71,6 +80,8 @@ export class WasmKernels implements Kernels {
   constructor(exports: CoreExports, heap: WasmHeap = new WasmHeap(exports)) {
     this.#raw = exports;
     this.#heap = heap;
+    this.build = exports.gemmRelaxedSimd() === 1 ? 'relaxed-simd' : 'simd128';
+    this.name = kernelBuildNames[this.build];
   }
 
   /**

@@ -16,7 +16,8 @@
  *   steps    training steps/s of MLP 784-256-10 (batch 128) and 784-256-128-10 (batch 64):
  *            dualphi train() on 1 and 2 threads, a bare loop over the same kernels (the
  *            engine's reference), tfjs-layers on tfjs-backend-wasm and -cpu, and PyTorch CPU on
- *            1 thread when python3 can import torch (Debian python3-torch); not in the
+ *            1 thread when python3 can import torch (Debian python3-torch), and train() on the
+ *            SIMD128 and relaxed-SIMD builds (bench/parts/relaxed-steps.js); not in the
  *            default run: `-- --parts steps`
  *
  * Runs over the built package (dist/): build first with
@@ -41,6 +42,7 @@ import {
   Random,
   train,
 } from '../dist/index.js';
+import { relaxedStepRates, relaxedStepsTable } from './parts/relaxed-steps.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(here, 'results');
@@ -732,6 +734,7 @@ async function stepsPart() {
     } else {
       row.pytorchNote = torch.note;
     }
+    row.relaxed = await relaxedStepRates(shape, rounds);
     rows.push(row);
   }
   const targets = {
@@ -896,7 +899,8 @@ function renderMarkdown() {
         `| ${row.network}, ${row.batchSize} | ${row.twoOverOne} | ${row.engineOverBare1} | ${row.engineOverBare2} | ${row.twoOverTfjsWasm} | ${row.twoOverPytorch ?? '–'} | ${row.oneOverPytorch ?? '–'} |`,
       );
     }
-    lines.push('', 'Targets:', '');
+    lines.push('', ...relaxedStepsTable(r.rows));
+    lines.push('Targets:', '');
     for (const [key, text] of Object.entries(r.targets))
       lines.push(`- ${text} — ${yes(r.met[key])}`);
     lines.push('');

@@ -1,3 +1,4 @@
+import { kernelBuildNames, relaxedSimdSupported } from '@dualphi/core-wasm';
 import { createReferenceKernels } from '@dualphi/core-wasm/reference';
 import { describe, expect, it } from 'vitest';
 import { getDefaultKernels, resolveKernels, setDefaultKernels } from './kernels.js';
@@ -5,7 +6,8 @@ import { getDefaultKernels, resolveKernels, setDefaultKernels } from './kernels.
 describe('getDefaultKernels', () => {
   it('loads the wasm SIMD kernels once and shares them', async () => {
     const [a, b] = await Promise.all([getDefaultKernels(), getDefaultKernels()]);
-    expect(a.name).toBe('wasm-simd');
+    // The default build: SIMD128 on Node 20 without --experimental-wasm-relaxed-simd.
+    expect(a.name).toBe(kernelBuildNames[relaxedSimdSupported() ? 'relaxed-simd' : 'simd128']);
     expect(b).toBe(a);
     expect(await getDefaultKernels()).toBe(a);
   });

@@ -2,19 +2,38 @@
  * The shared default kernel set: a lazily loaded `loadKernels()` instance from
  * `@dualphi/core-wasm` (SIMD WebAssembly), used by functions whose `kernels` option is absent.
  */
-import type { Kernels } from '@dualphi/core-wasm';
+import type { KernelBuildOption, Kernels } from '@dualphi/core-wasm';
 
 let shared: Promise<Kernels> | undefined;
 /** The shared multi-threaded kernel sets, one per thread count (each with its worker pool). */
 const threaded = new Map<number, Promise<Kernels>>();
+/** The shared kernel sets of an explicitly named build, one per thread count and build. */
+const ofBuild = new Map<string, Promise<Kernels>>();
 
 /**
  * The shared wasm kernels, loaded on the first call (later calls return the same instance).
  * A failed load is not cached, so a later call tries again. With `threads` > 1, the shared
  * kernel set of that many threads (`loadKernels({ threads })`, one per count and process,
- * whose idle workers never keep the process alive).
+ * whose idle workers never keep the process alive). `build` (`'simd128'` or `'relaxed-simd'`)
+ * names the kernel build, for an exact resume of a run trained on it; absent or `'auto'`, the
+ * build `loadKernels()` picks (relaxed SIMD where the engine has it).
  */
-export function getDefaultKernels(threads = 1): Promise<Kernels> {
+export function getDefaultKernels(threads = 1, build?: KernelBuildOption): Promise<Kernels> {
+  if (build !== undefined && build !== 'auto') {
+    const key = `${threads}/${String(build)}`;
+    let loading = ofBuild.get(key);
+    if (loading === undefined) {
+      const started = import('@dualphi/core-wasm').then((module) =>
+        module.loadKernels({ threads, build }),
+      );
+      loading = started;
+      ofBuild.set(key, started);
+      started.catch(() => {
+        if (ofBuild.get(key) === started) ofBuild.delete(key);
+      });
+    }
+    return loading;
+  }
   if (threads !== 1) {
     let loading = threaded.get(threads);
     if (loading === undefined) {

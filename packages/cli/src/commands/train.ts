@@ -22,6 +22,7 @@ import type { Command } from 'commander';
 import { resolveData } from '../data/resolve.js';
 import { CliError, errorMessage, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic.js';
+import { resumeBuild } from '../files/kernel-build.js';
 import { epochRecord, metricsCsv } from '../files/metrics.js';
 import {
   existingRunFiles,
@@ -420,6 +421,12 @@ export async function trainCommand(
     trainOptions.resume = resume;
     // Not in the checkpoint: results are the same on any thread count.
     trainOptions.threads = options.threads;
+    // The kernel build is recorded in run.json: results are the same only on the same build.
+    if (record && options.resume !== undefined) {
+      const { build, notice } = resumeBuild(options.resume, record.kernels);
+      if (build !== undefined) trainOptions.build = build;
+      if (notice !== undefined) output.message(output.errorColors.yellow(notice));
+    }
     if (explicitlyGiven(command, 'epochs')) trainOptions.epochs = options.epochs;
     optimizerConfig = recordedOptimizer(resume.config.optimizer);
     network = resume.config.network;
@@ -455,7 +462,7 @@ export async function trainCommand(
   }
 
   const totalEpochs = trainOptions.epochs ?? resume?.config.epochs ?? options.epochs;
-  const kernels = await getDefaultKernels();
+  const kernels = await getDefaultKernels(1, trainOptions.build);
   const running: RunRecord = {
     version: RUN_RECORD_VERSION,
     command: 'train',

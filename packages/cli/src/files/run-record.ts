@@ -55,7 +55,10 @@ export interface RunRecord {
   status: RunStatus;
   /** The `@dualphi/cli` version. */
   dualphi: string;
-  /** The kernel build the run trained on (`wasm-simd`, `reference`). */
+  /**
+   * The kernel build the run trained on (`wasm-simd`, `wasm-relaxed-simd`, `reference`); `train
+   * --resume` asks for the same build, as results are bit-identical only within one build.
+   */
   kernels: string;
   /** ISO 8601 times; `endedAt` is null while running. */
   startedAt: string;

@@ -13,21 +13,28 @@ function isNode(): boolean {
 }
 
 /**
- * `options.kernels`, else the shared kernels of `options.threads` threads (1 when absent).
+ * `options.kernels`, else the shared kernels of `options.threads` threads (1 when absent) and
+ * of `options.build` (the default build when absent).
  *
- * @throws TypeError when both `threads` and `kernels` are given; RangeError for a thread count
- *   outside 1 … 4 × the available parallelism.
+ * @throws TypeError when `threads` or `build` is given with `kernels`; RangeError for a thread
+ *   count outside 1 … 4 × the available parallelism.
  */
 export async function trainingKernels(
-  options: Pick<TrainOptions, 'kernels' | 'threads'>,
+  options: Pick<TrainOptions, 'kernels' | 'threads' | 'build'>,
 ): Promise<Kernels> {
-  if (options.threads === undefined) return resolveKernels(options.kernels);
+  if (options.threads === undefined && options.build === undefined) {
+    return resolveKernels(options.kernels);
+  }
   if (options.kernels !== undefined) {
+    const given = options.threads === undefined ? 'build' : 'threads';
     throw new TypeError(
-      'train: give "threads" or "kernels", not both (kernels from loadKernels({ threads }) carry their own thread count)',
+      `train: give "${given}" or "kernels", not both (kernels from loadKernels({ threads, build }) carry their own thread count and build)`,
     );
   }
   const node = isNode();
-  const threads = resolveThreads('train', options.threads, node, await availableParallelism(node));
-  return getDefaultKernels(threads);
+  const threads =
+    options.threads === undefined
+      ? 1
+      : resolveThreads('train', options.threads, node, await availableParallelism(node));
+  return getDefaultKernels(threads, options.build);
 }

@@ -3,7 +3,7 @@
  * and the data it returns. Everything here is plain data (JSON-able apart from the typed
  * arrays and the live model), so a CLI, a web page or a test can consume it alike.
  */
-import type { Kernels } from '@dualphi/core-wasm';
+import type { KernelBuildOption, Kernels } from '@dualphi/core-wasm';
 import type { Checkpoint } from '../checkpoints/types.js';
 import type { DataSplit } from '../data/types.js';
 import type { Mlp } from '../network/types.js';
@@ -46,6 +46,13 @@ export interface TrainOptions {
    * a checkpoint resumes exactly on another. Default 1.
    */
   threads?: number | 'auto';
+  /**
+   * The kernel build of the shared kernels (`getDefaultKernels(threads, build)`): `'simd128'`,
+   * `'relaxed-simd'` or `'auto'` (the default: relaxed SIMD where the engine has it); not
+   * together with `kernels`. Results are bit-identical for one build on one engine, not across
+   * builds, so an exact resume needs the build the checkpoint was trained on.
+   */
+  build?: KernelBuildOption;
   /** Stops training between two batches; the result then has `aborted: true`. */
   signal?: AbortSignal;
   /** Called after every mini-batch step. */

@@ -109,6 +109,7 @@ const trainOptionNames: readonly (keyof TrainOptions)[] = [
   'labelSmoothing',
   'kernels',
   'threads',
+  'build',
   'signal',
   'onBatch',
   'onEpoch',

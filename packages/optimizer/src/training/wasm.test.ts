@@ -5,7 +5,7 @@
  */
 
 import type { Kernels } from '@dualphi/core-wasm';
-import { loadKernels } from '@dualphi/core-wasm';
+import { kernelBuildNames, loadKernels, relaxedSimdSupported } from '@dualphi/core-wasm';
 import { createReferenceKernels } from '@dualphi/core-wasm/reference';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../checkpoints/checkpoint.js';
@@ -95,7 +95,9 @@ describe('training on the wasm kernels', () => {
 
   it('uses the shared wasm kernels when no kernels are given', async () => {
     const result = await train({ data: blobSplit(40, 10, 5, 3, 1), hidden: [4], epochs: 1 });
-    expect(result.model.kernels.name).toBe('wasm-simd');
+    expect(result.model.kernels.name).toBe(
+      kernelBuildNames[relaxedSimdSupported() ? 'relaxed-simd' : 'simd128'],
+    );
     expect(result.model.kernels).toBe(await getDefaultKernels());
     result.model.dispose();
   });

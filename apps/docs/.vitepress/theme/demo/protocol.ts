@@ -56,7 +56,7 @@ export type ToWorker = StartMessage | StopMessage;
 /** Worker → page: data loaded, kernels ready; the test digits drawn in the grid. */
 export interface ReadyMessage {
   type: 'ready';
-  /** Name of the kernel set (`'wasm-simd'` when the WebAssembly core loaded). */
+  /** Name of the kernel set (`'wasm-relaxed-simd'` or `'wasm-simd'` when the WebAssembly core loaded). */
   kernels: string;
   trainCount: number;
   testCount: number;

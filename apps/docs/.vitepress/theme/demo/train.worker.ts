@@ -6,9 +6,11 @@
  * current weights. Stop aborts between two batches and keeps the checkpoint, so Start can
  * continue. Running here, off the main thread, keeps the page responsive.
  */
-import { type Kernels, loadKernels } from '@dualphi/core-wasm';
+import { type Kernels, loadKernels, relaxedSimdSupported } from '@dualphi/core-wasm';
 import wasmUrl from '@dualphi/core-wasm/dualphi-core.wasm?url';
+import relaxedWasmUrl from '@dualphi/core-wasm/dualphi-core-relaxed.wasm?url';
 import sharedWasmUrl from '@dualphi/core-wasm/dualphi-core-shared.wasm?url';
+import sharedRelaxedWasmUrl from '@dualphi/core-wasm/dualphi-core-shared-relaxed.wasm?url';
 import {
   type Checkpoint,
   type DataSplit,
@@ -63,9 +65,11 @@ function prepare(): Promise<Setup> {
     // Shared memory (and so threads) exists only in a cross-origin-isolated page: the docs
     // server sends COOP/COEP; served without them, the demo runs on one thread and says so.
     const isolated = (self as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+    // The relaxed-SIMD build (fused multiply-adds in the GEMM) where the browser runs it.
+    const relaxed = relaxedSimdSupported();
     const kernels = isolated
-      ? await loadKernels({ url: sharedWasmUrl, threads: 'auto' })
-      : await loadKernels({ url: wasmUrl });
+      ? await loadKernels({ url: relaxed ? sharedRelaxedWasmUrl : sharedWasmUrl, threads: 'auto' })
+      : await loadKernels({ url: relaxed ? relaxedWasmUrl : wasmUrl });
     const threads = !isolated
       ? 'one thread (the page is not cross-origin isolated)'
       : kernels.threads === 1
