@@ -48,6 +48,21 @@ export interface KernelExports {
     momentum: number,
     telemetry: number,
   ): void;
+  /**
+   * Chunks [c0, c1) of a heavy ball with telemetry (chunks of {@link HEAVY_BALL_CHUNK}
+   * elements): each chunk's ‖G‖², ‖M‖², G·M to out + 24·(c − c0) bytes (a thread's share).
+   */
+  heavyBallChunks(
+    weights: number,
+    delta: number,
+    gradient: number,
+    n: number,
+    learningRate: number,
+    momentum: number,
+    c0: number,
+    c1: number,
+    out: number,
+  ): void;
   /** v ← μv + g; w ← w − ηv (Nesterov: w ← w − η(g + μv)) (assembly/updates.ts). */
   momentumUpdate(
     weights: number,
@@ -84,6 +99,12 @@ export interface KernelExports {
   logArray(x: number, out: number, n: number): void;
 }
 
+/**
+ * Elements per telemetry chunk of the heavy ball (assembly/updates.ts HEAVY_BALL_CHUNK): its
+ * sums are taken per chunk and added in chunk order, so a split by chunks sums as one call.
+ */
+export const HEAVY_BALL_CHUNK = 4096;
+
 /** Names of {@link KernelExports}, for the loader's check that every export is a function. */
 export const KERNEL_EXPORTS: readonly (keyof KernelExports)[] = [
   'resultsPointer',
@@ -98,6 +119,7 @@ export const KERNEL_EXPORTS: readonly (keyof KernelExports)[] = [
   'crossEntropy',
   'klDivergence',
   'heavyBall',
+  'heavyBallChunks',
   'momentumUpdate',
   'adam',
   'dot',

@@ -6,6 +6,7 @@ import * as checked from './arguments.js';
 import { KERNEL_EXPORTS, type KernelExports } from './kernel-exports.js';
 import { type HeapExports, WasmF32Buffer, WasmHeap } from './memory.js';
 import type { GemmPool, RegionExports } from './threads/pool.js';
+import { splitAdam, splitHeavyBall, splitMomentum } from './threads/updates.js';
 import type {
   AdamOptions,
   F32Buffer,
@@ -288,6 +289,19 @@ export class WasmKernels implements Kernels {
     options: HeavyBallOptions,
   ): ProcessTerms | undefined {
     const o = checked.heavyBallArguments(this.owns, weights, delta, gradient, n, options);
+    if (this.#pool !== undefined) {
+      return splitHeavyBall(
+        this.#pool,
+        this.#raw,
+        this.#ptr(weights),
+        this.#ptr(delta),
+        this.#ptr(gradient),
+        n,
+        o.learningRate,
+        o.momentum,
+        o.telemetry,
+      );
+    }
     this.#raw.heavyBall(
       this.#ptr(weights),
       this.#ptr(delta),
@@ -310,6 +324,20 @@ export class WasmKernels implements Kernels {
     options: MomentumOptions,
   ): void {
     const o = checked.momentumArguments(this.owns, weights, velocity, gradient, n, options);
+    if (this.#pool !== undefined) {
+      splitMomentum(
+        this.#pool,
+        this.#raw,
+        this.#ptr(weights),
+        this.#ptr(velocity),
+        this.#ptr(gradient),
+        n,
+        o.learningRate,
+        o.momentum,
+        o.nesterov,
+      );
+      return;
+    }
     this.#raw.momentumUpdate(
       this.#ptr(weights),
       this.#ptr(velocity),
@@ -338,6 +366,19 @@ export class WasmKernels implements Kernels {
       n,
       options,
     );
+    if (this.#pool !== undefined) {
+      splitAdam(
+        this.#pool,
+        this.#raw,
+        this.#ptr(weights),
+        this.#ptr(firstMoment),
+        this.#ptr(secondMoment),
+        this.#ptr(gradient),
+        n,
+        o,
+      );
+      return;
+    }
     this.#raw.adam(
       this.#ptr(weights),
       this.#ptr(firstMoment),
