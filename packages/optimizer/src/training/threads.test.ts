@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { loadKernels } from '@dualphi/core-wasm';
 import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../checkpoints/checkpoint.js';
-import { dualProcess } from '../optimizers/index.js';
+import { adamw, dualProcess, momentum } from '../optimizers/index.js';
 import { blobSplit } from './synthetic.test-helpers.js';
 import { train } from './train.js';
 import type { EpochMetrics, TrainOptions, TrainResult } from './types.js';
@@ -60,6 +60,25 @@ describe('train({ threads })', () => {
       const resumed = await train({ data, threads, resume: decodeCheckpoint(bytes) });
       expect(weightsOf(resumed)).toEqual(weightsOf(full));
       expect(resumed.epochs.map(withoutTime)).toEqual(full.epochs.map(withoutTime));
+    }
+  });
+
+  it('splits the updates of a layer past the update split size identically (dualProcess, momentum, AdamW)', async () => {
+    // 133 × 140 = 18 620 weights: the update is split by element ranges (≥ 16 384), the
+    // heavy ball's process terms by 4096-element chunks.
+    for (const optimizer of [
+      dualProcess({ learningRate: 0.05 }),
+      momentum({ learningRate: 0.02, momentum: 0.9, nesterov: true }),
+      adamw({ learningRate: 1e-3, weightDecay: 0.01 }),
+    ]) {
+      const options = { ...base(), hidden: [140], epochs: 2, optimizer };
+      const one = await train({ ...options, threads: 1 });
+      const name = optimizer.toConfig().name;
+      for (const threads of [2, 3]) {
+        const other = await train({ ...options, threads });
+        expect(weightsOf(other), `${name} on ${threads} threads`).toEqual(weightsOf(one));
+        expect(other.epochs.map(withoutTime), name).toEqual(one.epochs.map(withoutTime));
+      }
     }
   });
 
