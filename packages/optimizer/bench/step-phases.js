@@ -150,9 +150,8 @@ async function profile(threads, shape) {
   let clock = 0;
   const mark = (name) => {
     const t = performance.now();
-    let list = phases.get(name);
-    if (!list) phases.set(name, (list = []));
-    list.push(t - clock);
+    if (!phases.has(name)) phases.set(name, []);
+    phases.get(name).push(t - clock);
     clock = performance.now();
   };
   const plain = [];
