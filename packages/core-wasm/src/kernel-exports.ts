@@ -91,6 +91,13 @@ export interface KernelExports {
   dot(a: number, b: number, n: number): number;
   /** Σ a² in f64. */
   sumOfSquares(a: number, n: number): number;
+  /**
+   * Chunks [c0, c1) of `dot` (chunks of {@link REDUCTION_CHUNK} elements): chunk c's sum to
+   * out + 8·(c − c0) bytes (a thread's share).
+   */
+  dotChunks(a: number, b: number, n: number, c0: number, c1: number, out: number): void;
+  /** Chunks [c0, c1) of `sumOfSquares`, as `dotChunks`. */
+  sumOfSquaresChunks(a: number, n: number, c0: number, c1: number, out: number): void;
   /** `out` is the address of an i32 block of ≥ rows elements. */
   argmaxRows(x: number, rows: number, cols: number, out: number): void;
   /** e^x over n values (for the accuracy tests of math.ts). */
@@ -104,6 +111,12 @@ export interface KernelExports {
  * sums are taken per chunk and added in chunk order, so a split by chunks sums as one call.
  */
 export const HEAVY_BALL_CHUNK = 4096;
+
+/**
+ * Elements per chunk of `dot` and `sumOfSquares` (assembly/reductions.ts REDUCTION_CHUNK):
+ * each chunk is summed on its own and the chunks' sums added in order.
+ */
+export const REDUCTION_CHUNK = 4096;
 
 /** Names of {@link KernelExports}, for the loader's check that every export is a function. */
 export const KERNEL_EXPORTS: readonly (keyof KernelExports)[] = [
@@ -124,6 +137,8 @@ export const KERNEL_EXPORTS: readonly (keyof KernelExports)[] = [
   'adam',
   'dot',
   'sumOfSquares',
+  'dotChunks',
+  'sumOfSquaresChunks',
   'argmaxRows',
   'expArray',
   'logArray',

@@ -122,7 +122,7 @@ describe('threads: GEMM split across worker threads', () => {
     }
   });
 
-  it('splits the updates by element ranges identically (heavy ball and its terms, momentum, Adam)', () => {
+  it('splits the updates by element ranges and the reductions by chunks identically (heavy ball and its terms, momentum, Adam, sumOfSquares, dot)', () => {
     const next = random(21);
     const fill = (n: number, scale: number) =>
       Float32Array.from({ length: n }, () => (next() * 2 - 1) * scale);
@@ -168,6 +168,7 @@ describe('threads: GEMM split across worker threads', () => {
           step: 7,
           weightDecay: n % 3 === 0 ? 0 : 0.01,
         });
+        out.push(kernels.sumOfSquares(gb, n), kernels.dot(wb, gb, n), kernels.sumOfSquares(wb, n));
         out.push(buffers.map(bitsOf));
         for (const buffer of buffers) buffer.free();
         return out;

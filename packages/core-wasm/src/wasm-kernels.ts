@@ -6,6 +6,7 @@ import * as checked from './arguments.js';
 import { KERNEL_EXPORTS, type KernelExports } from './kernel-exports.js';
 import { type HeapExports, WasmF32Buffer, WasmHeap } from './memory.js';
 import type { GemmPool, RegionExports } from './threads/pool.js';
+import { splitDot, splitSumOfSquares } from './threads/reductions.js';
 import { splitAdam, splitHeavyBall, splitMomentum } from './threads/updates.js';
 import type {
   AdamOptions,
@@ -396,11 +397,15 @@ export class WasmKernels implements Kernels {
 
   dot(a: F32Buffer, b: F32Buffer, n: number): number {
     checked.elementwiseArguments('dot', this.owns, n, ['a', a], ['b', b]);
+    if (this.#pool !== undefined) {
+      return splitDot(this.#pool, this.#raw, this.#ptr(a), this.#ptr(b), n);
+    }
     return this.#raw.dot(this.#ptr(a), this.#ptr(b), n);
   }
 
   sumOfSquares(a: F32Buffer, n: number): number {
     checked.elementwiseArguments('sumOfSquares', this.owns, n, ['a', a]);
+    if (this.#pool !== undefined) return splitSumOfSquares(this.#pool, this.#raw, this.#ptr(a), n);
     return this.#raw.sumOfSquares(this.#ptr(a), n);
   }
 

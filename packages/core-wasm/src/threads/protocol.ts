@@ -62,7 +62,11 @@ export const JOB_HEAVY_BALL_CHUNKS = 2;
 export const JOB_MOMENTUM = 3;
 /** Adam over elements [LO, HI) of X0 = w, X1 = m, X2 = v, X3 = g; X4 = step. */
 export const JOB_ADAM = 4;
-/** Addresses and integers of an update job. */
+/** Σ a² over chunks [LO, HI) of X1 elements of X0 = a; chunk c's sum to X2 + 8·c bytes. */
+export const JOB_SUM_OF_SQUARES = 5;
+/** Σ a·b over chunks [LO, HI) of X2 elements of X0 = a, X1 = b; chunk c's sum to X3 + 8·c. */
+export const JOB_DOT = 6;
+/** Addresses and integers of an update or reduction job. */
 export const X0 = 22;
 export const X1 = 23;
 export const X2 = 24;

@@ -1,5 +1,5 @@
 /**
- * The program of a worker thread (GEMM regions and ranges of updates), as source text (for Node's
+ * The program of a worker thread (GEMM regions, ranges of updates and reductions), as source text (for Node's
  * `new Worker(source, { eval: true })`, and for a browser's Web Worker from a Blob URL):
  * it needs no file of its own whatever the bundler or test runner, and is plain JavaScript that
  * no tool rewrites. It references nothing outside itself; the slot numbers of ./protocol.ts
@@ -58,6 +58,16 @@ const main = (data, post) => {
       ex.adam(
         from(slots.X0), from(slots.X1), from(slots.X2), from(slots.X3), length,
         f64[0], f64[1], f64[2], f64[3], ctrl[slots.X4], f64[4],
+      );
+    } else if (kind === slots.JOB_SUM_OF_SQUARES) {
+      ex.sumOfSquaresChunks(
+        at(slots.X0), ctrl[slots.X1], ctrl[slots.LO], ctrl[slots.HI],
+        at(slots.X2) + ctrl[slots.LO] * 8,
+      );
+    } else if (kind === slots.JOB_DOT) {
+      ex.dotChunks(
+        at(slots.X0), at(slots.X1), ctrl[slots.X2], ctrl[slots.LO], ctrl[slots.HI],
+        at(slots.X3) + ctrl[slots.LO] * 8,
       );
     } else {
       throw new Error('unknown job kind ' + kind);
