@@ -179,6 +179,33 @@ describe('threads: GEMM split across worker threads', () => {
     }
   });
 
+  it('stays bit-identical and finishes when oversubscribed (4 threads per core: spinning threads get descheduled and block instead)', async () => {
+    const many = await loadKernels({ threads: Math.min(8, availableParallelism() * 4) });
+    try {
+      const started = performance.now();
+      for (const item of cases(12)) {
+        expect(product(many, item), JSON.stringify(item.options)).toEqual(product(one, item));
+      }
+      const n = 100_003;
+      const values = Float32Array.from({ length: n }, (_, i) => Math.sin(i));
+      const terms = (kernels: WasmKernels) => {
+        const w = kernels.allocFrom(values);
+        const d = kernels.allocFrom(values);
+        const g = kernels.allocFrom(values);
+        const options = { learningRate: 0.01, momentum: 0.9, telemetry: true };
+        const out = [];
+        for (let step = 0; step < 20; step++) out.push(kernels.heavyBall(w, d, g, n, options));
+        out.push(kernels.sumOfSquares(w, n));
+        for (const buffer of [w, d, g]) buffer.free();
+        return out;
+      };
+      expect(terms(many)).toEqual(terms(one));
+      expect(performance.now() - started).toBeLessThan(30_000);
+    } finally {
+      await many.close();
+    }
+  });
+
   it('keeps buffers valid and products identical after the shared memory grows', () => {
     const before = two.memoryBytes();
     const a = two.allocFrom(Float32Array.from({ length: 64 * 300 }, (_, i) => (i % 13) - 6));

@@ -72,6 +72,19 @@ const MIN_SPLIT_WORK = 1 << 18;
  * waking one costs far more than the spin (see protocol.ts, SLEEPING).
  */
 export const SPIN_MICROSECONDS = 2000;
+/**
+ * A gap this long (µs) between two looks at the clock in a spin loop means the spinning thread
+ * was descheduled, i.e. its core is contended: the thread stops spinning and blocks, so that it
+ * does not take the core from a thread that has work (on a loaded machine a spinning worker
+ * and the main thread can share one core). A spin loop looks every microsecond or so.
+ */
+const PREEMPTED_MICROSECONDS = 200;
+/**
+ * After a thread found its core contended it blocks rather than spins for this long (ms): a
+ * woken thread gets a core sooner than a spinning one that was descheduled. The workers use
+ * the same span (it is sent to them).
+ */
+const CONTENDED_MILLISECONDS = 20;
 /** Wait for workers to report ready (instantiation of the module). */
 const START_TIMEOUT_MS = 30_000;
 
@@ -152,6 +165,20 @@ async function spawnWorker(data: Record<string, unknown>): Promise<PoolWorker> {
   };
 }
 
+/**
+ * Whether the calling thread may block in `Atomics.wait`: a browser page's main thread throws
+ * (before comparing values), workers and Node may. The probe expects a value the slot does
+ * not hold, so it returns at once where waiting is allowed.
+ */
+function canBlock(ctrl: Int32Array): boolean {
+  try {
+    Atomics.wait(ctrl, slot.STOP, (Atomics.load(ctrl, slot.STOP) + 1) | 0, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const f32Bits = new Int32Array(1);
 const f32View = new Float32Array(f32Bits.buffer);
 function bitsOf(value: number): number {
@@ -177,6 +204,10 @@ export class GemmPool {
   #packBytes = 0;
   readonly #edges: number[];
   #broken: string | undefined;
+  /** Until when (performance.now()) joins block at once: a join found its core contended. */
+  #contendedUntil = 0;
+  /** Whether this thread may block in Atomics.wait (a browser page's main thread may not). */
+  readonly #canBlock: boolean;
 
   private constructor(
     raw: RegionExports,
@@ -195,6 +226,7 @@ export class GemmPool {
     this.#ctrl = new Int32Array(heap.memory.buffer, control, slot.SLOTS * (threads - 1));
     this.#f64 = new Float64Array(heap.memory.buffer, control, (slot.SLOTS * (threads - 1)) / 2);
     this.#edges = Array.from({ length: threads }, () => heap.allocBytes(MR * NR * 4));
+    this.#canBlock = canBlock(this.#ctrl);
     workers.forEach((worker, index) => {
       worker.on('message', (message: { error?: string }) => {
         if (message.error !== undefined)
@@ -235,6 +267,8 @@ export class GemmPool {
           index,
           slots,
           spinMicroseconds: options.spinMicroseconds ?? SPIN_MICROSECONDS,
+          preemptedMicroseconds: PREEMPTED_MICROSECONDS,
+          contendedMilliseconds: CONTENDED_MILLISECONDS,
         });
         workers.push(worker);
         ready.push(
@@ -459,17 +493,39 @@ export class GemmPool {
   }
 
   /**
-   * Spins until workers 1..handed report job `seq` done. Blocking in Atomics.wait here would
-   * cost tens of microseconds per product; the spin is bounded by a deadline that grows with
-   * the product's size (at a pessimistic 10⁸ multiply-adds per second).
+   * Waits until workers 1..handed report job `seq` done: it spins (blocking in Atomics.wait
+   * would cost tens of microseconds per job), unless it finds itself descheduled while
+   * spinning — its core is contended, perhaps by the very worker it waits for — and then it
+   * blocks in short waits that the worker ends by a notify. The wait is bounded by a deadline
+   * that grows with the job's size (at a pessimistic 10⁸ operations per second).
    */
   #join(ctrl: Int32Array, seq: number, handed: number, work: number, job: JobName): void {
-    const deadline = performance.now() + this.#timeoutMs + work / 1e5;
+    let clock = performance.now();
+    const deadline = clock + this.#timeoutMs + work / 1e5;
+    // Once descheduled in a join, joins block at once for a while (the core stays contended).
+    let blocking = clock < this.#contendedUntil;
     let spins = 0;
     for (let t = 1; t <= handed; t++) {
       const base = (t - 1) * slot.SLOTS;
-      while (Atomics.load(ctrl, base + slot.DONE) !== seq) {
-        if ((++spins & 1023) === 0 && performance.now() > deadline) {
+      for (;;) {
+        const done = Atomics.load(ctrl, base + slot.DONE);
+        if (done === seq) break;
+        if (blocking) {
+          // Raised before DONE is looked at again (by Atomics.wait, which returns at once if
+          // it changed): a worker that stores DONE after that look sees the flag and notifies.
+          Atomics.store(ctrl, base + slot.MAIN_WAITING, 1);
+          Atomics.wait(ctrl, base + slot.DONE, done, 1);
+          Atomics.store(ctrl, base + slot.MAIN_WAITING, 0);
+        } else if ((++spins & 1023) !== 0) {
+          continue;
+        }
+        const now = performance.now();
+        if (!blocking && now - clock > PREEMPTED_MICROSECONDS / 1000 && this.#canBlock) {
+          blocking = true;
+          this.#contendedUntil = now + CONTENDED_MILLISECONDS;
+        }
+        clock = now;
+        if (now > deadline) {
           this.#break(
             `worker ${t} did not finish its part of the ${job.noun} (it died or was terminated)`,
           );

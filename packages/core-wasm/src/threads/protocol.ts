@@ -47,6 +47,11 @@ export const FAILED = 19;
  * again while the main thread was still inside the notify: a slow state that fed itself.
  */
 export const SLEEPING = 20;
+/**
+ * 1 while the main thread blocks in `Atomics.wait` on `DONE` (it found its core contended);
+ * the worker then notifies `DONE` after storing it.
+ */
+export const MAIN_WAITING = 29;
 /** What the job is: one of the JOB_* numbers below. */
 export const KIND = 21;
 /** Job kinds: a region of a GEMM (the slots TRANS_A … EDGE), or a range of an update. */

@@ -10,7 +10,9 @@
 /** The worker's loop, shared by both programs: `data` holds the module, memory and slots. */
 const MAIN = `
 const main = (data, post) => {
-  const { module, memory, control, index, slots, spinMicroseconds } = data;
+  const { module, memory, control, index, slots, spinMicroseconds, preemptedMicroseconds } = data;
+  const preemptedMilliseconds = preemptedMicroseconds / 1000;
+  const { contendedMilliseconds } = data;
   const instance = new WebAssembly.Instance(module, {
     env: {
       memory,
@@ -73,15 +75,25 @@ const main = (data, post) => {
       throw new Error('unknown job kind ' + kind);
     }
   };
+  let calmAfter = 0;
   let last = Atomics.load(ctrl, slots.SEQ);
   post({ ready: true });
   for (;;) {
-    // Spin a little (the next product usually follows within microseconds), then block in
-    // bounded waits so that an idle worker costs no CPU.
-    const spinUntil = performance.now() + spinMicroseconds / 1000;
+    // Spin (the next job usually follows within microseconds), then block in bounded waits
+    // so that an idle worker costs no CPU. A gap between two looks at the clock means this
+    // thread was descheduled: the core is contended (perhaps by the main thread), and
+    // spinning on would take time from the thread that has work, so it blocks at once.
+    // After such a gap it does not spin for a while (contendedMilliseconds): a woken thread
+    // gets a core sooner than a spinning one that was descheduled.
+    let clock = performance.now();
+    const spinUntil = clock < calmAfter ? clock : clock + spinMicroseconds / 1000;
     let spins = 0;
     while (Atomics.load(ctrl, slots.SEQ) === last) {
-      if ((++spins & 255) === 0 && performance.now() > spinUntil) {
+      if ((++spins & 255) !== 0) continue;
+      const now = performance.now();
+      if (now - clock > preemptedMilliseconds) calmAfter = now + contendedMilliseconds;
+      clock = now;
+      if (now > spinUntil || now < calmAfter) {
         // Say so before the last look at SEQ: a job published after that look sees the flag
         // and notifies (both are sequentially consistent), one published before it is seen
         // here, and Atomics.wait itself returns at once if SEQ has changed meanwhile.
@@ -99,6 +111,7 @@ const main = (data, post) => {
       post({ error: String(error) });
     }
     Atomics.store(ctrl, slots.DONE, last);
+    if (Atomics.load(ctrl, slots.MAIN_WAITING) !== 0) Atomics.notify(ctrl, slots.DONE);
   }
 };
 `;
