@@ -82,6 +82,28 @@ describe('train({ threads })', () => {
     }
   });
 
+  it('resumes on 1 thread exactly a checkpoint written on 2 with split updates', async () => {
+    const options = { ...base(), hidden: [140] };
+    const full = await train({ ...options, threads: 1 });
+    const controller = new AbortController();
+    const partial = await train({
+      ...options,
+      threads: 2,
+      signal: controller.signal,
+      onBatch: (e) => {
+        if (e.epoch === 2 && e.batch === 4) controller.abort();
+      },
+    });
+    expect(partial.aborted).toBe(true);
+    const resumed = await train({
+      data,
+      threads: 1,
+      resume: decodeCheckpoint(encodeCheckpoint(partial.checkpoint())),
+    });
+    expect(weightsOf(resumed)).toEqual(weightsOf(full));
+    expect(resumed.epochs.map(withoutTime)).toEqual(full.epochs.map(withoutTime));
+  });
+
   it('trains on kernels passed in with their own thread count', async () => {
     const kernels = await loadKernels({ threads: 2 });
     const passed = await train({ ...base(), kernels });
