@@ -2,10 +2,17 @@
 import { promoteHigh, sumLanesF64 } from './math';
 
 /**
- * Σ a·b over n elements: each f32 pair is promoted to f64 before multiplying, so every
- * product is exact and only the f64 additions round.
+ * Elements per chunk of the f64 reductions: `dot` and `sumOfSquares` sum each chunk of this
+ * many elements on its own and add the chunks' sums in chunk order, so a reduction split
+ * across threads by whole chunks (`dotChunks`, `sumOfSquaresChunks`) sums exactly as one call.
  */
-export function dot(a: usize, b: usize, n: i32): f64 {
+const REDUCTION_CHUNK: i32 = 4096;
+
+/**
+ * Σ a·b over n elements (one chunk): each f32 pair is promoted to f64 before multiplying,
+ * so every product is exact and only the f64 additions round.
+ */
+function dotRun(a: usize, b: usize, n: i32): f64 {
   let low = f64x2.splat(0);
   let high = f64x2.splat(0);
   let i = 0;
@@ -24,8 +31,8 @@ export function dot(a: usize, b: usize, n: i32): f64 {
   return sum;
 }
 
-/** Σ a² over n elements, promoted to f64 as in `dot`. */
-export function sumOfSquares(a: usize, n: i32): f64 {
+/** Σ a² over n elements (one chunk), promoted to f64 as in `dotRun`. */
+function sumOfSquaresRun(a: usize, n: i32): f64 {
   let low = f64x2.splat(0);
   let high = f64x2.splat(0);
   let i = 0;
@@ -42,6 +49,49 @@ export function sumOfSquares(a: usize, n: i32): f64 {
     sum += value * value;
   }
   return sum;
+}
+
+/** Σ a·b over n elements: exact products summed in f64, chunk by chunk (REDUCTION_CHUNK). */
+export function dot(a: usize, b: usize, n: i32): f64 {
+  let sum: f64 = 0;
+  for (let i = 0; i < n; i += REDUCTION_CHUNK) {
+    const offset = (<usize>i) << 2;
+    sum += dotRun(a + offset, b + offset, min(REDUCTION_CHUNK, n - i));
+  }
+  return sum;
+}
+
+/** Σ a² over n elements, promoted to f64 and summed chunk by chunk as in `dot`. */
+export function sumOfSquares(a: usize, n: i32): f64 {
+  let sum: f64 = 0;
+  for (let i = 0; i < n; i += REDUCTION_CHUNK) {
+    sum += sumOfSquaresRun(a + ((<usize>i) << 2), min(REDUCTION_CHUNK, n - i));
+  }
+  return sum;
+}
+
+/**
+ * Chunks [c0, c1) of `dot` over n elements: chunk c's sum (f64) to out + 8·(c − c0) bytes,
+ * for the caller to add in chunk order (a thread's share of a split reduction).
+ */
+export function dotChunks(a: usize, b: usize, n: i32, c0: i32, c1: i32, out: usize): void {
+  for (let c = c0; c < c1; c++) {
+    const i = c * REDUCTION_CHUNK;
+    if (i >= n) return;
+    const offset = (<usize>i) << 2;
+    const length = min(REDUCTION_CHUNK, n - i);
+    store<f64>(out + ((<usize>(c - c0)) << 3), dotRun(a + offset, b + offset, length));
+  }
+}
+
+/** Chunks [c0, c1) of `sumOfSquares` over n elements, as `dotChunks`. */
+export function sumOfSquaresChunks(a: usize, n: i32, c0: i32, c1: i32, out: usize): void {
+  for (let c = c0; c < c1; c++) {
+    const i = c * REDUCTION_CHUNK;
+    if (i >= n) return;
+    const length = min(REDUCTION_CHUNK, n - i);
+    store<f64>(out + ((<usize>(c - c0)) << 3), sumOfSquaresRun(a + ((<usize>i) << 2), length));
+  }
 }
 
 /**

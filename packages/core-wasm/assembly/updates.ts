@@ -4,52 +4,35 @@
  * rounded to f32 once.
  */
 import { promoteHigh, sumLanesF64 } from './math';
-import { setResult } from './results';
+import { resultsPointer, setResult } from './results';
 
 /**
- * The papers' delta-form heavy ball (apps/docs/theory.md#constants):
- *   Δw(t) = −η·g(t) + α·Δw(t − 1),   w(t + 1) = w(t) + Δw(t).
- * With `telemetry` ≠ 0 also writes ‖G‖², ‖M‖² and G·M of G = −η·g and M = α·Δw(t − 1)
- * (apps/docs/theory.md#process-balance, the project's interpretation) into result slots 0, 1, 2: products and
- * partial sums of 16 elements in f32, the sum over n in f64.
+ * Elements per telemetry chunk of the heavy ball: its three sums are taken over fixed chunks
+ * of this many elements (a multiple of 16) and the chunks' sums added in chunk order, so an
+ * update split across threads by whole chunks (`heavyBallChunks`) sums exactly as one call.
  */
-export function heavyBall(
+const HEAVY_BALL_CHUNK: i32 = 4096;
+
+/**
+ * The delta-form step over n elements with its process terms: writes ‖G‖², ‖M‖² and G·M of
+ * G = −η·g and M = α·Δw(t − 1) to out[0..2] (f64). Products and partial sums of 16 elements
+ * in f32, flushed to f64: each f32 partial holds 4 products per lane (≤ 3 roundings).
+ */
+function heavyBallTerms(
   weights: usize,
   delta: usize,
   gradient: usize,
   n: i32,
-  learningRate: f64,
-  momentum: f64,
-  telemetry: i32,
+  eta: f32,
+  alpha: f32,
+  out: usize,
 ): void {
-  const eta = <f32>-learningRate;
-  const alpha = <f32>momentum;
   const etaV = f32x4.splat(eta);
   const alphaV = f32x4.splat(alpha);
-  let i = 0;
-  if (!telemetry) {
-    for (; i + 4 <= n; i += 4) {
-      const offset = (<usize>i) << 2;
-      const step = f32x4.add(
-        f32x4.mul(etaV, v128.load(gradient + offset)),
-        f32x4.mul(alphaV, v128.load(delta + offset)),
-      );
-      v128.store(delta + offset, step);
-      v128.store(weights + offset, f32x4.add(v128.load(weights + offset), step));
-    }
-    for (; i < n; i++) {
-      const offset = (<usize>i) << 2;
-      const step = eta * load<f32>(gradient + offset) + alpha * load<f32>(delta + offset);
-      store<f32>(delta + offset, step);
-      store<f32>(weights + offset, load<f32>(weights + offset) + step);
-    }
-    return;
-  }
-  // Products and short partial sums in f32, flushed to f64 every 16 elements: each f32
-  // partial holds 4 products per lane (≤ 3 roundings), and the long sum over n is in f64.
   let gg = f64x2.splat(0);
   let mm = f64x2.splat(0);
   let gm = f64x2.splat(0);
+  let i = 0;
   for (; i + 16 <= n; i += 16) {
     let gg4 = f32x4.splat(0);
     let mm4 = gg4;
@@ -83,9 +66,96 @@ export function heavyBall(
     mmSum += <f64>m * <f64>m;
     gmSum += <f64>g * <f64>m;
   }
-  setResult(0, ggSum);
-  setResult(1, mmSum);
-  setResult(2, gmSum);
+  store<f64>(out, ggSum);
+  store<f64>(out, mmSum, 8);
+  store<f64>(out, gmSum, 16);
+}
+
+/**
+ * The papers' delta-form heavy ball (apps/docs/theory.md#constants):
+ *   Δw(t) = −η·g(t) + α·Δw(t − 1),   w(t + 1) = w(t) + Δw(t).
+ * With `telemetry` ≠ 0 also writes ‖G‖², ‖M‖² and G·M of G = −η·g and M = α·Δw(t − 1)
+ * (apps/docs/theory.md#process-balance, the project's interpretation) into result slots 0, 1, 2:
+ * each sum is taken per chunk of HEAVY_BALL_CHUNK elements (see `heavyBallTerms`) and
+ * the chunks' sums are added in f64 in chunk order.
+ */
+export function heavyBall(
+  weights: usize,
+  delta: usize,
+  gradient: usize,
+  n: i32,
+  learningRate: f64,
+  momentum: f64,
+  telemetry: i32,
+): void {
+  const eta = <f32>-learningRate;
+  const alpha = <f32>momentum;
+  if (!telemetry) {
+    const etaV = f32x4.splat(eta);
+    const alphaV = f32x4.splat(alpha);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const offset = (<usize>i) << 2;
+      const step = f32x4.add(
+        f32x4.mul(etaV, v128.load(gradient + offset)),
+        f32x4.mul(alphaV, v128.load(delta + offset)),
+      );
+      v128.store(delta + offset, step);
+      v128.store(weights + offset, f32x4.add(v128.load(weights + offset), step));
+    }
+    for (; i < n; i++) {
+      const offset = (<usize>i) << 2;
+      const step = eta * load<f32>(gradient + offset) + alpha * load<f32>(delta + offset);
+      store<f32>(delta + offset, step);
+      store<f32>(weights + offset, load<f32>(weights + offset) + step);
+    }
+    return;
+  }
+  // Result slots 3..5 hold each chunk's sums before they are added in.
+  const chunk = resultsPointer() + 24;
+  let gg: f64 = 0;
+  let mm: f64 = 0;
+  let gm: f64 = 0;
+  for (let i = 0; i < n; i += HEAVY_BALL_CHUNK) {
+    const offset = (<usize>i) << 2;
+    const length = min(HEAVY_BALL_CHUNK, n - i);
+    heavyBallTerms(weights + offset, delta + offset, gradient + offset, length, eta, alpha, chunk);
+    gg += load<f64>(chunk);
+    mm += load<f64>(chunk, 8);
+    gm += load<f64>(chunk, 16);
+  }
+  setResult(0, gg);
+  setResult(1, mm);
+  setResult(2, gm);
+}
+
+/**
+ * Chunks [c0, c1) of a heavy ball with telemetry over n elements (chunks of
+ * HEAVY_BALL_CHUNK): updates their elements and writes chunk c's three sums to
+ * out + 24·(c − c0) bytes, for the caller to add in chunk order. A thread's share of a split
+ * update; it touches no module state, so worker threads run it on the shared memory.
+ */
+export function heavyBallChunks(
+  weights: usize,
+  delta: usize,
+  gradient: usize,
+  n: i32,
+  learningRate: f64,
+  momentum: f64,
+  c0: i32,
+  c1: i32,
+  out: usize,
+): void {
+  const eta = <f32>-learningRate;
+  const alpha = <f32>momentum;
+  for (let c = c0; c < c1; c++) {
+    const i = c * HEAVY_BALL_CHUNK;
+    if (i >= n) return;
+    const offset = (<usize>i) << 2;
+    const length = min(HEAVY_BALL_CHUNK, n - i);
+    const terms = out + <usize>(c - c0) * 24;
+    heavyBallTerms(weights + offset, delta + offset, gradient + offset, length, eta, alpha, terms);
+  }
 }
 
 /**

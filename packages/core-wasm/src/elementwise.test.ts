@@ -142,6 +142,25 @@ describe('bias kernels (wasm against reference)', () => {
 });
 
 describe('reductions (wasm against reference)', () => {
+  it('dot and sumOfSquares agree to 1e-12 relative across several 4096-element chunks (summed chunk by chunk)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 4097, max: 60_000 }), fc.integer(), (n, seed) => {
+        const a = wasm.allocFrom(uniform(n, seed, -10, 10));
+        const b = wasm.allocFrom(uniform(n, seed + 1, -10, 10));
+        const ra = reference.allocFrom(a.view);
+        const rb = reference.allocFrom(b.view);
+        const squares = reference.sumOfSquares(ra, n);
+        const scale = squares + reference.sumOfSquares(rb, n);
+        expect(Math.abs(wasm.dot(a, b, n) - reference.dot(ra, rb, n))).toBeLessThanOrEqual(
+          1e-12 * scale,
+        );
+        expect(Math.abs(wasm.sumOfSquares(a, n) - squares)).toBeLessThanOrEqual(1e-12 * squares);
+        for (const buffer of [a, b, ra, rb]) buffer.free();
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it('dot and sumOfSquares agree to 1e-12 relative (both exact products summed in f64)', () => {
     fc.assert(
       fc.property(dimension(5000), fc.integer(), (n, seed) => {

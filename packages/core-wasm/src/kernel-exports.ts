@@ -48,6 +48,21 @@ export interface KernelExports {
     momentum: number,
     telemetry: number,
   ): void;
+  /**
+   * Chunks [c0, c1) of a heavy ball with telemetry (chunks of {@link HEAVY_BALL_CHUNK}
+   * elements): each chunk's ‖G‖², ‖M‖², G·M to out + 24·(c − c0) bytes (a thread's share).
+   */
+  heavyBallChunks(
+    weights: number,
+    delta: number,
+    gradient: number,
+    n: number,
+    learningRate: number,
+    momentum: number,
+    c0: number,
+    c1: number,
+    out: number,
+  ): void;
   /** v ← μv + g; w ← w − ηv (Nesterov: w ← w − η(g + μv)) (assembly/updates.ts). */
   momentumUpdate(
     weights: number,
@@ -76,6 +91,13 @@ export interface KernelExports {
   dot(a: number, b: number, n: number): number;
   /** Σ a² in f64. */
   sumOfSquares(a: number, n: number): number;
+  /**
+   * Chunks [c0, c1) of `dot` (chunks of {@link REDUCTION_CHUNK} elements): chunk c's sum to
+   * out + 8·(c − c0) bytes (a thread's share).
+   */
+  dotChunks(a: number, b: number, n: number, c0: number, c1: number, out: number): void;
+  /** Chunks [c0, c1) of `sumOfSquares`, as `dotChunks`. */
+  sumOfSquaresChunks(a: number, n: number, c0: number, c1: number, out: number): void;
   /** `out` is the address of an i32 block of ≥ rows elements. */
   argmaxRows(x: number, rows: number, cols: number, out: number): void;
   /** e^x over n values (for the accuracy tests of math.ts). */
@@ -83,6 +105,18 @@ export interface KernelExports {
   /** log x over n values (for the accuracy tests of math.ts). */
   logArray(x: number, out: number, n: number): void;
 }
+
+/**
+ * Elements per telemetry chunk of the heavy ball (assembly/updates.ts HEAVY_BALL_CHUNK): its
+ * sums are taken per chunk and added in chunk order, so a split by chunks sums as one call.
+ */
+export const HEAVY_BALL_CHUNK = 4096;
+
+/**
+ * Elements per chunk of `dot` and `sumOfSquares` (assembly/reductions.ts REDUCTION_CHUNK):
+ * each chunk is summed on its own and the chunks' sums added in order.
+ */
+export const REDUCTION_CHUNK = 4096;
 
 /** Names of {@link KernelExports}, for the loader's check that every export is a function. */
 export const KERNEL_EXPORTS: readonly (keyof KernelExports)[] = [
@@ -98,10 +132,13 @@ export const KERNEL_EXPORTS: readonly (keyof KernelExports)[] = [
   'crossEntropy',
   'klDivergence',
   'heavyBall',
+  'heavyBallChunks',
   'momentumUpdate',
   'adam',
   'dot',
   'sumOfSquares',
+  'dotChunks',
+  'sumOfSquaresChunks',
   'argmaxRows',
   'expArray',
   'logArray',

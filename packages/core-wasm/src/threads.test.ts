@@ -122,6 +122,90 @@ describe('threads: GEMM split across worker threads', () => {
     }
   });
 
+  it('splits the updates by element ranges and the reductions by chunks identically (heavy ball and its terms, momentum, Adam, sumOfSquares, dot)', () => {
+    const next = random(21);
+    const fill = (n: number, scale: number) =>
+      Float32Array.from({ length: n }, () => (next() * 2 - 1) * scale);
+    const bitsOf = (buffer: { view: Float32Array }) =>
+      Array.from(new Uint32Array(Float32Array.from(buffer.view).buffer));
+    // Below the split size, around the 4096-element telemetry chunks and the 16-element part
+    // bounds, and sizes with every tail of the four-lane body.
+    const sizes = [1, 3, 4097, 16383, 16384, 16385, 20011, 65536 + 13, 100_003, 203_530];
+    for (const n of sizes) {
+      const w = fill(n, 2);
+      const s1 = fill(n, 0.1);
+      const s2 = Float32Array.from(fill(n, 0.01), Math.abs);
+      const g = fill(n, 3);
+      const run = (kernels: WasmKernels) => {
+        const buffers = [w, s1, s2, g].map((values) => kernels.allocFrom(values));
+        const [wb, ab, bb, gb] = buffers as [
+          (typeof buffers)[0],
+          (typeof buffers)[0],
+          (typeof buffers)[0],
+          (typeof buffers)[0],
+        ];
+        const out: unknown[] = [];
+        out.push(
+          kernels.heavyBall(wb, ab, gb, n, {
+            learningRate: 0.0159,
+            momentum: 0.874,
+            telemetry: true,
+          }),
+        );
+        out.push(
+          kernels.heavyBall(wb, ab, gb, n, { learningRate: 0.03, momentum: 0.5, telemetry: false }),
+        );
+        kernels.momentumUpdate(wb, ab, gb, n, {
+          learningRate: 0.01,
+          momentum: 0.9,
+          nesterov: n % 2 === 1,
+        });
+        kernels.adam(wb, ab, bb, gb, n, {
+          learningRate: 1e-3,
+          beta1: 0.9,
+          beta2: 0.999,
+          epsilon: 1e-8,
+          step: 7,
+          weightDecay: n % 3 === 0 ? 0 : 0.01,
+        });
+        out.push(kernels.sumOfSquares(gb, n), kernels.dot(wb, gb, n), kernels.sumOfSquares(wb, n));
+        out.push(buffers.map(bitsOf));
+        for (const buffer of buffers) buffer.free();
+        return out;
+      };
+      const expected = run(one);
+      expect(run(two), `n = ${n}`).toEqual(expected);
+      expect(run(three), `n = ${n}`).toEqual(expected);
+    }
+  });
+
+  it('stays bit-identical and finishes when oversubscribed (4 threads per core: spinning threads get descheduled and block instead)', async () => {
+    const many = await loadKernels({ threads: Math.min(8, availableParallelism() * 4) });
+    try {
+      const started = performance.now();
+      for (const item of cases(12)) {
+        expect(product(many, item), JSON.stringify(item.options)).toEqual(product(one, item));
+      }
+      const n = 100_003;
+      const values = Float32Array.from({ length: n }, (_, i) => Math.sin(i));
+      const terms = (kernels: WasmKernels) => {
+        const w = kernels.allocFrom(values);
+        const d = kernels.allocFrom(values);
+        const g = kernels.allocFrom(values);
+        const options = { learningRate: 0.01, momentum: 0.9, telemetry: true };
+        const out = [];
+        for (let step = 0; step < 20; step++) out.push(kernels.heavyBall(w, d, g, n, options));
+        out.push(kernels.sumOfSquares(w, n));
+        for (const buffer of [w, d, g]) buffer.free();
+        return out;
+      };
+      expect(terms(many)).toEqual(terms(one));
+      expect(performance.now() - started).toBeLessThan(30_000);
+    } finally {
+      await many.close();
+    }
+  });
+
   it('keeps buffers valid and products identical after the shared memory grows', () => {
     const before = two.memoryBytes();
     const a = two.allocFrom(Float32Array.from({ length: 64 * 300 }, (_, i) => (i % 13) - 6));
@@ -218,6 +302,33 @@ describe('threads: bad input and failures', () => {
     expect(performance.now() - started).toBeLessThan(20_000);
     expect(kernels.unusable).toMatch(/worker 1/);
     expect(() => kernels.gemm(a, b, c, { m: 128, n: 256, k: 784 })).toThrow(
+      /kernels unusable: worker 1/,
+    );
+    await kernels.close();
+  });
+
+  it('fails an update whose worker was terminated, without hanging, and says the kernels are unusable', async () => {
+    const kernels = await loadKernels({ threads: 2, threadTimeoutMs: 300 });
+    const n = 200_000;
+    const w = kernels.alloc(n);
+    const d = kernels.alloc(n);
+    const g = kernels.alloc(n);
+    const options = { learningRate: 0.01, momentum: 0.9, telemetry: true };
+    kernels.heavyBall(w, d, g, n, options); // the pool works
+    void kernels.pool?.workers[0]?.terminate();
+    const started = performance.now();
+    let message = '';
+    try {
+      for (let i = 0; i < 100_000; i++) kernels.heavyBall(w, d, g, n, options);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(
+      /^heavyBall: worker 1 of 1 did not finish its part of the update in time \(it died or was terminated\); these kernels are unusable now/,
+    );
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(kernels.unusable).toMatch(/worker 1/);
+    expect(() => kernels.momentumUpdate(w, d, g, n, { learningRate: 0.1, momentum: 0.5 })).toThrow(
       /kernels unusable: worker 1/,
     );
     await kernels.close();

@@ -7,6 +7,8 @@ import { type KernelBuild, kernelBuildNames } from './builds.js';
 import { KERNEL_EXPORTS, type KernelExports } from './kernel-exports.js';
 import { type HeapExports, WasmF32Buffer, WasmHeap } from './memory.js';
 import type { GemmPool, RegionExports } from './threads/pool.js';
+import { splitDot, splitSumOfSquares } from './threads/reductions.js';
+import { splitAdam, splitHeavyBall, splitMomentum } from './threads/updates.js';
 import type {
   AdamOptions,
   F32Buffer,
@@ -299,6 +301,19 @@ export class WasmKernels implements Kernels {
     options: HeavyBallOptions,
   ): ProcessTerms | undefined {
     const o = checked.heavyBallArguments(this.owns, weights, delta, gradient, n, options);
+    if (this.#pool !== undefined) {
+      return splitHeavyBall(
+        this.#pool,
+        this.#raw,
+        this.#ptr(weights),
+        this.#ptr(delta),
+        this.#ptr(gradient),
+        n,
+        o.learningRate,
+        o.momentum,
+        o.telemetry,
+      );
+    }
     this.#raw.heavyBall(
       this.#ptr(weights),
       this.#ptr(delta),
@@ -321,6 +336,20 @@ export class WasmKernels implements Kernels {
     options: MomentumOptions,
   ): void {
     const o = checked.momentumArguments(this.owns, weights, velocity, gradient, n, options);
+    if (this.#pool !== undefined) {
+      splitMomentum(
+        this.#pool,
+        this.#raw,
+        this.#ptr(weights),
+        this.#ptr(velocity),
+        this.#ptr(gradient),
+        n,
+        o.learningRate,
+        o.momentum,
+        o.nesterov,
+      );
+      return;
+    }
     this.#raw.momentumUpdate(
       this.#ptr(weights),
       this.#ptr(velocity),
@@ -349,6 +378,19 @@ export class WasmKernels implements Kernels {
       n,
       options,
     );
+    if (this.#pool !== undefined) {
+      splitAdam(
+        this.#pool,
+        this.#raw,
+        this.#ptr(weights),
+        this.#ptr(firstMoment),
+        this.#ptr(secondMoment),
+        this.#ptr(gradient),
+        n,
+        o,
+      );
+      return;
+    }
     this.#raw.adam(
       this.#ptr(weights),
       this.#ptr(firstMoment),
@@ -366,11 +408,15 @@ export class WasmKernels implements Kernels {
 
   dot(a: F32Buffer, b: F32Buffer, n: number): number {
     checked.elementwiseArguments('dot', this.owns, n, ['a', a], ['b', b]);
+    if (this.#pool !== undefined) {
+      return splitDot(this.#pool, this.#raw, this.#ptr(a), this.#ptr(b), n);
+    }
     return this.#raw.dot(this.#ptr(a), this.#ptr(b), n);
   }
 
   sumOfSquares(a: F32Buffer, n: number): number {
     checked.elementwiseArguments('sumOfSquares', this.owns, n, ['a', a]);
+    if (this.#pool !== undefined) return splitSumOfSquares(this.#pool, this.#raw, this.#ptr(a), n);
     return this.#raw.sumOfSquares(this.#ptr(a), n);
   }
 

@@ -53,7 +53,7 @@ export interface GemmPoolOptions {
   module: WebAssembly.Module;
   /** Milliseconds a product waits for its workers beyond its expected time (default 5000). */
   timeoutMs?: number;
-  /** How long an idle worker spins before blocking, in µs (default 200). */
+  /** How long an idle worker spins before blocking, in µs (default {@link SPIN_MICROSECONDS}). */
   spinMicroseconds?: number;
 }
 
@@ -65,8 +65,38 @@ const NR = 8;
  * thread alone: a hand-off costs microseconds, and more when the other core is busy.
  */
 const MIN_SPLIT_WORK = 1 << 18;
+/**
+ * How long an idle worker spins before it blocks, in µs: longer than the main thread's longest
+ * stretch of work between two products of a training step (the update, the gradient check and
+ * the next batch's gathering, a few hundred µs), so that within a run the workers never sleep;
+ * waking one costs far more than the spin (see protocol.ts, SLEEPING).
+ */
+export const SPIN_MICROSECONDS = 2000;
+/**
+ * A gap this long (µs) between two looks at the clock in a spin loop means the spinning thread
+ * was descheduled, i.e. its core is contended: the thread stops spinning and blocks, so that it
+ * does not take the core from a thread that has work (on a loaded machine a spinning worker
+ * and the main thread can share one core). A spin loop looks every microsecond or so.
+ */
+const PREEMPTED_MICROSECONDS = 200;
+/**
+ * After a thread found its core contended it blocks rather than spins for this long (ms): a
+ * woken thread gets a core sooner than a spinning one that was descheduled. The workers use
+ * the same span (it is sent to them).
+ */
+const CONTENDED_MILLISECONDS = 20;
 /** Wait for workers to report ready (instantiation of the module). */
 const START_TIMEOUT_MS = 30_000;
+
+/** How a failure names a job: the kernel called, and what the threads were computing. */
+export interface JobName {
+  /** The kernel, e.g. 'gemm' or 'heavyBall'. */
+  readonly caller: string;
+  /** What its threads compute, e.g. 'product' or 'update'. */
+  readonly noun: string;
+}
+
+const GEMM_JOB: JobName = { caller: 'gemm', noun: 'product' };
 
 /** A worker thread as the pool sees it, over Node `worker_threads` or a browser's Web Worker. */
 export interface PoolWorker {
@@ -135,6 +165,20 @@ async function spawnWorker(data: Record<string, unknown>): Promise<PoolWorker> {
   };
 }
 
+/**
+ * Whether the calling thread may block in `Atomics.wait`: a browser page's main thread throws
+ * (before comparing values), workers and Node may. The probe expects a value the slot does
+ * not hold, so it returns at once where waiting is allowed.
+ */
+function canBlock(ctrl: Int32Array): boolean {
+  try {
+    Atomics.wait(ctrl, slot.STOP, (Atomics.load(ctrl, slot.STOP) + 1) | 0, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const f32Bits = new Int32Array(1);
 const f32View = new Float32Array(f32Bits.buffer);
 function bitsOf(value: number): number {
@@ -152,11 +196,18 @@ export class GemmPool {
   readonly #control: number;
   readonly #timeoutMs: number;
   #ctrl: Int32Array;
+  #f64: Float64Array;
   #seq = 0;
+  #scratch = 0;
+  #scratchBytes = 0;
   #packs: number[] = [];
   #packBytes = 0;
   readonly #edges: number[];
   #broken: string | undefined;
+  /** Until when (performance.now()) joins block at once: a join found its core contended. */
+  #contendedUntil = 0;
+  /** Whether this thread may block in Atomics.wait (a browser page's main thread may not). */
+  readonly #canBlock: boolean;
 
   private constructor(
     raw: RegionExports,
@@ -173,7 +224,9 @@ export class GemmPool {
     this.#timeoutMs = timeoutMs;
     this.threads = threads;
     this.#ctrl = new Int32Array(heap.memory.buffer, control, slot.SLOTS * (threads - 1));
+    this.#f64 = new Float64Array(heap.memory.buffer, control, (slot.SLOTS * (threads - 1)) / 2);
     this.#edges = Array.from({ length: threads }, () => heap.allocBytes(MR * NR * 4));
+    this.#canBlock = canBlock(this.#ctrl);
     workers.forEach((worker, index) => {
       worker.on('message', (message: { error?: string }) => {
         if (message.error !== undefined)
@@ -213,7 +266,9 @@ export class GemmPool {
           control,
           index,
           slots,
-          spinMicroseconds: options.spinMicroseconds ?? 200,
+          spinMicroseconds: options.spinMicroseconds ?? SPIN_MICROSECONDS,
+          preemptedMicroseconds: PREEMPTED_MICROSECONDS,
+          contendedMilliseconds: CONTENDED_MILLISECONDS,
         });
         workers.push(worker);
         ready.push(
@@ -256,9 +311,86 @@ export class GemmPool {
 
   #slots(): Int32Array {
     if (this.#ctrl.buffer !== this.#heap.memory.buffer) {
-      this.#ctrl = new Int32Array(this.#heap.memory.buffer, this.#control, this.#ctrl.length);
+      const buffer = this.#heap.memory.buffer;
+      this.#ctrl = new Int32Array(buffer, this.#control, this.#ctrl.length);
+      this.#f64 = new Float64Array(buffer, this.#control, this.#f64.length);
     }
     return this.#ctrl;
+  }
+
+  #usable(): void {
+    if (this.#broken !== undefined) {
+      const why = this.#broken === 'closed' ? 'they were closed' : this.#broken;
+      throw new Error(`kernels unusable: ${why}; load new kernels`);
+    }
+  }
+
+  /** The shared memory's current buffer (for views of what the threads wrote). */
+  memoryBuffer(): ArrayBufferLike {
+    return this.#heap.memory.buffer;
+  }
+
+  /**
+   * A block of at least `bytes` bytes the pool keeps (and grows) for results the threads
+   * write, such as each chunk's sums of a split update. Valid until the next call.
+   */
+  scratch(bytes: number): number {
+    if (bytes > this.#scratchBytes) {
+      if (this.#scratch !== 0) this.#heap.freeBytes(this.#scratch);
+      this.#scratch = 0;
+      this.#scratch = this.#heap.allocBytes(bytes);
+      this.#scratchBytes = bytes;
+    }
+    return this.#scratch;
+  }
+
+  /**
+   * Runs a job over `units` work units (elements or chunks) split across the threads in parts
+   * whose bounds are multiples of `granule`: each worker's part is published by `publish`
+   * (which writes the job's slots but LO, HI and SEQ), the first part runs on the main thread
+   * by `runMain(lo, hi)`. Each unit is computed by one thread, with the arithmetic of one call
+   * over the whole range, so results are bit-identical whatever the thread count. Below
+   * `minUnits` units the whole range runs on the main thread. `work` (about the number of
+   * element operations) sets the deadline; `job` names it in a failure.
+   */
+  split(
+    units: number,
+    granule: number,
+    minUnits: number,
+    work: number,
+    job: JobName,
+    publish: (ctrl: Int32Array, f64: Float64Array, base: number) => void,
+    runMain: (lo: number, hi: number) => void,
+  ): void {
+    this.#usable();
+    const granules = Math.ceil(units / granule);
+    const parts = units < minUnits ? 1 : Math.min(this.threads, granules);
+    const perPart = Math.ceil(granules / parts) * granule;
+    const ctrl = this.#slots();
+    const seq = ++this.#seq | 0;
+    let handed = 0;
+    for (let t = 1; t < parts; t++) {
+      const lo = t * perPart;
+      if (lo >= units) break;
+      const base = (t - 1) * slot.SLOTS;
+      publish(ctrl, this.#f64, base);
+      ctrl[base + slot.LO] = lo;
+      ctrl[base + slot.HI] = Math.min(units, lo + perPart);
+      this.#handOff(ctrl, base, seq);
+      handed = t;
+    }
+    runMain(0, Math.min(units, perPart));
+    if (handed > 0) this.#join(ctrl, seq, handed, work, job);
+  }
+
+  /**
+   * Publishes job `seq` to the worker whose slots start at `base`. The store publishes the
+   * arguments written before it (Atomics are sequentially consistent); a worker that spins
+   * sees it within a fraction of a microsecond, one that sleeps is woken.
+   */
+  #handOff(ctrl: Int32Array, base: number, seq: number): void {
+    Atomics.store(ctrl, base + slot.SEQ, seq);
+    if (Atomics.load(ctrl, base + slot.SLEEPING) !== 0) Atomics.notify(ctrl, base + slot.SEQ);
   }
 
   #ensurePacks(bytes: number): void {
@@ -286,10 +418,7 @@ export class GemmPool {
     beta: number,
     c: number,
   ): void {
-    if (this.#broken !== undefined) {
-      const why = this.#broken === 'closed' ? 'they were closed' : this.#broken;
-      throw new Error(`kernels unusable: ${why}; load new kernels`);
-    }
+    this.#usable();
     // Split along the dimension with more micro-kernel panels, in whole panels.
     const byColumns = Math.ceil(n / NR) >= Math.ceil(m / MR);
     const tile = byColumns ? NR : MR;
@@ -321,6 +450,7 @@ export class GemmPool {
       const [i0, i1, j0, j1] = region(t);
       if (i0 >= i1 || j0 >= j1) break;
       const base = (t - 1) * slot.SLOTS;
+      ctrl[base + slot.KIND] = slot.JOB_GEMM;
       ctrl[base + slot.TRANS_A] = transA;
       ctrl[base + slot.TRANS_B] = transB;
       ctrl[base + slot.M] = m;
@@ -337,9 +467,7 @@ export class GemmPool {
       ctrl[base + slot.J1] = j1;
       ctrl[base + slot.PACK] = this.#packs[t] as number;
       ctrl[base + slot.EDGE] = this.#edges[t] as number;
-      // The store publishes the arguments above (Atomics are sequentially consistent).
-      Atomics.store(ctrl, base + slot.SEQ, seq);
-      Atomics.notify(ctrl, base + slot.SEQ);
+      this.#handOff(ctrl, base, seq);
       handed = t;
     }
     const [i0, i1, j0, j1] = region(0);
@@ -361,33 +489,55 @@ export class GemmPool {
       this.#packs[0] as number,
       this.#edges[0] as number,
     );
-    if (handed > 0) this.#join(ctrl, seq, handed, m * n * k);
+    if (handed > 0) this.#join(ctrl, seq, handed, m * n * k, GEMM_JOB);
   }
 
   /**
-   * Spins until workers 1..handed report job `seq` done. Blocking in Atomics.wait here would
-   * cost tens of microseconds per product; the spin is bounded by a deadline that grows with
-   * the product's size (at a pessimistic 10⁸ multiply-adds per second).
+   * Waits until workers 1..handed report job `seq` done: it spins (blocking in Atomics.wait
+   * would cost tens of microseconds per job), unless it finds itself descheduled while
+   * spinning — its core is contended, perhaps by the very worker it waits for — and then it
+   * blocks in short waits that the worker ends by a notify. The wait is bounded by a deadline
+   * that grows with the job's size (at a pessimistic 10⁸ operations per second).
    */
-  #join(ctrl: Int32Array, seq: number, handed: number, work: number): void {
-    const deadline = performance.now() + this.#timeoutMs + work / 1e5;
+  #join(ctrl: Int32Array, seq: number, handed: number, work: number, job: JobName): void {
+    let clock = performance.now();
+    const deadline = clock + this.#timeoutMs + work / 1e5;
+    // Once descheduled in a join, joins block at once for a while (the core stays contended).
+    let blocking = clock < this.#contendedUntil;
     let spins = 0;
     for (let t = 1; t <= handed; t++) {
       const base = (t - 1) * slot.SLOTS;
-      while (Atomics.load(ctrl, base + slot.DONE) !== seq) {
-        if ((++spins & 1023) === 0 && performance.now() > deadline) {
+      for (;;) {
+        const done = Atomics.load(ctrl, base + slot.DONE);
+        if (done === seq) break;
+        if (blocking) {
+          // Raised before DONE is looked at again (by Atomics.wait, which returns at once if
+          // it changed): a worker that stores DONE after that look sees the flag and notifies.
+          Atomics.store(ctrl, base + slot.MAIN_WAITING, 1);
+          Atomics.wait(ctrl, base + slot.DONE, done, 1);
+          Atomics.store(ctrl, base + slot.MAIN_WAITING, 0);
+        } else if ((++spins & 1023) !== 0) {
+          continue;
+        }
+        const now = performance.now();
+        if (!blocking && now - clock > PREEMPTED_MICROSECONDS / 1000 && this.#canBlock) {
+          blocking = true;
+          this.#contendedUntil = now + CONTENDED_MILLISECONDS;
+        }
+        clock = now;
+        if (now > deadline) {
           this.#break(
-            `worker ${t} did not finish its part of a product (it died or was terminated)`,
+            `worker ${t} did not finish its part of the ${job.noun} (it died or was terminated)`,
           );
           throw new Error(
-            `gemm: worker ${t} of ${this.threads - 1} did not finish its part of the product in time (it died or was terminated); these kernels are unusable now, load new kernels`,
+            `${job.caller}: worker ${t} of ${this.threads - 1} did not finish its part of the ${job.noun} in time (it died or was terminated); these kernels are unusable now, load new kernels`,
           );
         }
       }
       if (ctrl[base + slot.FAILED] !== 0) {
-        this.#break(`worker ${t} failed during a product`);
+        this.#break(`worker ${t} failed during the ${job.noun}`);
         throw new Error(
-          `gemm: worker ${t} failed during the product; these kernels are unusable now`,
+          `${job.caller}: worker ${t} failed during the ${job.noun}; these kernels are unusable now`,
         );
       }
     }
@@ -412,6 +562,7 @@ export class GemmPool {
     this.#broken = 'closed';
     await Promise.all(this.#workers.map((worker) => worker.terminate()));
     if (!wasBroken) {
+      if (this.#scratch !== 0) this.#heap.freeBytes(this.#scratch);
       for (const pack of this.#packs) this.#heap.freeBytes(pack);
       for (const edge of this.#edges) this.#heap.freeBytes(edge);
       this.#heap.freeBytes(this.#control);

@@ -1,13 +1,16 @@
 /**
  * The hand-off protocol between the main thread and the GEMM workers: one block of i32 slots
  * per worker in the shared linear memory. The main thread writes a job's arguments, then
- * bumps `SEQ` (and notifies); the worker runs its region of C and stores the same number in
+ * bumps `SEQ` (and notifies it if the worker said it sleeps); the worker runs its region of C and stores the same number in
  * `DONE`. Both sides spin briefly before blocking, because a blocking hand-off costs tens of
  * microseconds, as much as a small product.
  */
 
-/** i32 slots per worker (a 128-byte stride keeps workers' slots on separate cache lines). */
-export const SLOTS = 32;
+/**
+ * i32 slots per worker (a 256-byte stride keeps workers' slots on separate cache lines): 32
+ * i32 slots, then 16 f64 slots from i32 index {@link F64}.
+ */
+export const SLOTS = 64;
 /** Job number the main thread publishes (the worker waits for it to change). */
 export const SEQ = 0;
 /** Job number the worker has finished. */
@@ -37,3 +40,48 @@ export const PACK = 17;
 export const EDGE = 18;
 /** Set by a worker whose job threw (the message goes to the main thread by postMessage). */
 export const FAILED = 19;
+/**
+ * 1 while the worker blocks (or is about to block) in `Atomics.wait`: only then does the main
+ * thread call `Atomics.notify`. A notify that wakes a thread costs the caller tens to hundreds
+ * of microseconds on a virtual machine, and if every hand-off paid it, the worker fell asleep
+ * again while the main thread was still inside the notify: a slow state that fed itself.
+ */
+export const SLEEPING = 20;
+/**
+ * 1 while the main thread blocks in `Atomics.wait` on `DONE` (it found its core contended);
+ * the worker then notifies `DONE` after storing it.
+ */
+export const MAIN_WAITING = 29;
+/** What the job is: one of the JOB_* numbers below. */
+export const KIND = 21;
+/** Job kinds: a region of a GEMM (the slots TRANS_A … EDGE), or a range of an update. */
+export const JOB_GEMM = 0;
+/** Heavy ball without telemetry over elements [LO, HI) of X0 = w, X1 = Δw, X2 = g. */
+export const JOB_HEAVY_BALL = 1;
+/**
+ * Heavy ball with telemetry over chunks [LO, HI) of X3 elements; chunk c's three sums to
+ * X4 + 24·c bytes.
+ */
+export const JOB_HEAVY_BALL_CHUNKS = 2;
+/** Momentum over elements [LO, HI) of X0 = w, X1 = v, X2 = g; X3 = nesterov. */
+export const JOB_MOMENTUM = 3;
+/** Adam over elements [LO, HI) of X0 = w, X1 = m, X2 = v, X3 = g; X4 = step. */
+export const JOB_ADAM = 4;
+/** Σ a² over chunks [LO, HI) of X1 elements of X0 = a; chunk c's sum to X2 + 8·c bytes. */
+export const JOB_SUM_OF_SQUARES = 5;
+/** Σ a·b over chunks [LO, HI) of X2 elements of X0 = a, X1 = b; chunk c's sum to X3 + 8·c. */
+export const JOB_DOT = 6;
+/** Addresses and integers of an update or reduction job. */
+export const X0 = 22;
+export const X1 = 23;
+export const X2 = 24;
+export const X3 = 25;
+export const X4 = 26;
+/** The range [LO, HI) of an update job (elements, or chunks). */
+export const LO = 27;
+export const HI = 28;
+/**
+ * First i32 index of the f64 slots (the update's hyper-parameters, in the order of the
+ * kernel's arguments): f64 slot i is at byte 4·F64 + 8·i of the worker's block.
+ */
+export const F64 = 32;

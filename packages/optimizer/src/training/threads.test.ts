@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { loadKernels } from '@dualphi/core-wasm';
 import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../checkpoints/checkpoint.js';
-import { dualProcess } from '../optimizers/index.js';
+import { adamw, dualProcess, momentum } from '../optimizers/index.js';
 import { blobSplit } from './synthetic.test-helpers.js';
 import { train } from './train.js';
 import type { EpochMetrics, TrainOptions, TrainResult } from './types.js';
@@ -61,6 +61,47 @@ describe('train({ threads })', () => {
       expect(weightsOf(resumed)).toEqual(weightsOf(full));
       expect(resumed.epochs.map(withoutTime)).toEqual(full.epochs.map(withoutTime));
     }
+  });
+
+  it('splits the updates of a layer past the update split size identically (dualProcess, momentum, AdamW)', async () => {
+    // 133 × 140 = 18 620 weights: the update is split by element ranges (≥ 16 384), the
+    // heavy ball's process terms by 4096-element chunks.
+    for (const optimizer of [
+      dualProcess({ learningRate: 0.05 }),
+      momentum({ learningRate: 0.02, momentum: 0.9, nesterov: true }),
+      adamw({ learningRate: 1e-3, weightDecay: 0.01 }),
+    ]) {
+      const options = { ...base(), hidden: [140], epochs: 2, optimizer };
+      const one = await train({ ...options, threads: 1 });
+      const name = optimizer.toConfig().name;
+      for (const threads of [2, 3]) {
+        const other = await train({ ...options, threads });
+        expect(weightsOf(other), `${name} on ${threads} threads`).toEqual(weightsOf(one));
+        expect(other.epochs.map(withoutTime), name).toEqual(one.epochs.map(withoutTime));
+      }
+    }
+  });
+
+  it('resumes on 1 thread exactly a checkpoint written on 2 with split updates', async () => {
+    const options = { ...base(), hidden: [140] };
+    const full = await train({ ...options, threads: 1 });
+    const controller = new AbortController();
+    const partial = await train({
+      ...options,
+      threads: 2,
+      signal: controller.signal,
+      onBatch: (e) => {
+        if (e.epoch === 2 && e.batch === 4) controller.abort();
+      },
+    });
+    expect(partial.aborted).toBe(true);
+    const resumed = await train({
+      data,
+      threads: 1,
+      resume: decodeCheckpoint(encodeCheckpoint(partial.checkpoint())),
+    });
+    expect(weightsOf(resumed)).toEqual(weightsOf(full));
+    expect(resumed.epochs.map(withoutTime)).toEqual(full.epochs.map(withoutTime));
   });
 
   it('trains on kernels passed in with their own thread count', async () => {
