@@ -199,7 +199,8 @@ export class RegistryOptimizer extends tf.Optimizer {
   override async getWeights(): Promise<NamedTensor[]> {
     for (const tensor of this.exported) tensor.dispose();
     const named: NamedTensor[] = [await this.saveIterations(), ...this.path.weights()];
-    this.exported = named.slice(1).map((n) => n.tensor);
+    // The iteration count too: tfjs's saveIterations() makes a new tensor at every call.
+    this.exported = named.map((n) => n.tensor);
     return named;
   }
 
