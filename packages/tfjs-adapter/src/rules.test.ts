@@ -14,7 +14,7 @@ import {
   withTransforms,
 } from '@dualphi/optimizer';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { BACKENDS, useBackend } from './backends.test-helpers.js';
 import {
   type NamedTensor,
@@ -264,6 +264,48 @@ describe.each(BACKENDS)('tf-ops rules on the %s backend', (backend) => {
       tf.dispose(vars);
     },
   );
+
+  it.each(registryOptimizerNames.map((name) => [name]))(
+    '%s on the tf-ops path reads nothing back from the backend in a step',
+    (name) => {
+      const p = problem(3);
+      const prefix = `noread_${backend}_${name}_`;
+      const optimizer = registryOptimizer(name, {
+        options: extraOptions(name),
+        clipNorm: 1,
+        path: 'ops',
+      });
+      const vars = p.shapes.map((shape, i) =>
+        tf.tidy(() => tf.variable(tf.tensor(p.start[i], shape), true, `${prefix}${i}`)),
+      );
+      const gradients = vars.map((v) => tf.onesLike(v));
+      const step = () =>
+        optimizer.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: gradients[i] })));
+      step(); // The first step makes the slots.
+      // Every read of a tensor's data (dataSync, data, array…) goes through the engine; the
+      // backends' own kernels may view their memory directly (wasm's slice does), which is
+      // no transfer.
+      const engine = tf.engine();
+      const readSync = vi.spyOn(engine, 'readSync');
+      const read = vi.spyOn(engine, 'read');
+      try {
+        for (let s = 0; s < 3; s++) step();
+        expect(readSync).not.toHaveBeenCalled();
+        expect(read).not.toHaveBeenCalled();
+      } finally {
+        readSync.mockRestore();
+        read.mockRestore();
+      }
+      optimizer.dispose();
+      tf.dispose([...vars, ...gradients]);
+    },
+  );
+
+  it('weightDecay is refused for an optimizer with its own, naming it', () => {
+    expect(() => registryOptimizer('adamw', { weightDecay: 0.1 })).toThrow(
+      /weightDecay.*is an option of adamw itself/,
+    );
+  });
 
   it('clipping leaves gradients below the norm untouched: the same steps as without it', () => {
     const p = problem(5);
