@@ -103,6 +103,8 @@ export class RegistryOptimizer extends tf.Optimizer {
   private exported: tf.Tensor[] = [];
   /** The state `setWeights` gave, until the first step has claimed it. */
   private restored: SavedState | undefined;
+  /** The variables' training-point values while they hold the evaluation point. */
+  private trainingPoint: Map<string, tf.Tensor> | undefined;
 
   /**
    * Wraps `optimizer` (from `@dualphi/optimizer`).
@@ -156,9 +158,14 @@ export class RegistryOptimizer extends tf.Optimizer {
    * One update of every variable with a gradient, by the registry rule.
    *
    * @throws RangeError when a gradient names no registered variable, has another shape, or the
-   *   set of variables changes between steps.
+   *   set of variables changes between steps, or while the variables hold the evaluation point.
    */
   override applyGradients(variableGradients: VariableGradients): void {
+    if (this.trainingPoint) {
+      throw new RangeError(
+        'RegistryOptimizer: the variables hold the evaluation point; call useTrainingPoint() before training on',
+      );
+    }
     const entries = Array.isArray(variableGradients)
       ? variableGradients.map((item) => ({ name: item.name, gradient: item.tensor }))
       : Object.entries(variableGradients).map(([name, gradient]) => ({ name, gradient }));
@@ -190,6 +197,67 @@ export class RegistryOptimizer extends tf.Optimizer {
     this.path.step(pairs);
     this.restored = undefined;
     this.incrementIterations();
+  }
+
+  /** True while the variables hold the evaluation point (see {@link useEvaluationPoint}). */
+  get atEvaluationPoint(): boolean {
+    return this.trainingPoint !== undefined;
+  }
+
+  /**
+   * For Schedule-Free (an optimizer whose `evaluationSlot` is set): puts its evaluation point
+   * x into the variables, the point to evaluate, predict with or export (arXiv 2405.15682;
+   * the reference code's `optimizer.eval()`), and keeps the training point y aside until
+   * {@link useTrainingPoint}. Steps are refused meanwhile. Before the first step x is the
+   * variables' own value. Calling it again changes nothing.
+   *
+   * @throws RangeError for an optimizer that evaluates where it trains, or when a variable of
+   *   the state is no longer registered.
+   */
+  useEvaluationPoint(): void {
+    const slot = this.optimizer.evaluationSlot;
+    if (slot === undefined) {
+      throw new RangeError(
+        `RegistryOptimizer: ${this.optimizer.name} evaluates where it trains; it has no separate evaluation point`,
+      );
+    }
+    if (this.trainingPoint) return;
+    const names = this.path.names ?? [];
+    const named = this.path.weights();
+    try {
+      const byName = new Map(named.map((n) => [n.name, n.tensor]));
+      const targets = names.map((name) => {
+        const variable = tf.engine().registeredVariables[name];
+        const point = byName.get(`${name}/${slot}`);
+        if (variable === undefined || point === undefined) {
+          throw new RangeError(
+            `RegistryOptimizer.useEvaluationPoint: no registered variable "${name}" for its slot "${name}/${slot}"`,
+          );
+        }
+        return { name, variable, point };
+      });
+      const kept = new Map<string, tf.Tensor>();
+      for (const { name, variable, point } of targets) {
+        kept.set(name, tf.clone(variable));
+        tf.tidy(() => variable.assign(tf.reshape(point, variable.shape)));
+      }
+      this.trainingPoint = kept;
+    } finally {
+      tf.dispose(named.map((n) => n.tensor));
+    }
+  }
+
+  /**
+   * Puts the training point y back into the variables after {@link useEvaluationPoint} (the
+   * reference code's `optimizer.train()`); changes nothing when they hold it already.
+   */
+  useTrainingPoint(): void {
+    if (!this.trainingPoint) return;
+    for (const [name, value] of this.trainingPoint) {
+      tf.engine().registeredVariables[name]?.assign(value);
+      value.dispose();
+    }
+    this.trainingPoint = undefined;
   }
 
   /**
@@ -260,10 +328,11 @@ export class RegistryOptimizer extends tf.Optimizer {
     return new cls(optimizerFromConfig(config as unknown as OptimizerConfig));
   }
 
-  /** Releases the tensors it made; the state restarts. */
+  /** Releases the tensors it made (the variables get their training point back); the state restarts. */
   override dispose(): void {
     for (const tensor of this.exported) tensor.dispose();
     this.exported = [];
+    this.useTrainingPoint();
     this.path_?.dispose();
     this.restored = undefined;
     super.dispose();

@@ -301,6 +301,54 @@ describe.each(BACKENDS)('tf-ops rules on the %s backend', (backend) => {
     },
   );
 
+  it.each([
+    ['schedule-free-sgd', 'ops'],
+    ['schedule-free-adamw', 'ops'],
+    ['schedule-free-adamw', 'download'],
+  ] as const)(
+    '%s (%s path): useEvaluationPoint puts x into the variables, useTrainingPoint puts y back',
+    async (name, path) => {
+      const p = problem(17);
+      const prefix = `eval_${backend}_${name}_${path}_`;
+      const swapped = registryOptimizer(name, { options: extraOptions(name), path });
+      const plain = registryOptimizer(name, { options: extraOptions(name), path });
+      const vars = runTfjs(swapped, p, prefix, 3);
+      const y = vars.map((v) => Float32Array.from(v.dataSync()));
+      const state = await named(await swapped.getWeights());
+      const before = tf.memory().numTensors;
+      swapped.useEvaluationPoint();
+      swapped.useEvaluationPoint(); // a second call changes nothing
+      expect(swapped.atEvaluationPoint).toBe(true);
+      vars.forEach((v, i) => {
+        expect(Array.from(v.dataSync())).toEqual(Array.from(state.get(`${prefix}${i}/x`) ?? []));
+        expect(Array.from(v.dataSync())).not.toEqual(Array.from(y[i]));
+      });
+      const g = vars.map((v) => tf.onesLike(v));
+      expect(() =>
+        swapped.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: g[i] }))),
+      ).toThrow('call useTrainingPoint() before training on');
+      tf.dispose(g);
+      swapped.useTrainingPoint();
+      expect(swapped.atEvaluationPoint).toBe(false);
+      vars.forEach((v, i) => {
+        expect(Array.from(v.dataSync())).toEqual(Array.from(y[i]));
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      // Training goes on exactly as without the excursion to x.
+      runTfjs(swapped, p, prefix, 2, vars);
+      const other = runTfjs(plain, p, `${prefix}plain_`, 5);
+      vars.forEach((v, i) => {
+        expect(Array.from(v.dataSync())).toEqual(Array.from(other[i].dataSync()));
+      });
+      swapped.dispose();
+      plain.dispose();
+      tf.dispose([...vars, ...other]);
+      expect(() => registryOptimizer('adam').useEvaluationPoint()).toThrow(
+        'adam evaluates where it trains',
+      );
+    },
+  );
+
   it('weightDecay is refused for an optimizer with its own, naming it', () => {
     expect(() => registryOptimizer('adamw', { weightDecay: 0.1 })).toThrow(
       /weightDecay.*is an option of adamw itself/,
