@@ -68,6 +68,14 @@ describe.each(['cpu', 'wasm'] as const)(
         await model.fit(digits.trainX, digits.trainY, { epochs: 5, batchSize: 32, verbose: 0 });
         const [, accuracy] = model.evaluate(digits.testX, digits.testY) as tf.Scalar[];
         expect(accuracy.dataSync()[0]).toBeGreaterThan(0.8);
+        const optimizer = model.optimizer as RegistryOptimizer;
+        if (optimizer.optimizer.evaluationSlot !== undefined) {
+          // Schedule-Free: evaluated at its average x, the point it is meant to be used at.
+          optimizer.useEvaluationPoint();
+          const [, atX] = model.evaluate(digits.testX, digits.testY) as tf.Scalar[];
+          expect(atX.dataSync()[0]).toBeGreaterThan(0.8);
+          optimizer.useTrainingPoint();
+        }
         model.optimizer.dispose();
         model.dispose();
       },
