@@ -18,7 +18,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { BACKENDS, useBackend } from './backends.test-helpers.js';
 import {
   type NamedTensor,
-  type RegistryOptimizer,
+  RegistryOptimizer,
   type RegistryOptimizerOptions,
   registryOptimizer,
   registryOptimizerNames,
@@ -177,6 +177,27 @@ describe.each(BACKENDS)('tf-ops rules on the %s backend', (backend) => {
     expect(() => registryOptimizer('adam', { path: 'gpu' as never })).toThrow(
       `"path" must be 'auto', 'ops' or 'download', got "gpu"`,
     );
+  });
+
+  it('an optimizer without a tf-ops rule runs on the download path (and refuses path ops)', () => {
+    // A registry optimizer under a name no rule has: what a new rule is until its tf-ops form.
+    const sgd = optimizerFromPreset('sgd', { learningRate: 0.5 });
+    const custom: Optimizer = {
+      ...sgd,
+      name: 'custom' as Optimizer['name'],
+      hyperParameters: sgd.hyperParameters,
+    };
+    const optimizer = new RegistryOptimizer(custom);
+    expect(optimizer.updatePath).toBe('download');
+    expect(() => new RegistryOptimizer(custom, { path: 'ops' })).toThrow(
+      "custom has no tf-ops rule; use path 'auto' or 'download'",
+    );
+    const w = tf.tidy(() => tf.variable(tf.tensor1d([1, 2]), true, `custom_${backend}`));
+    const g = tf.ones([2]);
+    optimizer.applyGradients([{ name: w.name, tensor: g }]);
+    expect(Array.from(w.dataSync())).toEqual([0.5, 1.5]);
+    optimizer.dispose();
+    tf.dispose([w, g]);
   });
 
   it.each(registryOptimizerNames.map((name) => [name]))(
