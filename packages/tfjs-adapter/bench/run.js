@@ -6,7 +6,8 @@
  *    dualProcess() through tfjs ops (fused: false) and through the fused wasm kernel
  *    (fused: true, copies in and out included), each of the two also with the process-balance
  *    telemetry computed and read every step;
- *  - one whole `model.fit` epoch on the UCI digits (64-128-10 MLP, batch 32) with each.
+ *  - one whole `model.fit` epoch on the UCI digits (64-128-10 MLP, batch 32) with each;
+ *  - the registry optimizers' two update paths in `model.fit` (bench/registry.js).
  *
  * Every variant runs in the same round, interleaved, after warm-up; each figure is the
  * median (min–max) of the rounds, and a ratio is the median (min–max) of the per-round ratios
@@ -24,6 +25,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { dualProcess } from '../dist/index.js';
+import { registryBench, registryBenchOptions, registryTable } from './registry.js';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -199,6 +201,10 @@ const table = [
 ].join('\n');
 console.log(`\n${table}`);
 
+console.log('\nregistry optimizers, tf-ops path ÷ download path (steps/s):');
+const registry = registryTable(await registryBench(registryBenchOptions(quick)));
+console.log(`\n${registry}`);
+
 if (write) {
   const path = new URL('../BENCHMARKS.md', import.meta.url);
   const text = `# Benchmarks of @dualphi/tfjs-adapter
@@ -216,6 +222,19 @@ Load average at the end: ${os
     .map((l) => l.toFixed(2))
     .join(' ')}. On a shared machine the absolute times drift a lot between runs; compare the
 ratios, which pair variants measured in the same round.
+
+## The registry optimizers' update paths
+
+\`model.fit\` steps/s on the digits (batch 32, 45 steps per epoch) with each registry optimizer
+through the tf-ops path (\`path: 'ops'\`) and the download path (\`path: 'download'\`), the
+two interleaved round by round; the ratio is the median (min–max) of the per-round ratios of
+steps/s, above 1 when the tf-ops path is faster. 64-1024-10's first kernel (65,536 weights) is
+updated on its own, the other variables as one flat vector (bench/registry.js).
+
+${registry}
+
+How \`path: 'auto'\` uses this: it takes the download path on the backends in
+\`DOWNLOAD_BACKENDS\` (src/registry-optimizer.ts), the tf-ops path elsewhere.
 
 How \`fused: 'auto'\` uses this: it fuses on the backends listed in \`FUSED_BACKENDS\`
 (src/fused.ts), those where the fused update step measured clearly faster than the tfjs ops at

@@ -23,8 +23,11 @@ export {
   type VariableGradients,
 } from './optimizer.js';
 export {
+  DOWNLOAD_BACKENDS,
   RegistryOptimizer,
   type RegistryOptimizerOptions,
+  type RegistryOptimizerPathOptions,
+  type RegistryUpdatePath,
   registryOptimizer,
   registryOptimizerNames,
 } from './registry-optimizer.js';

@@ -2,11 +2,11 @@
  * The registry's optimizers in `model.compile` / `model.fit` (tfjs-layers): what a tfjs user
  * gains (AdamW, Lion, Prodigy, Schedule-Free, schedules and clipping) works end to end.
  */
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DigitsTensors, loadDigitsTensors, useBackend } from './backends.test-helpers.js';
-import { registryOptimizer } from './index.js';
+import { RegistryOptimizer, type RegistryOptimizerOptions, registryOptimizer } from './index.js';
 
 function digitsModel(seed: number): tfl.Sequential {
   return tfl.sequential({
@@ -26,18 +26,13 @@ function digitsModel(seed: number): tfl.Sequential {
   });
 }
 
-describe('registry optimizers in a tfjs-layers model (cpu backend)', () => {
-  let digits: DigitsTensors;
-  beforeAll(async () => {
-    await useBackend('cpu');
-    digits = loadDigitsTensors();
-  });
-  afterAll(() => digits.dispose());
-
-  it.each([
-    ['adamw', {}],
-    ['prodigy', {}],
-    ['schedule-free-adamw', {}],
+/** Each path on the backend where 'auto' takes it: download on cpu, tf-ops on wasm. */
+const CASES: Record<'cpu' | 'wasm', [string, RegistryOptimizerOptions][]> = {
+  cpu: [['adamw', { path: 'download' }]],
+  wasm: [
+    ['adamw', { path: 'ops' }],
+    ['prodigy', { path: 'ops' }],
+    ['schedule-free-adamw', { path: 'ops' }],
     [
       'adam',
       {
@@ -45,23 +40,88 @@ describe('registry optimizers in a tfjs-layers model (cpu backend)', () => {
         options: { learningRate: 0.005 },
         learningRateSchedule: { kind: 'warmup-cosine', warmupSteps: 20, totalSteps: 225 },
         clipNorm: 5,
+        path: 'ops',
       },
     ],
-  ] as const)(
-    '%s trains the digits well above chance in 5 epochs',
-    async (name, options) => {
-      const model = digitsModel(3);
+  ],
+};
+
+describe.each(['cpu', 'wasm'] as const)(
+  'registry optimizers in a tfjs-layers model (%s backend)',
+  (backend) => {
+    let digits: DigitsTensors;
+    beforeAll(async () => {
+      await useBackend(backend);
+      digits = loadDigitsTensors();
+    });
+    afterAll(() => digits.dispose());
+
+    it.each(CASES[backend])(
+      '%s %j trains the digits well above chance in 5 epochs',
+      async (name, options) => {
+        const model = digitsModel(3);
+        model.compile({
+          optimizer: registryOptimizer(name, options),
+          loss: 'categoricalCrossentropy',
+          metrics: ['accuracy'],
+        });
+        await model.fit(digits.trainX, digits.trainY, { epochs: 5, batchSize: 32, verbose: 0 });
+        const [, accuracy] = model.evaluate(digits.testX, digits.testY) as tf.Scalar[];
+        expect(accuracy.dataSync()[0]).toBeGreaterThan(0.8);
+        const optimizer = model.optimizer as RegistryOptimizer;
+        if (optimizer.optimizer.evaluationSlot !== undefined) {
+          // Schedule-Free: evaluated at its average x, the point it is meant to be used at.
+          optimizer.useEvaluationPoint();
+          const [, atX] = model.evaluate(digits.testX, digits.testY) as tf.Scalar[];
+          expect(atX.dataSync()[0]).toBeGreaterThan(0.8);
+          optimizer.useTrainingPoint();
+        }
+        model.optimizer.dispose();
+        model.dispose();
+      },
+      120_000,
+    );
+
+    it('model.save with the optimizer and loadLayersModel: the reloaded model trains on from the same state', async () => {
+      const x = tf.slice(digits.trainX, [0, 0], [256, 64]);
+      const y = tf.slice(digits.trainY, [0, 0], [256, 10]);
+      const model = digitsModel(5);
       model.compile({
-        optimizer: registryOptimizer(name, options),
+        optimizer: registryOptimizer('prodigy', { path: 'ops' }),
         loss: 'categoricalCrossentropy',
-        metrics: ['accuracy'],
       });
-      await model.fit(digits.trainX, digits.trainY, { epochs: 5, batchSize: 32, verbose: 0 });
-      const [, accuracy] = model.evaluate(digits.testX, digits.testY) as tf.Scalar[];
-      expect(accuracy.dataSync()[0]).toBeGreaterThan(0.8);
-      model.optimizer.dispose();
-      model.dispose();
-    },
-    120_000,
-  );
-});
+      await model.fit(x, y, { epochs: 1, batchSize: 32, shuffle: false, verbose: 0 });
+      let artifacts: tf.io.ModelArtifacts | undefined;
+      await model.save(
+        tf.io.withSaveHandler(async (saved) => {
+          artifacts = saved;
+          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+        }),
+        { includeOptimizer: true },
+      );
+      // Loaded in the same process, its variables get tfjs-layers' uniqueness suffix (`_1`).
+      const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+      expect(loaded.optimizer.getClassName()).toBe(RegistryOptimizer.className);
+      expect((loaded.optimizer as RegistryOptimizer).getConfig()).toEqual(
+        model.optimizer.getConfig(),
+      );
+      expect(loaded.optimizer.iterations).toBe(8);
+      for (const m of [model, loaded]) {
+        await m.fit(x, y, { epochs: 1, batchSize: 32, shuffle: false, verbose: 0 });
+      }
+      const a = model.getWeights().map((w) => w.dataSync());
+      const b = loaded.getWeights().map((w) => w.dataSync());
+      a.forEach((values, i) => {
+        for (let j = 0; j < values.length; j++) {
+          expect(Math.abs(b[i][j] - values[j])).toBeLessThan(1e-5);
+        }
+      });
+      expect(loaded.optimizer.iterations).toBe(16);
+      for (const m of [model, loaded]) {
+        m.optimizer.dispose();
+        m.dispose();
+      }
+      tf.dispose([x, y]);
+    });
+  },
+);

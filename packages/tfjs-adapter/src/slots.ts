@@ -14,7 +14,7 @@ export const DELTA_SUFFIX = '/delta';
  * so a name saved in one model may come back with another suffix. This is the name without
  * that suffix, used only as a fallback when the exact name is not found.
  */
-function canonicalName(variableName: string): string {
+export function canonicalName(variableName: string): string {
   return variableName.replace(/_\d+$/, '');
 }
 
