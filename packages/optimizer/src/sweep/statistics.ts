@@ -158,13 +158,18 @@ export function pairedTTest(a: readonly number[], b: readonly number[]): PairedT
       pValue: Number.NaN,
     };
   }
+  // Differences that are equal in exact arithmetic (k/n − (k − 6)/n on every seed) can differ
+  // in their last bits once computed in floating point; a spread at that level is rounding, not
+  // seed-to-seed variation, and must not make t astronomically large (p ≈ 1e-29).
+  const scale = Math.max(...a.map(Math.abs), ...b.map(Math.abs));
+  const rounding = 64 * Number.EPSILON * scale;
   const se = interval.sd / Math.sqrt(n);
-  if (se === 0) {
+  if (interval.sd <= rounding) {
     // Every pair differs by the same amount (common with accuracies on a small validation set,
     // which move in steps of one sample). No gap: p = 1. A gap with no spread leaves t
     // undefined (x/0): it is reported as untested rather than as p = 0, which would call a
     // 3-seed tie in the discrete steps "significant".
-    const same = interval.mean === 0;
+    const same = Math.abs(interval.mean) <= rounding;
     return {
       n,
       mean: interval.mean,
