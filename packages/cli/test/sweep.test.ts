@@ -130,6 +130,23 @@ describe('sweep --resume', () => {
     const journal = (await readFile(join(dir, 'runs.jsonl'), 'utf8')).trim().split('\n');
     expect(journal).toHaveLength(10);
     for (const line of journal) JSON.parse(line);
+    // Its time is the whole sweep's: the interrupted session's plus the resumed one's.
+    const resumedSeconds = JSON.parse(resumed.stdout).timings.seconds;
+    expect(resumedSeconds).toBeGreaterThan(JSON.parse(interrupted.stdout).timings.seconds);
+  }, 240_000);
+
+  it("adds the earlier sessions' time to a resumed sweep's, also when nothing is left to run", async () => {
+    const dir = join(scratch, 'timed');
+    const first = await runCli([...tiny, '--workers', '1', '--out', dir]);
+    expect(first.code, first.stderr).toBe(0);
+    const document = JSON.parse(await readFile(join(dir, 'sweep.json'), 'utf8'));
+    document.timings.seconds = 1000;
+    await writeFile(join(dir, 'sweep.json'), JSON.stringify(document));
+    const again = await runCli(['sweep', '--json', '--resume', dir]);
+    expect(again.code, again.stderr).toBe(0);
+    const seconds = JSON.parse(again.stdout).timings.seconds;
+    expect(seconds).toBeGreaterThanOrEqual(1000);
+    expect(seconds).toBeLessThan(1060);
   }, 240_000);
 });
 

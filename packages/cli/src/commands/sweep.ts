@@ -271,6 +271,7 @@ export async function sweepCommand(
   const { output, env } = context;
   let description: SweepDescription;
   let completed: SweepRecord[] = [];
+  let earlierSeconds = 0;
   let goodBytes: number | undefined;
   if (options.overwrite && options.out === undefined && options.resume === undefined) {
     throw new UsageError(
@@ -292,6 +293,7 @@ export async function sweepCommand(
     description = found.description;
     completed = orderRecords(description.plan, found.journal.records);
     goodBytes = found.journal.goodBytes;
+    earlierSeconds = found.earlierSeconds;
     if (found.journal.tornDropped) {
       output.message(
         output.errorColors.yellow(
@@ -329,6 +331,7 @@ export async function sweepCommand(
       files,
       completed,
       goodBytes,
+      earlierSeconds,
       workers: options.workers,
     });
     return;
@@ -350,6 +353,7 @@ export async function sweepCommand(
       files,
       completed,
       goodBytes,
+      earlierSeconds,
       workers: options.workers,
       executor,
       where: `the workers of ${address.display}`,
@@ -367,6 +371,8 @@ export interface SweepRun {
   completed: SweepRecord[];
   /** The journal's complete length (resume), to cut a torn record off before appending. */
   goodBytes?: number;
+  /** Wall-clock seconds of the earlier sessions (resume), added to this session's. */
+  earlierSeconds?: number;
   /** Worker threads. */
   workers: number;
   /** Runs the cells instead of the local worker threads (`--queue`), with its failures. */
@@ -395,6 +401,7 @@ export async function executeSweep(
     files,
     completed,
     goodBytes,
+    earlierSeconds = 0,
     workers: requested,
     executor,
     where,
@@ -464,7 +471,7 @@ export async function executeSweep(
       progress.stop();
       await journal?.close();
     }
-    seconds = (performance.now() - started) / 1000;
+    seconds = earlierSeconds + (performance.now() - started) / 1000;
   } catch (error) {
     interrupt.dispose();
     // A staged sweep (--overwrite) that failed is dropped: the old run stays as it was.

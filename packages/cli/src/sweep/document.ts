@@ -30,7 +30,10 @@ export interface SweepDocument {
   summary: Omit<SweepSummary, 'cells'>;
   /** True when every (cell, seed) has finished. */
   complete: boolean;
-  /** Wall-clock times: differ between runs. */
+  /**
+   * Wall-clock times: differ between runs. `seconds` is the whole sweep's, over every session
+   * that wrote this document (a resumed sweep adds its time to the earlier sessions').
+   */
   timings: { seconds: number; runs: { cellId: string; seed: number; seconds: number }[] };
   /** Where it ran: differs between machines. */
   machine: {

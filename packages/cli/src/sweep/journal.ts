@@ -167,7 +167,7 @@ async function exists(path: string): Promise<boolean> {
  */
 export async function readSweepDirectory(
   directory: string,
-): Promise<{ description: SweepDescription; journal: JournalContents }> {
+): Promise<{ description: SweepDescription; journal: JournalContents; earlierSeconds: number }> {
   const planPath = join(directory, sweepFiles.plan);
   if (!(await exists(planPath))) {
     for (const [file, command] of Object.entries(otherCommandFiles)) {
@@ -194,5 +194,25 @@ export async function readSweepDirectory(
   }
   const runsPath = join(directory, sweepFiles.runs);
   const text = (await exists(runsPath)) ? await readFile(runsPath, 'utf8') : '';
-  return { description, journal: parseJournal(text, runsPath) };
+  return {
+    description,
+    journal: parseJournal(text, runsPath),
+    earlierSeconds: await earlierSessionsSeconds(join(directory, sweepFiles.json)),
+  };
+}
+
+/**
+ * The wall-clock seconds the earlier sessions recorded in their sweep.json, so that a resumed
+ * sweep reports its whole time, not only its last session's. 0 when there is none or it cannot
+ * be read (a session killed before it wrote the document: its time is not known).
+ */
+async function earlierSessionsSeconds(path: string): Promise<number> {
+  try {
+    const seconds = (
+      JSON.parse(await readFile(path, 'utf8')) as { timings?: { seconds?: unknown } }
+    ).timings?.seconds;
+    return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? seconds : 0;
+  } catch {
+    return 0;
+  }
 }
