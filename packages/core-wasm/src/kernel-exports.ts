@@ -76,6 +76,8 @@ export interface KernelExports {
   dot(a: number, b: number, n: number): number;
   /** Σ a² in f64. */
   sumOfSquares(a: number, n: number): number;
+  /** 1 when all n values are finite (no NaN, no ±∞), else 0. */
+  allFinite(a: number, n: number): number;
   /** `out` is the address of an i32 block of ≥ rows elements. */
   argmaxRows(x: number, rows: number, cols: number, out: number): void;
   /** e^x over n values (for the accuracy tests of math.ts). */
@@ -102,6 +104,7 @@ export const KERNEL_EXPORTS: readonly (keyof KernelExports)[] = [
   'adam',
   'dot',
   'sumOfSquares',
+  'allFinite',
   'argmaxRows',
   'expArray',
   'logArray',

@@ -71,6 +71,7 @@ describe('10,000 calls of each kernel keep memory bounded', () => {
     ],
     ['dot', () => wasm.dot(x, y, n)],
     ['sumOfSquares', () => wasm.sumOfSquares(x, n)],
+    ['allFinite', () => wasm.allFinite(x, n)],
     ['argmaxRows', () => wasm.argmaxRows(x, rows, cols, indices)],
   ];
   for (const [name, call] of cases) {

@@ -212,6 +212,11 @@ export interface Kernels {
   dot(a: F32Buffer, b: F32Buffer, n: number): number;
   /** Σ a² over n elements, accumulated in f64. */
   sumOfSquares(a: F32Buffer, n: number): number;
+  /**
+   * True when all n values are finite (no NaN, no ±∞): a bit test per element, cheaper than
+   * a reduction whose result would tell the same (training checks its gradients with it).
+   */
+  allFinite(a: F32Buffer, n: number): boolean;
   /** out[r] = index of the first largest value of row r. */
   argmaxRows(x: F32Buffer, rows: number, cols: number, out: Int32Array): void;
 }

@@ -363,6 +363,11 @@ export class WasmKernels implements Kernels {
     return this.#raw.sumOfSquares(this.#ptr(a), n);
   }
 
+  allFinite(a: F32Buffer, n: number): boolean {
+    checked.elementwiseArguments('allFinite', this.owns, n, ['a', a]);
+    return this.#raw.allFinite(this.#ptr(a), n) !== 0;
+  }
+
   argmaxRows(x: F32Buffer, rows: number, cols: number, out: Int32Array): void {
     checked.argmaxArguments(this.owns, x, rows, cols, out);
     const scratch = this.#heap.scratchI32(rows);
