@@ -21,7 +21,8 @@ export interface KernelExports {
   columnSums(x: number, out: number, rows: number, cols: number, accumulate: number): void;
   /**
    * Fused softmax cross-entropy (assembly/softmax.ts): writes the mean cross-entropy,
-   * entropy, divergence and prediction entropy to result slots 0–3.
+   * entropy, divergence and prediction entropy to result slots 0–3, and each row's first
+   * largest index to the i32 block `predictions` unless it is 0.
    */
   softmaxCrossEntropy(
     logits: number,
@@ -31,6 +32,7 @@ export interface KernelExports {
     classes: number,
     gradient: number,
     probabilities: number,
+    predictions: number,
   ): void;
   /** Mean H(p) over rows (assembly/entropy.ts); per-row values into `out` unless 0. */
   entropy(p: number, rows: number, cols: number, out: number): number;

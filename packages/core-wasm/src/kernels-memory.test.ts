@@ -49,6 +49,11 @@ describe('10,000 calls of each kernel keep memory bounded', () => {
         wasm.softmaxCrossEntropy(x, { labels }, rows, cols, { gradient: out, probabilities: z }),
     ],
     [
+      'softmaxCrossEntropy (labels, predictions)',
+      () =>
+        wasm.softmaxCrossEntropy(x, { labels }, rows, cols, { gradient: x, predictions: indices }),
+    ],
+    [
       'softmaxCrossEntropy (probabilities)',
       () => wasm.softmaxCrossEntropy(x, { probabilities: p }, rows, cols, { gradient: out }),
     ],

@@ -4,7 +4,7 @@
  */
 import * as checked from './arguments.js';
 import { KERNEL_EXPORTS, type KernelExports } from './kernel-exports.js';
-import { type HeapExports, WasmF32Buffer, WasmHeap } from './memory.js';
+import { type HeapExports, WasmF32Buffer, WasmHeap, type WasmI32Buffer } from './memory.js';
 import type { GemmPool, RegionExports } from './threads/pool.js';
 import type {
   AdamOptions,
@@ -15,6 +15,7 @@ import type {
   MomentumOptions,
   ProcessTerms,
   SoftmaxCrossEntropyResult,
+  SoftmaxOutputs,
   SoftmaxTargets,
 } from './types.js';
 import { positiveInteger } from './validate.js';
@@ -232,7 +233,7 @@ export class WasmKernels implements Kernels {
     targets: SoftmaxTargets,
     rows: number,
     classes: number,
-    outputs?: { gradient?: F32Buffer; probabilities?: F32Buffer },
+    outputs?: SoftmaxOutputs,
   ): SoftmaxCrossEntropyResult {
     const s = checked.softmaxArguments(this.owns, logits, targets, rows, classes, outputs);
     let labels = 0;
@@ -245,6 +246,7 @@ export class WasmKernels implements Kernels {
     }
     const optional = (buffer: F32Buffer | undefined) =>
       buffer === undefined ? 0 : this.#ptr(buffer);
+    const predictions = s.predictions === undefined ? undefined : this.#predictionBlock(rows);
     this.#raw.softmaxCrossEntropy(
       this.#ptr(logits),
       labels,
@@ -253,7 +255,11 @@ export class WasmKernels implements Kernels {
       classes,
       optional(s.gradient),
       optional(s.probabilities),
+      predictions === undefined ? 0 : predictions.ptr,
     );
+    if (predictions !== undefined && s.predictions !== undefined) {
+      s.predictions.set(predictions.view.subarray(0, rows));
+    }
     const results = this.#results();
     return {
       crossEntropy: results[0],
@@ -374,6 +380,21 @@ export class WasmKernels implements Kernels {
     this.#raw.argmaxRows(this.#ptr(x), rows, cols, scratch.ptr);
     out.set(scratch.view.subarray(0, rows));
   }
+
+  /**
+   * The i32 block the softmax writes predictions to (the heap's scratch block holds the
+   * labels during that call), grown as needed and kept for the instance's life.
+   */
+  #predictionBlock(rows: number): WasmI32Buffer {
+    const current = this.#predictions;
+    if (current !== undefined && current.length >= rows) return current;
+    current?.free();
+    this.#predictions = this.#heap.i32(Math.max(rows, 2 * (current?.length ?? 0), 64));
+    return this.#predictions;
+  }
+
+  /** See {@link WasmKernels.#predictionBlock}. */
+  #predictions: WasmI32Buffer | undefined;
 
   /** The module's f64 result area (viewed anew only after memory growth detached the old view). */
   #results(): Float64Array {

@@ -124,6 +124,8 @@ export function createReferenceKernels(): Kernels {
 
     softmaxCrossEntropy(logits, targets, rows, classes, outputs) {
       const s = checked.softmaxArguments(owns, logits, targets, rows, classes, outputs);
+      // Predictions first: the gradient may overwrite the logits.
+      if (s.predictions !== undefined) argmaxRows(logits.view, rows, classes, s.predictions);
       const referenceTargets =
         s.labels !== undefined
           ? { labels: s.labels }

@@ -306,14 +306,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         }
 
         const logits = model.forward(input, rows);
-        kernels.argmaxRows(logits, rows, classCount, predicted);
-        // The gradient (q − p)/rows overwrites the logits (they are not needed any more).
+        // The gradient (q − p)/rows overwrites the logits (they are not needed any more); the
+        // predicted classes (argmax of the logits) come from the same pass, read before that.
         const loss = kernels.softmaxCrossEntropy(
           logits,
           batchTargets(labels, rows, classCount, labelSmoothing, scratch),
           rows,
           classCount,
-          { gradient: logits },
+          { gradient: logits, predictions: predicted },
         );
         if (!Number.isFinite(loss.crossEntropy)) throw diverged(b, 'loss', loss.crossEntropy);
         model.backward(logits, rows, gradients);
