@@ -150,9 +150,28 @@ function normalise(
 }
 
 /**
+ * The index of the first largest of `classes` values at `z`: a later value wins only when
+ * strictly greater (the rule of `argmaxRows`, so ties and NaN give the same index).
+ */
+function firstLargest(z: usize, classes: i32): i32 {
+  let best = 0;
+  let bestValue = load<f32>(z);
+  for (let c = 1; c < classes; c++) {
+    const value = load<f32>(z + ((<usize>c) << 2));
+    if (value > bestValue) {
+      bestValue = value;
+      best = c;
+    }
+  }
+  return best;
+}
+
+/**
  * `labels` (i32, one per row) or `targets` (f32 rows): exactly one is non-zero.
  * `gradient` and `probabilities` are optional outputs (0 = not wanted); the gradient may
  * be the logits buffer itself, since every element is read before it is overwritten.
+ * `predictions` (i32, one per row; 0 = not wanted) receives each row's first largest index,
+ * by the same scalar rule as `argmaxRows`, while the row's logits are still in place.
  */
 export function softmaxCrossEntropy(
   logits: usize,
@@ -162,6 +181,7 @@ export function softmaxCrossEntropy(
   classes: i32,
   gradient: usize,
   probabilities: usize,
+  predictions: usize,
 ): void {
   const soft = targets !== 0;
   const invRows = <f32>(1.0 / <f64>rows);
@@ -172,6 +192,7 @@ export function softmaxCrossEntropy(
     const start = (<usize>r * <usize>classes) << 2;
     const z = logits + start;
     const max = rowMax(z, classes);
+    if (predictions !== 0) store<i32>(predictions + ((<usize>r) << 2), firstLargest(z, classes));
     // The label's logit is read now: sweep 2 may overwrite the logits with e.
     let label = 0;
     let labelShift: f64 = 0;

@@ -33,6 +33,42 @@ function heavyBallTerms(
   let mm = f64x2.splat(0);
   let gm = f64x2.splat(0);
   let i = 0;
+  // Two blocks of 16 per iteration, each with its own f32 partials, flushed in order: the
+  // same sums as one block at a time, with two independent chains of additions in flight.
+  for (; i + 32 <= n; i += 32) {
+    let ggA = f32x4.splat(0);
+    let mmA = ggA;
+    let gmA = ggA;
+    let ggB = ggA;
+    let mmB = ggA;
+    let gmB = ggA;
+    for (let j = 0; j < 4; j++) {
+      const offsetA = (<usize>(i + 4 * j)) << 2;
+      const offsetB = offsetA + 64;
+      const gA = f32x4.mul(etaV, v128.load(gradient + offsetA));
+      const mA = f32x4.mul(alphaV, v128.load(delta + offsetA));
+      const gB = f32x4.mul(etaV, v128.load(gradient + offsetB));
+      const mB = f32x4.mul(alphaV, v128.load(delta + offsetB));
+      const stepA = f32x4.add(gA, mA);
+      const stepB = f32x4.add(gB, mB);
+      v128.store(delta + offsetA, stepA);
+      v128.store(weights + offsetA, f32x4.add(v128.load(weights + offsetA), stepA));
+      v128.store(delta + offsetB, stepB);
+      v128.store(weights + offsetB, f32x4.add(v128.load(weights + offsetB), stepB));
+      ggA = f32x4.add(ggA, f32x4.mul(gA, gA));
+      mmA = f32x4.add(mmA, f32x4.mul(mA, mA));
+      gmA = f32x4.add(gmA, f32x4.mul(gA, mA));
+      ggB = f32x4.add(ggB, f32x4.mul(gB, gB));
+      mmB = f32x4.add(mmB, f32x4.mul(mB, mB));
+      gmB = f32x4.add(gmB, f32x4.mul(gB, mB));
+    }
+    gg = f64x2.add(gg, f64x2.add(f64x2.promote_low_f32x4(ggA), promoteHigh(ggA)));
+    mm = f64x2.add(mm, f64x2.add(f64x2.promote_low_f32x4(mmA), promoteHigh(mmA)));
+    gm = f64x2.add(gm, f64x2.add(f64x2.promote_low_f32x4(gmA), promoteHigh(gmA)));
+    gg = f64x2.add(gg, f64x2.add(f64x2.promote_low_f32x4(ggB), promoteHigh(ggB)));
+    mm = f64x2.add(mm, f64x2.add(f64x2.promote_low_f32x4(mmB), promoteHigh(mmB)));
+    gm = f64x2.add(gm, f64x2.add(f64x2.promote_low_f32x4(gmB), promoteHigh(gmB)));
+  }
   for (; i + 16 <= n; i += 16) {
     let gg4 = f32x4.splat(0);
     let mm4 = gg4;

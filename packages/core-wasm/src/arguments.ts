@@ -137,6 +137,8 @@ export interface SoftmaxArguments {
   gradient?: F32Buffer;
   /** Where to write q. */
   probabilities?: F32Buffer;
+  /** Where to write each row's first largest index. */
+  predictions?: Int32Array;
 }
 
 /**
@@ -173,7 +175,21 @@ export function softmaxArguments(
       'rows·classes',
     );
   }
-  if (outputs !== undefined) checkOptions(kernel, outputs, 'optional gradient and probabilities');
+  if (outputs !== undefined) {
+    checkOptions(kernel, outputs, 'optional gradient, probabilities and predictions');
+  }
+  if (outputs?.predictions !== undefined) {
+    const predictions: unknown = outputs.predictions;
+    if (!(predictions instanceof Int32Array)) {
+      throw new TypeError(`${kernel}: "outputs.predictions" must be an Int32Array`);
+    }
+    if (predictions.length < rows) {
+      throw new RangeError(
+        `${kernel}: "outputs.predictions" holds ${predictions.length} values but rows = ${rows} are needed`,
+      );
+    }
+    result.predictions = predictions;
+  }
   if (outputs?.gradient !== undefined) {
     const gradient = outputs.gradient;
     result.gradient = checkBuffer(kernel, 'gradient', gradient, owns, count, 'rows·classes');

@@ -182,6 +182,53 @@ describe('reductions (wasm against reference)', () => {
     );
   });
 
+  it('allFinite agrees with Number.isFinite over every value: NaN, ±∞ anywhere, extremes that are finite', () => {
+    const F32_MAX = 3.4028234663852886e38;
+    const special = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+    // Finite values whose exponent bits come close to all set, and the other extremes.
+    const extremes = [F32_MAX, -F32_MAX, 1.1754943508222875e-38, 1.401298464324817e-45, -0, 0];
+    fc.assert(
+      fc.property(
+        dimension(5000),
+        fc.integer(),
+        fc.array(fc.tuple(fc.nat(), fc.nat(2)), { maxLength: 3 }),
+        fc.boolean(),
+        (n, seed, bad, withExtremes) => {
+          const values = uniform(n, seed, -10, 10);
+          if (withExtremes) {
+            for (let i = 0; i < n; i += 7) values[i] = cycle(extremes, i);
+          }
+          for (const [position, kind] of bad) values[position % n] = special[kind];
+          const expected = values.every(Number.isFinite);
+          // NaN just past n must not count.
+          const padded = new Float32Array(n + 5).fill(Number.NaN);
+          padded.set(values);
+          const w = wasm.allocFrom(padded);
+          const r = reference.allocFrom(padded);
+          expect(wasm.allFinite(w, n)).toBe(expected);
+          expect(reference.allFinite(r, n)).toBe(expected);
+          w.free();
+          r.free();
+        },
+      ),
+      withExamples(
+        [
+          ...EDGE_SIZES.map((n): [number, number, [number, number][], boolean] => [n, n, [], true]),
+          // The last value (in the scalar tail, or the last vector) is the only bad one.
+          ...[1, 3, 4, 15, 16, 17, 63, 64, 65].flatMap((n) =>
+            [0, 1, 2].map((kind): [number, number, [number, number][], boolean] => [
+              n,
+              n,
+              [[n - 1, kind]],
+              false,
+            ]),
+          ),
+        ],
+        runs.numRuns,
+      ),
+    );
+  });
+
   it('argmaxRows picks the same first largest index, ties included', () => {
     fc.assert(
       fc.property(dimension(), dimension(), fc.integer(), (rows, cols, seed) => {

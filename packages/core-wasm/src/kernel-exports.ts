@@ -21,7 +21,8 @@ export interface KernelExports {
   columnSums(x: number, out: number, rows: number, cols: number, accumulate: number): void;
   /**
    * Fused softmax cross-entropy (assembly/softmax.ts): writes the mean cross-entropy,
-   * entropy, divergence and prediction entropy to result slots 0–3.
+   * entropy, divergence and prediction entropy to result slots 0–3, and each row's first
+   * largest index to the i32 block `predictions` unless it is 0.
    */
   softmaxCrossEntropy(
     logits: number,
@@ -31,6 +32,7 @@ export interface KernelExports {
     classes: number,
     gradient: number,
     probabilities: number,
+    predictions: number,
   ): void;
   /** Mean H(p) over rows (assembly/entropy.ts); per-row values into `out` unless 0. */
   entropy(p: number, rows: number, cols: number, out: number): number;
@@ -98,6 +100,8 @@ export interface KernelExports {
   dotChunks(a: number, b: number, n: number, c0: number, c1: number, out: number): void;
   /** Chunks [c0, c1) of `sumOfSquares`, as `dotChunks`. */
   sumOfSquaresChunks(a: number, n: number, c0: number, c1: number, out: number): void;
+  /** 1 when all n values are finite (no NaN, no ±∞), else 0. */
+  allFinite(a: number, n: number): number;
   /** `out` is the address of an i32 block of ≥ rows elements. */
   argmaxRows(x: number, rows: number, cols: number, out: number): void;
   /** e^x over n values (for the accuracy tests of math.ts). */
@@ -139,6 +143,7 @@ export const KERNEL_EXPORTS: readonly (keyof KernelExports)[] = [
   'sumOfSquares',
   'dotChunks',
   'sumOfSquaresChunks',
+  'allFinite',
   'argmaxRows',
   'expArray',
   'logArray',

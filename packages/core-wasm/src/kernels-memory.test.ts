@@ -49,6 +49,11 @@ describe('10,000 calls of each kernel keep memory bounded', () => {
         wasm.softmaxCrossEntropy(x, { labels }, rows, cols, { gradient: out, probabilities: z }),
     ],
     [
+      'softmaxCrossEntropy (labels, predictions)',
+      () =>
+        wasm.softmaxCrossEntropy(x, { labels }, rows, cols, { gradient: x, predictions: indices }),
+    ],
+    [
       'softmaxCrossEntropy (probabilities)',
       () => wasm.softmaxCrossEntropy(x, { probabilities: p }, rows, cols, { gradient: out }),
     ],
@@ -71,6 +76,7 @@ describe('10,000 calls of each kernel keep memory bounded', () => {
     ],
     ['dot', () => wasm.dot(x, y, n)],
     ['sumOfSquares', () => wasm.sumOfSquares(x, n)],
+    ['allFinite', () => wasm.allFinite(x, n)],
     ['argmaxRows', () => wasm.argmaxRows(x, rows, cols, indices)],
   ];
   for (const [name, call] of cases) {

@@ -250,6 +250,59 @@ describe('softmaxCrossEntropy (wasm against reference)', () => {
     for (const buffer of [logits, big, g, w, d]) buffer.free();
   });
 
+  it('writes predictions exactly as argmaxRows would, before an in-place gradient overwrites the logits', () => {
+    fc.assert(
+      fc.property(
+        dimension(),
+        dimension(40),
+        fc.integer(),
+        fc.boolean(),
+        fc.boolean(),
+        (rows, classes, seed, inPlace, special) => {
+          // Few distinct values, so ties are common; NaN and ±∞ in some rows.
+          const logits = Float32Array.from(uniform(rows * classes, seed, 0, 4), Math.floor);
+          if (special) {
+            const values = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+            for (let i = 0; i < logits.length; i += 5) logits[i] = cycle(values, i);
+          }
+          const labels = Int32Array.from({ length: rows }, (_, r) => r % classes);
+          const expected = new Int32Array(rows);
+          reference.argmaxRows(reference.allocFrom(logits), rows, classes, expected);
+          for (const k of [wasm, reference]) {
+            const z = k.allocFrom(logits);
+            const gradient = inPlace ? z : k.alloc(rows * classes);
+            const predictions = new Int32Array(rows + 3).fill(-7);
+            k.softmaxCrossEntropy(z, { labels }, rows, classes, { gradient, predictions });
+            expectIdentical(predictions.subarray(0, rows), expected, `${k.name} predictions`);
+            expectIdentical(predictions.subarray(rows), [-7, -7, -7], `${k.name} guard`);
+            if (!inPlace) gradient.free();
+            z.free();
+          }
+        },
+      ),
+      withExamples(
+        edgePairs().map(([rows, classes]): [number, number, number, boolean, boolean] => [
+          rows,
+          classes,
+          rows + classes,
+          true,
+          false,
+        ]),
+        runs.numRuns,
+      ),
+    );
+    const z = wasm.allocFrom(new Float32Array(6));
+    expect(() =>
+      wasm.softmaxCrossEntropy(z, { labels: [0, 1] }, 2, 3, { predictions: new Int32Array(1) }),
+    ).toThrow(/"outputs.predictions" holds 1 values but rows = 2/);
+    expect(() =>
+      wasm.softmaxCrossEntropy(z, { labels: [0, 1] }, 2, 3, {
+        predictions: [0, 0] as unknown as Int32Array,
+      }),
+    ).toThrow(/"outputs.predictions" must be an Int32Array/);
+    z.free();
+  });
+
   it('handles a single class: loss 0, gradient 0', () => {
     for (const rows of [1, 2, 3, 5, 7, 8, 9, 31, 33, 127]) {
       const logits = uniform(rows, rows, -50, 50);

@@ -115,6 +115,20 @@ export interface AdamOptions {
   weightDecay?: number;
 }
 
+/** Optional outputs of {@link Kernels.softmaxCrossEntropy}. */
+export interface SoftmaxOutputs {
+  /** Where to write the gradient (q − p) / rows; may be the logits buffer itself. */
+  gradient?: F32Buffer;
+  /** Where to write q = softmax(z); not the logits buffer. */
+  probabilities?: F32Buffer;
+  /**
+   * Where to write each row's predicted class: the index of its first largest logit, exactly
+   * as {@link Kernels.argmaxRows} (read before the gradient may overwrite the logits). Saves
+   * a separate pass and call when training counts correct predictions.
+   */
+  predictions?: Int32Array;
+}
+
 /**
  * A kernel set: buffers it allocates and the kernels that work on them (the contract of this
  * module's header). `loadKernels()` gives the WebAssembly SIMD set,
@@ -169,7 +183,7 @@ export interface Kernels {
     targets: SoftmaxTargets,
     rows: number,
     classes: number,
-    outputs?: { gradient?: F32Buffer; probabilities?: F32Buffer },
+    outputs?: SoftmaxOutputs,
   ): SoftmaxCrossEntropyResult;
 
   /** Mean over rows of H(p) = −Σ p log p, accumulated in f64; per-row values into `out`. */
@@ -215,6 +229,11 @@ export interface Kernels {
   dot(a: F32Buffer, b: F32Buffer, n: number): number;
   /** Σ a² over n elements, accumulated in f64. */
   sumOfSquares(a: F32Buffer, n: number): number;
+  /**
+   * True when all n values are finite (no NaN, no ±∞): a bit test per element, cheaper than
+   * a reduction whose result would tell the same (training checks its gradients with it).
+   */
+  allFinite(a: F32Buffer, n: number): boolean;
   /** out[r] = index of the first largest value of row r. */
   argmaxRows(x: F32Buffer, rows: number, cols: number, out: Int32Array): void;
 }

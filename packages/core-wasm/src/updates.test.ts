@@ -108,6 +108,74 @@ describe('heavyBall (wasm against reference, apps/docs/theory.md#constants to #p
     );
   });
 
+  it('sums the process terms in its stated order, bit for bit (checkpoints record them)', () => {
+    // assembly/updates.ts: G = −η·g and M = α·Δw in f32, their products and per-lane partial
+    // sums over blocks of 16 elements in f32, lanes 0 + 2 and 1 + 3 added to two f64 sums
+    // block after block, those two added, then the tail in f64. Training histories and
+    // checkpoints hold these sums, so a faster kernel must keep this order exactly.
+    const f = Math.fround;
+    const expectedTerms = (
+      d: Float32Array,
+      g: Float32Array,
+      n: number,
+      eta: number,
+      alpha: number,
+    ) => {
+      const sums = [0, 1, 2].map(() => [0, 0]);
+      let i = 0;
+      for (; i + 16 <= n; i += 16) {
+        const partials = [0, 1, 2].map(() => [0, 0, 0, 0]);
+        for (let j = 0; j < 16; j++) {
+          const G = f(eta * g[i + j]);
+          const M = f(alpha * d[i + j]);
+          [G * G, M * M, G * M].forEach((product, t) => {
+            partials[t][j % 4] = f(partials[t][j % 4] + f(product));
+          });
+        }
+        partials.forEach((p, t) => {
+          sums[t][0] += p[0] + p[2];
+          sums[t][1] += p[1] + p[3];
+        });
+      }
+      const total = sums.map(([low, high]) => low + high);
+      for (; i < n; i++) {
+        const G = f(eta * g[i]);
+        const M = f(alpha * d[i]);
+        total[0] += G * G;
+        total[1] += M * M;
+        total[2] += G * M;
+      }
+      return { gradientNormSquared: total[0], momentumNormSquared: total[1], dot: total[2] };
+    };
+    fc.assert(
+      fc.property(
+        fc.oneof(dimension(3000), fc.constantFrom(16, 31, 32, 33, 47, 48, 64, 65)),
+        fc.integer(),
+        hyper.learningRate,
+        hyper.momentum,
+        (n, seed, learningRate, momentum) => {
+          const d0 = uniform(n, seed + 1, -0.1, 0.1);
+          const g0 = uniform(n, seed + 2, -3, 3);
+          const w = wasm.allocFrom(uniform(n, seed, -2, 2));
+          const d = wasm.allocFrom(d0);
+          const g = wasm.allocFrom(g0);
+          const terms = wasm.heavyBall(w, d, g, n, { learningRate, momentum, telemetry: true });
+          expect(terms).toStrictEqual(expectedTerms(d0, g0, n, f(-learningRate), f(momentum)));
+          for (const buffer of [w, d, g]) buffer.free();
+        },
+      ),
+      withExamples(
+        EDGE_SIZES.map((n): [number, number, number, number] => [
+          n,
+          n,
+          golden.learningRate,
+          golden.momentum,
+        ]),
+        runs.numRuns,
+      ),
+    );
+  });
+
   it('reproduces the test vector of apps/docs/theory.md#a-test-vector to f32 precision', () => {
     const expected = [
       [-0.0158679247, -0.0158679247],

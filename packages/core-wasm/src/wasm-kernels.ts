@@ -5,7 +5,7 @@
 import * as checked from './arguments.js';
 import { type KernelBuild, kernelBuildNames } from './builds.js';
 import { KERNEL_EXPORTS, type KernelExports } from './kernel-exports.js';
-import { type HeapExports, WasmF32Buffer, WasmHeap } from './memory.js';
+import { type HeapExports, WasmF32Buffer, WasmHeap, type WasmI32Buffer } from './memory.js';
 import type { GemmPool, RegionExports } from './threads/pool.js';
 import { splitDot, splitSumOfSquares } from './threads/reductions.js';
 import { splitAdam, splitHeavyBall, splitMomentum } from './threads/updates.js';
@@ -18,6 +18,7 @@ import type {
   MomentumOptions,
   ProcessTerms,
   SoftmaxCrossEntropyResult,
+  SoftmaxOutputs,
   SoftmaxTargets,
 } from './types.js';
 import { positiveInteger } from './validate.js';
@@ -245,7 +246,7 @@ export class WasmKernels implements Kernels {
     targets: SoftmaxTargets,
     rows: number,
     classes: number,
-    outputs?: { gradient?: F32Buffer; probabilities?: F32Buffer },
+    outputs?: SoftmaxOutputs,
   ): SoftmaxCrossEntropyResult {
     const s = checked.softmaxArguments(this.owns, logits, targets, rows, classes, outputs);
     let labels = 0;
@@ -258,6 +259,7 @@ export class WasmKernels implements Kernels {
     }
     const optional = (buffer: F32Buffer | undefined) =>
       buffer === undefined ? 0 : this.#ptr(buffer);
+    const predictions = s.predictions === undefined ? undefined : this.#predictionBlock(rows);
     this.#raw.softmaxCrossEntropy(
       this.#ptr(logits),
       labels,
@@ -266,7 +268,11 @@ export class WasmKernels implements Kernels {
       classes,
       optional(s.gradient),
       optional(s.probabilities),
+      predictions === undefined ? 0 : predictions.ptr,
     );
+    if (predictions !== undefined && s.predictions !== undefined) {
+      s.predictions.set(predictions.view.subarray(0, rows));
+    }
     const results = this.#results();
     return {
       crossEntropy: results[0],
@@ -420,12 +426,32 @@ export class WasmKernels implements Kernels {
     return this.#raw.sumOfSquares(this.#ptr(a), n);
   }
 
+  allFinite(a: F32Buffer, n: number): boolean {
+    checked.elementwiseArguments('allFinite', this.owns, n, ['a', a]);
+    return this.#raw.allFinite(this.#ptr(a), n) !== 0;
+  }
+
   argmaxRows(x: F32Buffer, rows: number, cols: number, out: Int32Array): void {
     checked.argmaxArguments(this.owns, x, rows, cols, out);
     const scratch = this.#heap.scratchI32(rows);
     this.#raw.argmaxRows(this.#ptr(x), rows, cols, scratch.ptr);
     out.set(scratch.view.subarray(0, rows));
   }
+
+  /**
+   * The i32 block the softmax writes predictions to (the heap's scratch block holds the
+   * labels during that call), grown as needed and kept for the instance's life.
+   */
+  #predictionBlock(rows: number): WasmI32Buffer {
+    const current = this.#predictions;
+    if (current !== undefined && current.length >= rows) return current;
+    current?.free();
+    this.#predictions = this.#heap.i32(Math.max(rows, 2 * (current?.length ?? 0), 64));
+    return this.#predictions;
+  }
+
+  /** See {@link WasmKernels.#predictionBlock}. */
+  #predictions: WasmI32Buffer | undefined;
 
   /** The module's f64 result area (viewed anew only after memory growth detached the old view). */
   #results(): Float64Array {

@@ -11,7 +11,7 @@ import { relu, reluBackward, tanh, tanhBackward } from './activations.js';
 import { biasAdd, columnSums } from './bias.js';
 import { crossEntropy, entropy, klDivergence } from './entropy.js';
 import { gemm } from './gemm.js';
-import { argmaxRows, dot, sumOfSquares } from './reductions.js';
+import { allFinite, argmaxRows, dot, sumOfSquares } from './reductions.js';
 import { softmaxCrossEntropy } from './softmax.js';
 import { adam, heavyBall, momentumUpdate } from './updates.js';
 
@@ -124,6 +124,8 @@ export function createReferenceKernels(): Kernels {
 
     softmaxCrossEntropy(logits, targets, rows, classes, outputs) {
       const s = checked.softmaxArguments(owns, logits, targets, rows, classes, outputs);
+      // Predictions first: the gradient may overwrite the logits.
+      if (s.predictions !== undefined) argmaxRows(logits.view, rows, classes, s.predictions);
       const referenceTargets =
         s.labels !== undefined
           ? { labels: s.labels }
@@ -180,6 +182,10 @@ export function createReferenceKernels(): Kernels {
     sumOfSquares(a, n) {
       checked.elementwiseArguments('sumOfSquares', owns, n, ['a', a]);
       return sumOfSquares(a.view, n);
+    },
+    allFinite(a, n) {
+      checked.elementwiseArguments('allFinite', owns, n, ['a', a]);
+      return allFinite(a.view, n);
     },
     argmaxRows(x, rows, cols, out) {
       checked.argmaxArguments(owns, x, rows, cols, out);

@@ -15,6 +15,12 @@ export function sumOfSquares(a: Numbers, n: number): number {
   return sum;
 }
 
+/** True when none of the first n values is NaN or ±∞. */
+export function allFinite(a: Numbers, n: number): boolean {
+  for (let i = 0; i < n; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
+
 /**
  * out[r] = the index of the first largest value of row r: a later value wins only when it
  * is strictly greater, so ties go to the lowest index and NaN is never chosen after the

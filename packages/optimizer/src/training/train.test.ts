@@ -305,6 +305,43 @@ describe('train', () => {
     expect(decodeCheckpoint(encodeCheckpoint(lastGood))).toMatchObject({ epoch: lastGood.epoch });
   });
 
+  it('stops on a non-finite gradient with a finite loss, before the update, with the state just before', async () => {
+    // Kernels whose fifth column sum (the output bias gradient of step 3: two per step) holds
+    // one NaN or +∞: the loss stays finite, only the gradient check can see it.
+    for (const [poison, shown] of [
+      [Number.NaN, 'NaN'],
+      [Number.POSITIVE_INFINITY, 'Infinity'],
+    ] as const) {
+      let sums = 0;
+      const poisoned: typeof kernels = {
+        ...kernels,
+        columnSums(x, out, rows, cols, options) {
+          kernels.columnSums(x, out, rows, cols, options);
+          if (++sums === 5) out.view[cols - 1] = poison;
+        },
+      };
+      const error = await train({ ...base(), kernels: poisoned }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TrainingDivergedError);
+      const diverged = error as TrainingDivergedError;
+      expect(diverged).toMatchObject({ epoch: 1, batch: 3, step: 3, quantity: 'gradient' });
+      expect(diverged.message).toContain(`is ${shown}. `);
+      expect(diverged.message).toContain('error.lastGood holds the state just before this step');
+      // The update of step 3 was not applied: the last good state is the one after step 2.
+      const controller = new AbortController();
+      const two = await train({
+        ...base(),
+        signal: controller.signal,
+        onBatch: (e) => {
+          if (e.batch === 2) controller.abort();
+        },
+      });
+      expect(diverged.lastGood).toMatchObject({ epoch: 0, batch: 2 });
+      expect(diverged.lastGood.weights).toEqual(two.checkpoint().weights);
+      expect(diverged.lastGood.optimizerState).toEqual(two.checkpoint().optimizerState);
+      two.model.dispose();
+    }
+  });
+
   it('validates its options with clear errors', async () => {
     const bad = async (options: Partial<TrainOptions>, message: RegExp) =>
       expect(train({ ...base(), ...options })).rejects.toThrow(message);
