@@ -18,6 +18,9 @@
  *            engine's reference), tfjs-layers on tfjs-backend-wasm and -cpu, and PyTorch CPU on
  *            1 thread when python3 can import torch (Debian python3-torch); not in the
  *            default run: `-- --parts steps`
+ *   rules    cost per parameter of each registry update rule (Melem/s): dualphi, plain
+ *            JavaScript and tfjs ops on both backends, the Prodigy / Adam ratio, and train()
+ *            steps/s with Adam and Prodigy (bench/parts/rules.js); not in the default run
  *
  * Runs over the built package (dist/): build first with
  * `npx turbo run build --filter=@dualphi/optimizer`. Each part writes bench/results/<part>.json
@@ -41,6 +44,7 @@ import {
   Random,
   train,
 } from '../dist/index.js';
+import { renderRules, rulesPart } from './parts/rules.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(here, 'results');
@@ -65,8 +69,10 @@ if (args.help) {
 }
 const parts = args.parts.split(',').map((p) => p.trim());
 for (const part of parts) {
-  if (!['digits', 'digits-sweep', 'fashion', 'speed', 'steps'].includes(part)) {
-    console.error(`unknown part "${part}" (expected digits, digits-sweep, fashion, speed, steps)`);
+  if (!['digits', 'digits-sweep', 'fashion', 'speed', 'steps', 'rules'].includes(part)) {
+    console.error(
+      `unknown part "${part}" (expected digits, digits-sweep, fashion, speed, steps, rules)`,
+    );
     process.exit(2);
   }
 }
@@ -904,6 +910,7 @@ function renderMarkdown() {
     // Written by hand into bench/results/steps.json after a run: why a target was missed.
     if (r.analysis) lines.push(r.analysis, '');
   }
+  if (results.rules) lines.push(...renderRules(results.rules, meta));
   writeFileSync(join(here, '..', 'BENCHMARKS.md'), `${lines.join('\n')}\n`);
 }
 
@@ -921,5 +928,9 @@ for (const part of args['render-only'] ? [] : parts) {
   }
   if (part === 'speed') await speedPart();
   if (part === 'steps') await stepsPart();
+  if (part === 'rules') {
+    const rounds = args.samples ? Number(args.samples) : undefined;
+    save('rules', await rulesPart({ kernels, tf: (await loadTfjs()).tf, rounds }));
+  }
 }
 if (record || args['render-only']) renderMarkdown();
