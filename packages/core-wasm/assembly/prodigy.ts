@@ -142,6 +142,24 @@ export function prodigyUpdate(
     }
     return;
   }
+  // Without weight decay (the default) the loop leaves out λ·d·η·x: a product and a sum less
+  // per vector, and an infinite weight stays infinite (0·∞ would be NaN) as in the reference.
+  if (decay === 0) {
+    for (; i + 4 <= n; i += 4) {
+      const offset = (<usize>i) << 2;
+      const g = v128.load(gradient + offset);
+      const m = f32x4.add(f32x4.mul(b1V, v128.load(firstMoment + offset)), f32x4.mul(c1V, g));
+      const v = f32x4.add(
+        f32x4.mul(b2V, v128.load(secondMoment + offset)),
+        f32x4.mul(c2V, f32x4.mul(g, g)),
+      );
+      v128.store(firstMoment + offset, m);
+      v128.store(secondMoment + offset, v);
+      const step = f32x4.div(f32x4.mul(stepV, m), f32x4.add(f32x4.sqrt(v), epsV));
+      v128.store(weights + offset, f32x4.sub(v128.load(weights + offset), step));
+      v128.store(displacement + offset, f32x4.add(v128.load(displacement + offset), step));
+    }
+  }
   for (; i + 4 <= n; i += 4) {
     const offset = (<usize>i) << 2;
     const g = v128.load(gradient + offset);
@@ -168,7 +186,8 @@ export function prodigyUpdate(
     store<f32>(firstMoment + offset, m);
     store<f32>(secondMoment + offset, v);
     const x = load<f32>(weights + offset);
-    const step = decay * x + (stepSize * m) / (Mathf.sqrt(v) + eps);
+    const decayed: f32 = decay === 0 ? 0 : decay * x;
+    const step = decayed + (stepSize * m) / (Mathf.sqrt(v) + eps);
     store<f32>(weights + offset, x - step);
     store<f32>(displacement + offset, load<f32>(displacement + offset) + step);
   }

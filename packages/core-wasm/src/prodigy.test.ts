@@ -169,6 +169,29 @@ describe('prodigyUpdate (wasm against reference)', () => {
     );
   });
 
+  it('without weight decay leaves an infinite weight infinite, as the reference does', () => {
+    const n = 9;
+    const w0 = uniform(n, 5, -1, 1);
+    w0[2] = Number.POSITIVE_INFINITY;
+    w0[8] = Number.NEGATIVE_INFINITY;
+    const out = runOnBoth(
+      sets,
+      [w0, new Float32Array(n), new Float32Array(n), new Float32Array(n), uniform(n, 6, -1, 1)],
+      (k, [w, x, m, v, g]) =>
+        k.prodigyUpdate(w, x, m, v, g, n, {
+          d: 1e-3,
+          learningRate: 1,
+          beta1: 0.9,
+          beta2: 0.999,
+          epsilon: 1e-8,
+          nextD: 1e-3,
+        }),
+    );
+    expect(out.reference[0][2]).toBe(Number.POSITIVE_INFINITY);
+    expect(out.wasm[0][2]).toBe(Number.POSITIVE_INFINITY);
+    expect(out.wasm[0][8]).toBe(Number.NEGATIVE_INFINITY);
+  });
+
   it('takes the first step of the reference by hand: x moves by d·η·(1 − β₁)/√(1 − β₂)', () => {
     const d = 1e-6;
     for (const kernels of [sets.wasm, sets.reference]) {
