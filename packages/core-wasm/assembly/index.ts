@@ -7,6 +7,7 @@ export * from './entropy';
 export * from './gemm';
 export { expArray, logArray } from './math';
 export * from './memory';
+export * from './prodigy';
 export * from './reductions';
 export { resultsPointer } from './results';
 export * from './softmax';

@@ -1,7 +1,8 @@
 /**
  * Benchmarks of @dualphi/core-wasm side by side with tfjs-backend-wasm and
  * tfjs-backend-cpu 4.22 in the same process: gemm (plain and transposed MLP products),
- * fused softmax cross-entropy forward + backward, and the heavy-ball update.
+ * fused softmax cross-entropy forward + backward, the heavy-ball update, and Prodigy's two
+ * passes against Adam (bench/prodigy.js).
  *
  *   npm run bench -w @dualphi/core-wasm            (after building the package)
  *   node --expose-gc bench/run.js --quick           (fewer, smaller cases)
@@ -27,6 +28,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers';
 import { loadKernels, relaxedSimdSupported } from '../dist/index.js';
 import { CEILING_FLOPS_PER_CALL, ceilingProbe } from './ceiling.js';
+import { prodigySection } from './prodigy.js';
 import { measureInterleaved } from './timing.js';
 
 const args = new Set(process.argv.slice(2));
@@ -421,6 +423,9 @@ const gemmCases = [
     rows,
   });
 }
+
+// Prodigy's two fused passes against Adam (bench/prodigy.js).
+sections.push(await prodigySection({ kernels, measure, rate, random, quick }));
 
 // ---------------------------------------------------------------------------------------
 // Report

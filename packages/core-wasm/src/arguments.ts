@@ -12,6 +12,8 @@ import type {
   HeavyBallOptions,
   Kernels,
   MomentumOptions,
+  ProdigySumsOptions,
+  ProdigyUpdateOptions,
 } from './types.js';
 import {
   checkBuffer,
@@ -320,6 +322,64 @@ export function adamArguments(
   };
   updateBuffers(kernel, owns, n, [
     ['weights', weights],
+    ['firstMoment', firstMoment],
+    ['secondMoment', secondMoment],
+    ['gradient', gradient],
+  ]);
+  return result;
+}
+
+/** Validates `prodigySums(gradient, displacement, distance, n, options)`. */
+export function prodigySumsArguments(
+  owns: Owns,
+  ...[gradient, displacement, distance, n, options]: Parameters<Kernels['prodigySums']>
+): Required<ProdigySumsOptions> {
+  const kernel = 'prodigySums';
+  checkOptions(kernel, options, 'scale and beta3');
+  const result = {
+    scale: finiteNumber(kernel, 'scale', options.scale, { min: 0 }),
+    beta3: finiteNumber(kernel, 'beta3', options.beta3, { min: 0, max: 1, maxInclusive: false }),
+  };
+  updateBuffers(kernel, owns, n, [
+    ['gradient', gradient],
+    ['displacement', displacement],
+    ['distance', distance],
+  ]);
+  return result;
+}
+
+/** Normalised options of `prodigyUpdate`: weightDecay defaults to 0, nextD stays optional. */
+export type ProdigyUpdateArguments = Required<Omit<ProdigyUpdateOptions, 'nextD'>> &
+  Pick<ProdigyUpdateOptions, 'nextD'>;
+
+/** Validates `prodigyUpdate(weights, displacement, firstMoment, secondMoment, gradient, n, options)`. */
+export function prodigyUpdateArguments(
+  owns: Owns,
+  ...[weights, displacement, firstMoment, secondMoment, gradient, n, options]: Parameters<
+    Kernels['prodigyUpdate']
+  >
+): ProdigyUpdateArguments {
+  const kernel = 'prodigyUpdate';
+  checkOptions(kernel, options, 'd, learningRate, beta1, beta2 and epsilon');
+  const unit = { min: 0, max: 1, maxInclusive: false };
+  const positive = { min: 0, minInclusive: false };
+  const result: ProdigyUpdateArguments = {
+    d: finiteNumber(kernel, 'd', options.d, positive),
+    learningRate: finiteNumber(kernel, 'learningRate', options.learningRate, { min: 0 }),
+    beta1: finiteNumber(kernel, 'beta1', options.beta1, unit),
+    beta2: finiteNumber(kernel, 'beta2', options.beta2, unit),
+    epsilon: finiteNumber(kernel, 'epsilon', options.epsilon, positive),
+    weightDecay:
+      options.weightDecay === undefined
+        ? 0
+        : finiteNumber(kernel, 'weightDecay', options.weightDecay, { min: 0 }),
+  };
+  if (options.nextD !== undefined) {
+    result.nextD = finiteNumber(kernel, 'nextD', options.nextD, positive);
+  }
+  updateBuffers(kernel, owns, n, [
+    ['weights', weights],
+    ['displacement', displacement],
     ['firstMoment', firstMoment],
     ['secondMoment', secondMoment],
     ['gradient', gradient],

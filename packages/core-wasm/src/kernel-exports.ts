@@ -89,6 +89,35 @@ export interface KernelExports {
     step: number,
     weightDecay: number,
   ): void;
+  /**
+   * Prodigy pass 1 (assembly/prodigy.ts): s ← β₃s + scale·g; writes ⟨g, displacement⟩ and
+   * ‖s‖₁ to result slots 0 and 1.
+   */
+  prodigySums(
+    gradient: number,
+    displacement: number,
+    distance: number,
+    n: number,
+    scale: number,
+    beta3: number,
+  ): void;
+  /** Prodigy pass 2: m, v with d; with move = 1 also x and the displacement with nextD. */
+  prodigyUpdate(
+    weights: number,
+    displacement: number,
+    firstMoment: number,
+    secondMoment: number,
+    gradient: number,
+    n: number,
+    d: number,
+    learningRate: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    nextD: number,
+    weightDecay: number,
+    move: number,
+  ): void;
   /** Σ a·b in f64 (assembly/reductions.ts). */
   dot(a: number, b: number, n: number): number;
   /** Σ a² in f64. */
@@ -139,6 +168,8 @@ export const KERNEL_EXPORTS: readonly (keyof KernelExports)[] = [
   'heavyBallChunks',
   'momentumUpdate',
   'adam',
+  'prodigySums',
+  'prodigyUpdate',
   'dot',
   'sumOfSquares',
   'dotChunks',

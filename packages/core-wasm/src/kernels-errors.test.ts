@@ -87,6 +87,26 @@ describe('wasm kernels reject bad input before running', () => {
     expect(() => wasm.adam(a, b, c, d, 6, { ...adam, step: 1.5 })).toThrow(/"step"/);
     expect(() => wasm.adam(a, b, c, d, 6, { ...adam, weightDecay: -0.1 })).toThrow(/"weightDecay"/);
     expect(() => wasm.heavyBall(a, b, c, 6, undefined as never)).toThrow(TypeError);
+    const sums = { scale: 1e-6, beta3: 0.9995 };
+    expect(() => wasm.prodigySums(a, b, c, 6, { ...sums, scale: -1 })).toThrow(
+      /prodigySums: "scale" must be a finite number ≥ 0, got -1/,
+    );
+    expect(() => wasm.prodigySums(a, b, c, 6, { ...sums, beta3: 1 })).toThrow(/"beta3"/);
+    expect(() => wasm.prodigySums(a, b, b, 6, sums)).toThrow(/different buffers/);
+    const prodigy = { d: 1e-6, learningRate: 1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
+    expect(() => wasm.prodigyUpdate(a, b, c, d, a, 6, prodigy)).toThrow(/different buffers/);
+    const e = wasm.alloc(6);
+    expect(() => wasm.prodigyUpdate(a, b, c, d, e, 6, { ...prodigy, d: 0 })).toThrow(
+      /prodigyUpdate: "d" must be a finite number > 0, got 0/,
+    );
+    expect(() => wasm.prodigyUpdate(a, b, c, d, e, 6, { ...prodigy, nextD: Number.NaN })).toThrow(
+      /"nextD"/,
+    );
+    expect(() => wasm.prodigyUpdate(a, b, c, d, e, 6, { ...prodigy, weightDecay: -1 })).toThrow(
+      /"weightDecay"/,
+    );
+    expect(() => wasm.prodigyUpdate(a, b, c, d, e, 6, undefined as never)).toThrow(TypeError);
+    e.free();
     expect(Array.from(a.view)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
@@ -125,6 +145,19 @@ describe('the reference rejects exactly what the wasm kernels reject', () => {
       'beta2 negative',
       (k, [w, m, v, g]) =>
         k.adam(w, m, v, g, 6, { learningRate: 0.1, beta1: 0.9, beta2: -1, epsilon: 1e-8, step: 1 }),
+    ],
+    ['prodigySums beta3 1', (k, [g, x, s]) => k.prodigySums(g, x, s, 6, { scale: 1, beta3: 1 })],
+    [
+      'prodigyUpdate epsilon 0',
+      (k, [w, x, m, v, g]) =>
+        k.prodigyUpdate(w, x, m, v, g, 6, {
+          d: 1,
+          learningRate: 1,
+          beta1: 0.9,
+          beta2: 0.999,
+          epsilon: 0,
+          nextD: 1,
+        }),
     ],
     ['dot with a foreign buffer', (k, [x]) => k.dot(x, createReferenceKernels().alloc(6), 6)],
     ['argmax into a plain array', (k, [x]) => k.argmaxRows(x, 2, 3, [0, 0] as never)],

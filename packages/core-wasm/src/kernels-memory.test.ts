@@ -74,6 +74,19 @@ describe('10,000 calls of each kernel keep memory bounded', () => {
           weightDecay: 0.01,
         }),
     ],
+    ['prodigySums', () => wasm.prodigySums(y, x, z, n, { scale: 1e-6, beta3: 0.9995 })],
+    [
+      'prodigyUpdate',
+      () =>
+        wasm.prodigyUpdate(w, x, z, out, y, n, {
+          d: 1e-3,
+          learningRate: 1,
+          beta1: 0.9,
+          beta2: 0.999,
+          epsilon: 1e-8,
+          nextD: 2e-3,
+        }),
+    ],
     ['dot', () => wasm.dot(x, y, n)],
     ['sumOfSquares', () => wasm.sumOfSquares(x, n)],
     ['allFinite', () => wasm.allFinite(x, n)],

@@ -129,6 +129,43 @@ export interface SoftmaxOutputs {
   predictions?: Int32Array;
 }
 
+/** Options of {@link Kernels.prodigySums}, pass 1 of a Prodigy step (arXiv 2306.06101). */
+export interface ProdigySumsOptions {
+  /** The factor of g in s ← β₃·s + scale·g: (d/d₀)·d·η. Finite, ≥ 0. */
+  scale: number;
+  /** β₃, the decay of s, in [0, 1). */
+  beta3: number;
+}
+
+/** The sums pass 1 of a Prodigy step returns for one tensor (accumulated in f64). */
+export interface ProdigySums {
+  /** ⟨g, x₀ − x⟩ with the displacement x₀ − x before the step. */
+  dot: number;
+  /** ‖s‖₁ of the updated s. */
+  distanceL1: number;
+}
+
+/** Options of {@link Kernels.prodigyUpdate}, pass 2 of a Prodigy step (arXiv 2306.06101). */
+export interface ProdigyUpdateOptions {
+  /** d, the step-size estimate the step started with (it scales g in m and v). Finite, > 0. */
+  d: number;
+  /** η, so that the step size is d·η. Finite, ≥ 0. */
+  learningRate: number;
+  /** β₁, in [0, 1). */
+  beta1: number;
+  /** β₂, in [0, 1). */
+  beta2: number;
+  /** ε > 0; the denominator is √v + nextD·ε. */
+  epsilon: number;
+  /**
+   * The estimate after this step's sums (the ε term uses it). Omitted: only m and v are
+   * updated and the weights stay (the step where ‖s‖₁ = 0). Finite, > 0.
+   */
+  nextD?: number;
+  /** Decoupled weight decay λ: x ← x − λ·d·η·x. Default 0. Finite, ≥ 0. */
+  weightDecay?: number;
+}
+
 /**
  * A kernel set: buffers it allocates and the kernels that work on them (the contract of this
  * module's header). `loadKernels()` gives the WebAssembly SIMD set,
@@ -223,6 +260,33 @@ export interface Kernels {
     gradient: F32Buffer,
     n: number,
     options: AdamOptions,
+  ): void;
+
+  /**
+   * Pass 1 of a Prodigy step over one tensor (arXiv 2306.06101): s ← β₃·s + scale·g, and
+   * the sums ⟨g, x₀ − x⟩ (with `displacement` = x₀ − x) and ‖s‖₁ of the new s, in f64.
+   */
+  prodigySums(
+    gradient: F32Buffer,
+    displacement: F32Buffer,
+    distance: F32Buffer,
+    n: number,
+    options: ProdigySumsOptions,
+  ): ProdigySums;
+
+  /**
+   * Pass 2 of a Prodigy step over one tensor, once the sums over all tensors gave the new
+   * estimate: m ← β₁m + (1 − β₁)·d·g, v ← β₂v + (1 − β₂)·d²·g², then
+   * step = λ·d·η·x + d·η·m / (√v + nextD·ε), x ← x − step, displacement ← displacement + step.
+   */
+  prodigyUpdate(
+    weights: F32Buffer,
+    displacement: F32Buffer,
+    firstMoment: F32Buffer,
+    secondMoment: F32Buffer,
+    gradient: F32Buffer,
+    n: number,
+    options: ProdigyUpdateOptions,
   ): void;
 
   /** Σ a·b over n elements, accumulated in f64. */

@@ -17,6 +17,9 @@ import type {
   Kernels,
   MomentumOptions,
   ProcessTerms,
+  ProdigySums,
+  ProdigySumsOptions,
+  ProdigyUpdateOptions,
   SoftmaxCrossEntropyResult,
   SoftmaxOutputs,
   SoftmaxTargets,
@@ -409,6 +412,63 @@ export class WasmKernels implements Kernels {
       o.epsilon,
       o.step,
       o.weightDecay,
+    );
+  }
+
+  prodigySums(
+    gradient: F32Buffer,
+    displacement: F32Buffer,
+    distance: F32Buffer,
+    n: number,
+    options: ProdigySumsOptions,
+  ): ProdigySums {
+    const o = checked.prodigySumsArguments(this.owns, gradient, displacement, distance, n, options);
+    this.#raw.prodigySums(
+      this.#ptr(gradient),
+      this.#ptr(displacement),
+      this.#ptr(distance),
+      n,
+      o.scale,
+      o.beta3,
+    );
+    const results = this.#results();
+    return { dot: results[0], distanceL1: results[1] };
+  }
+
+  prodigyUpdate(
+    weights: F32Buffer,
+    displacement: F32Buffer,
+    firstMoment: F32Buffer,
+    secondMoment: F32Buffer,
+    gradient: F32Buffer,
+    n: number,
+    options: ProdigyUpdateOptions,
+  ): void {
+    const o = checked.prodigyUpdateArguments(
+      this.owns,
+      weights,
+      displacement,
+      firstMoment,
+      secondMoment,
+      gradient,
+      n,
+      options,
+    );
+    this.#raw.prodigyUpdate(
+      this.#ptr(weights),
+      this.#ptr(displacement),
+      this.#ptr(firstMoment),
+      this.#ptr(secondMoment),
+      this.#ptr(gradient),
+      n,
+      o.d,
+      o.learningRate,
+      o.beta1,
+      o.beta2,
+      o.epsilon,
+      o.nextD ?? o.d,
+      o.weightDecay,
+      o.nextD === undefined ? 0 : 1,
     );
   }
 

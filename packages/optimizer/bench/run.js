@@ -20,6 +20,9 @@
  *            python3-torch), and train() on the SIMD128 and relaxed-SIMD builds
  *            (bench/parts/relaxed-steps.js); not in the
  *            default run: `-- --parts steps`
+ *   rules    cost per parameter of each registry update rule (Melem/s): dualphi, plain
+ *            JavaScript and tfjs ops on both backends, the Prodigy / Adam ratio, and train()
+ *            steps/s with Adam and Prodigy (bench/parts/rules.js); not in the default run
  *
  * Runs over the built package (dist/): build first with
  * `npx turbo run build --filter=@dualphi/optimizer`. Each part writes bench/results/<part>.json
@@ -44,6 +47,7 @@ import {
   train,
 } from '../dist/index.js';
 import { relaxedStepRates, relaxedStepsTable } from './parts/relaxed-steps.js';
+import { renderRules, rulesPart } from './parts/rules.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(here, 'results');
@@ -68,8 +72,10 @@ if (args.help) {
 }
 const parts = args.parts.split(',').map((p) => p.trim());
 for (const part of parts) {
-  if (!['digits', 'digits-sweep', 'fashion', 'speed', 'steps'].includes(part)) {
-    console.error(`unknown part "${part}" (expected digits, digits-sweep, fashion, speed, steps)`);
+  if (!['digits', 'digits-sweep', 'fashion', 'speed', 'steps', 'rules'].includes(part)) {
+    console.error(
+      `unknown part "${part}" (expected digits, digits-sweep, fashion, speed, steps, rules)`,
+    );
     process.exit(2);
   }
 }
@@ -922,6 +928,7 @@ function renderMarkdown() {
     // Written by hand into bench/results/steps.json after a run: why a target was missed.
     if (r.analysis) lines.push(r.analysis, '');
   }
+  if (results.rules) lines.push(...renderRules(results.rules, meta));
   writeFileSync(join(here, '..', 'BENCHMARKS.md'), `${lines.join('\n')}\n`);
 }
 
@@ -939,5 +946,9 @@ for (const part of args['render-only'] ? [] : parts) {
   }
   if (part === 'speed') await speedPart();
   if (part === 'steps') await stepsPart();
+  if (part === 'rules') {
+    const rounds = args.samples ? Number(args.samples) : undefined;
+    save('rules', await rulesPart({ kernels, tf: (await loadTfjs()).tf, rounds }));
+  }
 }
 if (record || args['render-only']) renderMarkdown();

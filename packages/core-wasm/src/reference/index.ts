@@ -13,6 +13,7 @@ export { biasAdd, columnSums } from './bias.js';
 export { crossEntropy, entropy, klDivergence, type RowPairMeasure } from './entropy.js';
 export { gemm } from './gemm.js';
 export { createReferenceKernels } from './kernels.js';
+export { prodigySums, prodigyUpdate } from './prodigy.js';
 export { allFinite, argmaxRows, dot, sumOfSquares } from './reductions.js';
 export { type ReferenceTargets, softmaxCrossEntropy } from './softmax.js';
 export { adam, heavyBall, momentumUpdate } from './updates.js';

@@ -11,6 +11,7 @@ import { relu, reluBackward, tanh, tanhBackward } from './activations.js';
 import { biasAdd, columnSums } from './bias.js';
 import { crossEntropy, entropy, klDivergence } from './entropy.js';
 import { gemm } from './gemm.js';
+import { prodigySums, prodigyUpdate } from './prodigy.js';
 import { allFinite, argmaxRows, dot, sumOfSquares } from './reductions.js';
 import { softmaxCrossEntropy } from './softmax.js';
 import { adam, heavyBall, momentumUpdate } from './updates.js';
@@ -173,6 +174,32 @@ export function createReferenceKernels(): Kernels {
         options,
       );
       adam(weights.view, firstMoment.view, secondMoment.view, gradient.view, n, o);
+    },
+
+    prodigySums(gradient, displacement, distance, n, options) {
+      const o = checked.prodigySumsArguments(owns, gradient, displacement, distance, n, options);
+      return prodigySums(gradient.view, displacement.view, distance.view, n, o);
+    },
+    prodigyUpdate(weights, displacement, firstMoment, secondMoment, gradient, n, options) {
+      const o = checked.prodigyUpdateArguments(
+        owns,
+        weights,
+        displacement,
+        firstMoment,
+        secondMoment,
+        gradient,
+        n,
+        options,
+      );
+      prodigyUpdate(
+        weights.view,
+        displacement.view,
+        firstMoment.view,
+        secondMoment.view,
+        gradient.view,
+        n,
+        o,
+      );
     },
 
     dot(a, b, n) {

@@ -12,8 +12,19 @@ import type {
   Kernels,
   MomentumOptions,
   ProcessTerms,
+  ProdigySums,
+  ProdigySumsOptions,
+  ProdigyUpdateOptions,
 } from '@dualphi/core-wasm';
-import { adam, dot, heavyBall, momentumUpdate, sumOfSquares } from '@dualphi/core-wasm/reference';
+import {
+  adam,
+  dot,
+  heavyBall,
+  momentumUpdate,
+  prodigySums,
+  prodigyUpdate,
+  sumOfSquares,
+} from '@dualphi/core-wasm/reference';
 import { stepTelemetry } from './telemetry.js';
 import type {
   ArrayOptimizerState,
@@ -68,6 +79,24 @@ export interface UpdateKernels<A, G = A> {
     n: number,
     options: AdamOptions,
   ): void;
+  /** Prodigy's pass 1 over one tensor, see {@link Kernels.prodigySums}. */
+  prodigySums(
+    gradient: G,
+    displacement: A,
+    distance: A,
+    n: number,
+    options: ProdigySumsOptions,
+  ): ProdigySums;
+  /** Prodigy's pass 2 over one tensor, see {@link Kernels.prodigyUpdate}. */
+  prodigyUpdate(
+    weights: A,
+    displacement: A,
+    firstMoment: A,
+    secondMoment: A,
+    gradient: G,
+    n: number,
+    options: ProdigyUpdateOptions,
+  ): void;
   /** Σ a·b over n elements. */
   dot(a: A | G, b: A | G, n: number): number;
   /** Σ a² over n elements. */
@@ -83,6 +112,8 @@ const f64Kernels: UpdateKernels<Float64Array, ArrayLike<number>> = {
   heavyBall,
   momentumUpdate,
   adam,
+  prodigySums,
+  prodigyUpdate,
   dot,
   sumOfSquares,
   values: (tensor) => tensor,
@@ -99,6 +130,8 @@ function kernelPath(kernels: Kernels): UpdateKernels<F32Buffer> {
       heavyBall: (w, d, g, n, o) => kernels.heavyBall(w, d, g, n, o),
       momentumUpdate: (w, v, g, n, o) => kernels.momentumUpdate(w, v, g, n, o),
       adam: (w, m, v, g, n, o) => kernels.adam(w, m, v, g, n, o),
+      prodigySums: (g, x, s, n, o) => kernels.prodigySums(g, x, s, n, o),
+      prodigyUpdate: (w, x, m, v, g, n, o) => kernels.prodigyUpdate(w, x, m, v, g, n, o),
       dot: (a, b, n) => kernels.dot(a, b, n),
       sumOfSquares: (a, n) => kernels.sumOfSquares(a, n),
       values: (tensor) => tensor.view,

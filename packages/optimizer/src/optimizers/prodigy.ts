@@ -13,11 +13,12 @@
  * Defaults as the reference implementation: η = 1, β₁ = 0.9, β₂ = 0.999, β₃ = √β₂,
  * ε = 1e-8, d₀ = 1e-6, d_coef = 1, λ = 0 (decoupled); no bias correction, no safeguard
  * warm-up, no growth limit (d is a running maximum). The (d/d₀) factors cancel in d̂; they
- * keep r and s in floating-point range. No fused kernel: plain TypeScript over the buffers,
- * the sums accumulated in f64. Instead of a copy of x₀ the state keeps the displacement
- * x₀ − x, summed from the steps taken: the same in exact arithmetic, but in f32 it keeps its
- * own relative precision, where x₀ − x from two nearby f32 weights loses most digits in the
- * first steps (when it is ~1e-6 of the weights) and skews d.
+ * keep r and s in floating-point range. The step runs as two fused kernels of
+ * `@dualphi/core-wasm` (`prodigySums`, then `prodigyUpdate` once d is known), the f64 path
+ * as their reference loops, the sums accumulated in f64. Instead of a copy of x₀ the state
+ * keeps the displacement x₀ − x, summed from the steps taken: the same in exact arithmetic,
+ * but in f32 it keeps its own relative precision, where x₀ − x from two nearby f32 weights
+ * loses most digits in the first steps (when it is ~1e-6 of the weights) and skews d.
  */
 import { defineOptimizer } from './define.js';
 import type { TensorUpdate, UpdateKernels } from './engine.js';
@@ -81,54 +82,57 @@ interface ProdigyValues {
   readonly weightDecay: number;
 }
 
-/** The whole step: the sums over all tensors decide d before any parameter moves. */
-function prodigyUpdate<A extends { length: number }, G extends { length: number }>(
+/**
+ * The whole step: pass 1 over every tensor gives the sums that decide d before any parameter
+ * moves, pass 2 moves them. Both passes are kernels (`prodigySums`, `prodigyUpdate`): fused
+ * wasm on the kernel path, the reference's f64 loops on the f64 path.
+ */
+function prodigyStep<A extends { length: number }, G extends { length: number }>(
   kernels: UpdateKernels<A, G>,
   tensors: readonly TensorUpdate<A, G>[],
   h: ProdigyValues,
   scalars: Record<string, number>,
 ): void {
   const d = scalars.d;
-  const dlr = d * h.learningRate;
-  const scale = (d / h.d0) * dlr;
+  const sumsOptions = { scale: (d / h.d0) * (d * h.learningRate), beta3: h.beta3 };
   let numerator = h.beta3 * scalars.numerator;
   let denominator = 0;
   for (const { weights, gradient, slots } of tensors) {
-    const x = kernels.values(weights);
-    const g = kernels.read(gradient);
-    const [displacement, s, m, v] = slots.map((slot) => kernels.values(slot));
-    let dot = 0;
-    let l1 = 0;
-    for (let i = 0; i < x.length; i++) {
-      const gi = g[i];
-      dot += gi * displacement[i];
-      m[i] = h.beta1 * m[i] + (1 - h.beta1) * d * gi;
-      v[i] = h.beta2 * v[i] + (1 - h.beta2) * d * d * gi * gi;
-      s[i] = h.beta3 * s[i] + scale * gi;
-      l1 += Math.abs(s[i]);
-    }
-    numerator += scale * dot;
-    denominator += l1;
+    const sums = kernels.prodigySums(gradient, slots[0], slots[1], weights.length, sumsOptions);
+    numerator += sumsOptions.scale * sums.dot;
+    denominator += sums.distanceL1;
   }
   scalars.numerator = numerator;
-  if (denominator === 0) return;
-  const estimate = (h.dCoefficient * numerator) / denominator;
-  const dMax = Math.max(scalars.dMax, estimate);
-  scalars.dMax = dMax;
-  // With no growth limit d is the running maximum of its estimates (never below d₀).
-  const next = Math.max(d, dMax);
-  scalars.d = next;
-  for (const { weights, slots } of tensors) {
-    const x = kernels.values(weights);
-    const displacement = kernels.values(slots[0]);
-    const m = kernels.values(slots[2]);
-    const v = kernels.values(slots[3]);
-    for (let i = 0; i < x.length; i++) {
-      const decay = h.weightDecay > 0 ? h.weightDecay * dlr * x[i] : 0;
-      const step = decay + (dlr * m[i]) / (Math.sqrt(v[i]) + next * h.epsilon);
-      x[i] = x[i] - step;
-      displacement[i] += step;
-    }
+  let nextD: number | undefined;
+  if (denominator !== 0) {
+    const estimate = (h.dCoefficient * numerator) / denominator;
+    const dMax = Math.max(scalars.dMax, estimate);
+    scalars.dMax = dMax;
+    // With no growth limit d is the running maximum of its estimates (never below d₀).
+    nextD = Math.max(d, dMax);
+    scalars.d = nextD;
+  }
+  // Without a distance (‖s‖₁ = 0) the moments still take this gradient; the weights stay.
+  const updateOptions = {
+    d,
+    learningRate: h.learningRate,
+    beta1: h.beta1,
+    beta2: h.beta2,
+    epsilon: h.epsilon,
+    weightDecay: h.weightDecay,
+    ...(nextD === undefined ? {} : { nextD }),
+  };
+  for (const { weights, gradient, slots } of tensors) {
+    const [displacement, , firstMoment, secondMoment] = slots;
+    kernels.prodigyUpdate(
+      weights,
+      displacement,
+      firstMoment,
+      secondMoment,
+      gradient,
+      weights.length,
+      updateOptions,
+    );
   }
 }
 
@@ -147,7 +151,7 @@ export const prodigyModule = defineOptimizer({
     scalars: (values) => ({ d: values.d0, dMax: values.d0, numerator: 0 }),
     telemetry: () => false,
     update(kernels, tensors, hyperParameters, context) {
-      prodigyUpdate(kernels, tensors, hyperParameters, context.scalars);
+      prodigyStep(kernels, tensors, hyperParameters, context.scalars);
       return undefined;
     },
   },
