@@ -93,6 +93,43 @@ describe('clipping by global norm and decoupled weight decay', () => {
     expect(b[0]).toBeCloseTo(-1.2, 15);
   });
 
+  it('clips on the wasm kernels as in f64 (the norm from their reduction), across the SIMD blocks and tails', async () => {
+    const kernels = await loadKernels();
+    // Three tensors past a 16-element block and with tails; one step far above the norm, one below.
+    const sizes = [37, 300, 5];
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648 - 0.5;
+    };
+    for (const scale of [10, 1e-3]) {
+      const gradients = sizes.map((n) => Float32Array.from({ length: n }, () => scale * random()));
+      const f64 = withTransforms(sgd({ learningRate: 1 }), { clipNorm: 1 });
+      const arrays = sizes.map((n, i) => ({ name: `p${i}`, value: new Float64Array(n) }));
+      f64.updateArrays(
+        arrays,
+        gradients.map((g) => Float64Array.from(g)),
+        f64.initArrays(arrays),
+      );
+      const f32 = withTransforms(sgd({ learningRate: 1 }), { clipNorm: 1 });
+      const buffers = sizes.map((n, i) => ({ name: `p${i}`, value: kernels.alloc(n) }));
+      const gradientBuffers = gradients.map((g) => kernels.allocFrom(g));
+      const state = f32.init(kernels, buffers);
+      f32.update(kernels, buffers, gradientBuffers, state);
+      let norm = 0;
+      for (const [i, p] of buffers.entries()) {
+        for (let j = 0; j < sizes[i]; j++) {
+          expect(p.value.view[j]).toBeCloseTo(arrays[i].value[j], scale > 1 ? 6 : 9);
+          norm += p.value.view[j] ** 2;
+        }
+      }
+      // Above the norm the step (η = 1) is the clipped gradient: its norm is clipNorm.
+      if (scale > 1) expect(Math.sqrt(norm)).toBeCloseTo(1, 5);
+      for (const b of [...buffers.map((p) => p.value), ...gradientBuffers]) b.free();
+      for (const slot of state.slots.values()) slot.free();
+    }
+  });
+
   it('decays the heavy ball decoupled: w ← (w + Δw)(1 − ηλ), the delta untouched', () => {
     const inner = dualProcess();
     const eta = inner.hyperParameters.learningRate as number;
