@@ -213,7 +213,7 @@ export function createProgram(io: RunIo = {}): Command {
       'train the same network, data and seeds with several optimizers, ranked on validation',
     );
   addDataOptions(compare);
-  addModelOptions(compare, { epochs: 20 });
+  addModelOptions(compare, { epochs: 20, oneThreadPerRun: true });
   addValidationOption(compare, 0.1);
   compare
     .addOption(
@@ -253,7 +253,7 @@ export function createProgram(io: RunIo = {}): Command {
       "grid over the golden pair's neighbours (η × α) and named optimizers, seeds, ranked on validation",
     );
   addDataOptions(sweepCmd);
-  addModelOptions(sweepCmd, { epochs: 20 });
+  addModelOptions(sweepCmd, { epochs: 20, oneThreadPerRun: true });
   addValidationOption(sweepCmd, 0.1);
   sweepCmd
     .addOption(

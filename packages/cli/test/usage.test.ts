@@ -81,6 +81,13 @@ describe('global behaviour', () => {
     const trainHelp = await runCli(['train', '--help']);
     expect(trainHelp.stdout).toContain('--label-smoothing');
     expect(trainHelp.stdout).toContain('--resume');
+    expect(trainHelp.stdout).toContain('--threads');
+    // sweep and compare run each cell on one thread: --threads is not offered there.
+    for (const command of ['sweep', 'compare']) {
+      const commandHelp = await runCli([command, '--help']);
+      expect(commandHelp.stdout).toContain('--workers');
+      expect(commandHelp.stdout).not.toContain('--threads');
+    }
     const version = await runCli(['--version']);
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);

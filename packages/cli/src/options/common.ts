@@ -172,8 +172,16 @@ export function addDataOptions(command: Command): Command {
     );
 }
 
-/** `--hidden`, `--activation`, `--epochs`, `--batch`, `--seed`, `--label-smoothing`. */
-export function addModelOptions(command: Command, defaults: { epochs: number }): Command {
+/**
+ * `--hidden`, `--activation`, `--epochs`, `--batch`, `--seed`, `--label-smoothing`, `--threads`.
+ * With `oneThreadPerRun` (sweep, compare: each run on one thread, the runs spread over
+ * `--workers`) `--threads` is left out of the help; it is still parsed, so that a count other
+ * than 1 is refused with that reason rather than as an unknown option.
+ */
+export function addModelOptions(
+  command: Command,
+  defaults: { epochs: number; oneThreadPerRun?: boolean },
+): Command {
   return command
     .addOption(
       new Option('--hidden <sizes>', 'hidden layer sizes, comma-separated (0 for none)')
@@ -209,7 +217,8 @@ export function addModelOptions(command: Command, defaults: { epochs: number }):
         'threads each matrix product is split across: a number or auto (results are identical whatever the count)',
       )
         .argParser(threadCount)
-        .default(1),
+        .default(1)
+        .hideHelp(defaults.oneThreadPerRun === true),
     );
 }
 
