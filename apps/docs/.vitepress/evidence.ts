@@ -77,7 +77,8 @@ export interface EvidenceSummary {
     extensions: EvidenceVerdict[];
   };
   complete: boolean;
-  timings: { seconds: number };
+  /** The sweep's wall-clock seconds; null where it ran in sessions whose time was not all recorded. */
+  timings: { seconds: number | null };
   machine: { cpu: string; cores: number; node: string; workers: number };
 }
 
@@ -270,7 +271,10 @@ export function evidenceSectionMarkdown(evidence: EvidenceSummary): string {
     `${evidence.plan.cells.length} cells × ${evidence.plan.seeds.length} seed(s) = ${runs} runs of a ${network} network, ` +
     `${evidence.settings.epochs} epochs at batch ${evidence.settings.batchSize}; ${evidence.data.train} training rows, ` +
     `${(100 * evidence.settings.validationSplit).toFixed(0)} % of each class held out for validation (which ranks), ${evidence.data.test} test rows (which only report). ` +
-    `${Math.round(evidence.timings.seconds)} s with ${evidence.machine.workers} worker on ${evidence.machine.cores} cores (${evidence.machine.cpu}, Node ${evidence.machine.node}), shared with other work.`;
+    (evidence.timings.seconds === null
+      ? 'Its wall-clock time was not recorded (it ran in several sessions, one of which was stopped before it could write its time)'
+      : `${Math.round(evidence.timings.seconds)} s`) +
+    ` with ${evidence.machine.workers} worker${evidence.machine.workers === 1 ? '' : 's'} on ${evidence.machine.cores} cores (${evidence.machine.cpu}, Node ${evidence.machine.node}), shared with other work.`;
   return [
     setup,
     evidence.reduced ? `\n**Smaller than the full grid:** ${evidence.reduced}.` : '',

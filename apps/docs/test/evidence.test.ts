@@ -190,5 +190,15 @@ describe('the Evidence page generator', () => {
       '5 cells × 2 seed(s) = 10 runs of a 4-8-3 network, 3 epochs at batch 32',
     );
     expect(section).toContain('**Smaller than the full grid:** a smaller grid, because.');
+    expect(section).toContain('12 s with 1 worker on 2 cores (test CPU, Node v20)');
+    // A sweep whose whole time is unknown says so rather than printing a part of it.
+    const untimed = evidenceSectionMarkdown({
+      ...fixture(),
+      timings: { seconds: null },
+      machine: { ...fixture().machine, workers: 2 },
+    });
+    expect(untimed).toContain('Its wall-clock time was not recorded');
+    expect(untimed).toContain('with 2 workers on 2 cores');
+    expect(untimed).not.toContain('NaN');
   });
 });
