@@ -6,12 +6,11 @@
  * covers both, and results must still be deterministic and identical across thread counts.
  */
 import { readFile } from 'node:fs/promises';
-import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relaxedSimdSupported } from './builds.js';
-import { checkAgainstReference, scalar, size } from './gemm.test-helpers.js';
+import { referenceCases } from './gemm.test-helpers.js';
 import { loadKernels, wasmUrl } from './loader.js';
-import { EDGE_SIZES, randomValues } from './memory.test-helpers.js';
+import { randomValues } from './memory.test-helpers.js';
 import type { GemmOptions } from './types.js';
 import type { WasmKernels } from './wasm-kernels.js';
 
@@ -53,70 +52,8 @@ describe('wasm gemm (the relaxed-SIMD build)', () => {
     await autoThreads.close();
   });
 
-  it('matches a hand-computed 2×3 · 3×2 product exactly (small integers round nowhere)', () => {
-    const a = kernels.allocFrom([1, 2, 3, 4, 5, 6]);
-    const b = kernels.allocFrom([7, 8, 9, 10, 11, 12]);
-    const c = kernels.alloc(4);
-    kernels.gemm(a, b, c, { m: 2, n: 2, k: 3 });
-    expect(Array.from(c.view)).toEqual([58, 64, 139, 154]);
-  });
-
-  it('matches the reference over random shapes, transposes, alpha and beta (fast-check)', () => {
-    fc.assert(
-      fc.property(
-        fc.record({
-          m: size,
-          n: size,
-          k: size,
-          transA: fc.boolean(),
-          transB: fc.boolean(),
-          alpha: scalar,
-          beta: scalar,
-        }),
-        fc.integer({ min: 1, max: 2 ** 30 }),
-        (shape, seed) => checkAgainstReference(kernels, shape, seed),
-      ),
-      { numRuns: 150 },
-    );
-  });
-
-  it('covers every edge size in every dimension with all four transpose combinations', () => {
-    let seed = 1;
-    for (const transA of [false, true]) {
-      for (const transB of [false, true]) {
-        for (const edge of EDGE_SIZES) {
-          const base = { transA, transB };
-          checkAgainstReference(
-            kernels,
-            { ...base, m: edge, n: 9, k: 7, alpha: 1, beta: 0 },
-            seed++,
-          );
-          checkAgainstReference(
-            kernels,
-            { ...base, m: 5, n: edge, k: 3, alpha: -0.5, beta: 1 },
-            seed++,
-          );
-          checkAgainstReference(
-            kernels,
-            { ...base, m: 3, n: 33, k: edge, alpha: 2, beta: 0.25 },
-            seed++,
-          );
-        }
-      }
-    }
-  });
-
-  it('is correct across cache blocks (m > 128, n > 512, k > 512) in all four transpose combinations', () => {
-    let seed = 100;
-    for (const transA of [false, true]) {
-      for (const transB of [false, true]) {
-        const shape = { m: 131, n: 517, k: 519, transA, transB, alpha: 0.75, beta: -1.5 };
-        checkAgainstReference(kernels, shape, seed);
-        // The split across two threads, also against the reference.
-        checkAgainstReference(threaded, shape, seed++);
-      }
-    }
-  });
+  // The cache-block products also on two threads (split), against the reference.
+  referenceCases(() => [kernels, threaded]);
 
   it('is deterministic and bit-identical on 1 and 2 threads (large enough to be split)', () => {
     const shapes: Required<GemmOptions>[] = [

@@ -5,7 +5,7 @@
  * relaxed_madd whether the engine fuses it (one rounding per step) or not (two).
  */
 import fc from 'fast-check';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { EDGE_SIZES, randomValues } from './memory.test-helpers.js';
 import { gemm as referenceGemm } from './reference/gemm.js';
 import type { GemmOptions } from './types.js';
@@ -82,3 +82,79 @@ export const scalar = fc.oneof(
   fc.constantFrom(0, 1, -1, 0.5),
   fc.double({ min: -4, max: 4, noNaN: true, noDefaultInfinity: true }),
 );
+
+/**
+ * The reference cases every build must pass, as vitest cases of the calling `describe`: a
+ * hand-computed product, fast-check shapes, every edge size in every dimension, and products
+ * past the cache blocks. `kernels()` gives the instances once `beforeAll` has loaded them:
+ * the first runs every case, the others (e.g. the same build on two threads) the cache-block
+ * products, the ones large enough to be split.
+ */
+export function referenceCases(kernels: () => readonly WasmKernels[]): void {
+  it('matches a hand-computed 2×3 · 3×2 product exactly (small integers round nowhere)', () => {
+    const [k] = kernels();
+    const a = k.allocFrom([1, 2, 3, 4, 5, 6]);
+    const b = k.allocFrom([7, 8, 9, 10, 11, 12]);
+    const c = k.alloc(4);
+    k.gemm(a, b, c, { m: 2, n: 2, k: 3 });
+    expect(Array.from(c.view)).toEqual([58, 64, 139, 154]);
+  });
+
+  it('matches the reference over random shapes, transposes, alpha and beta (fast-check)', () => {
+    const [k] = kernels();
+    fc.assert(
+      fc.property(
+        fc.record({
+          m: size,
+          n: size,
+          k: size,
+          transA: fc.boolean(),
+          transB: fc.boolean(),
+          alpha: scalar,
+          beta: scalar,
+        }),
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        (shape, seed) => checkAgainstReference(k, shape, seed),
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('covers every edge size in every dimension with all four transpose combinations', () => {
+    const [k] = kernels();
+    let seed = 1;
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        for (const edge of EDGE_SIZES) {
+          // The edge size in one dimension at a time, odd sizes in the others.
+          checkAgainstReference(
+            k,
+            { m: edge, n: 9, k: 7, transA, transB, alpha: 1, beta: 0 },
+            seed++,
+          );
+          checkAgainstReference(
+            k,
+            { m: 5, n: edge, k: 3, transA, transB, alpha: -0.5, beta: 1 },
+            seed++,
+          );
+          checkAgainstReference(
+            k,
+            { m: 3, n: 33, k: edge, transA, transB, alpha: 2, beta: 0.25 },
+            seed++,
+          );
+        }
+      }
+    }
+  });
+
+  it('is correct across cache blocks (m > 128, n > 512, k > 512) in all four transpose combinations', () => {
+    let seed = 100;
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        const shape = { m: 131, n: 517, k: 519, transA, transB, alpha: 0.75, beta: -1.5 };
+        for (const k of kernels()) checkAgainstReference(k, shape, seed);
+        seed++;
+      }
+    }
+  });
+}

@@ -1,8 +1,7 @@
-import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkAgainstReference, scalar, size } from './gemm.test-helpers.js';
+import { referenceCases } from './gemm.test-helpers.js';
 import { loadKernels } from './loader.js';
-import { EDGE_SIZES, expectBoundedMemory, randomValues } from './memory.test-helpers.js';
+import { expectBoundedMemory, randomValues } from './memory.test-helpers.js';
 import type { WasmKernels } from './wasm-kernels.js';
 
 describe('wasm gemm (the SIMD128 build)', () => {
@@ -12,71 +11,7 @@ describe('wasm gemm (the SIMD128 build)', () => {
     expect(kernels.name).toBe('wasm-simd');
   });
 
-  it('matches a hand-computed 2×3 · 3×2 product', () => {
-    const a = kernels.allocFrom([1, 2, 3, 4, 5, 6]);
-    const b = kernels.allocFrom([7, 8, 9, 10, 11, 12]);
-    const c = kernels.alloc(4);
-    kernels.gemm(a, b, c, { m: 2, n: 2, k: 3 });
-    expect(Array.from(c.view)).toEqual([58, 64, 139, 154]);
-  });
-
-  it('matches the reference over random shapes, transposes, alpha and beta (fast-check)', () => {
-    fc.assert(
-      fc.property(
-        fc.record({
-          m: size,
-          n: size,
-          k: size,
-          transA: fc.boolean(),
-          transB: fc.boolean(),
-          alpha: scalar,
-          beta: scalar,
-        }),
-        fc.integer({ min: 1, max: 2 ** 30 }),
-        (shape, seed) => checkAgainstReference(kernels, shape, seed),
-      ),
-      { numRuns: 150 },
-    );
-  });
-
-  it('covers every edge size in every dimension with all four transpose combinations', () => {
-    let seed = 1;
-    for (const transA of [false, true]) {
-      for (const transB of [false, true]) {
-        for (const edge of EDGE_SIZES) {
-          // The edge size in one dimension at a time, odd sizes in the others.
-          checkAgainstReference(
-            kernels,
-            { m: edge, n: 9, k: 7, transA, transB, alpha: 1, beta: 0 },
-            seed++,
-          );
-          checkAgainstReference(
-            kernels,
-            { m: 5, n: edge, k: 3, transA, transB, alpha: -0.5, beta: 1 },
-            seed++,
-          );
-          checkAgainstReference(
-            kernels,
-            { m: 3, n: 33, k: edge, transA, transB, alpha: 2, beta: 0.25 },
-            seed++,
-          );
-        }
-      }
-    }
-  });
-
-  it('is correct across cache blocks (m > 128, n > 512, k > 512) in all four transpose combinations', () => {
-    let seed = 100;
-    for (const transA of [false, true]) {
-      for (const transB of [false, true]) {
-        checkAgainstReference(
-          kernels,
-          { m: 131, n: 517, k: 519, transA, transB, alpha: 0.75, beta: -1.5 },
-          seed++,
-        );
-      }
-    }
-  });
+  referenceCases(() => [kernels]);
 
   it('ignores NaN in C when beta = 0 and scales C when alpha = 0', () => {
     const a = kernels.allocFrom(randomValues(6, 3));
