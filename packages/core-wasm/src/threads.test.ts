@@ -179,6 +179,50 @@ describe('threads: GEMM split across worker threads', () => {
     }
   });
 
+  it('takes back the parts no worker has claimed (workers held): products, updates and reductions stay bit-identical, and the pool counts them', () => {
+    const pool = three.pool;
+    if (pool === undefined) throw new Error('three threads have a pool');
+    const n = 100_003;
+    const values = Float32Array.from({ length: n }, (_, i) => Math.cos(i) * 0.5);
+    const steps = (kernels: WasmKernels) => {
+      const out: unknown[] = cases(16).map((item) => product(kernels, item));
+      const w = kernels.allocFrom(values);
+      const d = kernels.allocFrom(values);
+      const g = kernels.allocFrom(values);
+      const v = kernels.allocFrom(Float32Array.from(values, Math.abs));
+      for (let step = 0; step < 3; step++) {
+        out.push(
+          kernels.heavyBall(w, d, g, n, { learningRate: 0.01, momentum: 0.9, telemetry: true }),
+        );
+      }
+      kernels.adam(w, d, v, g, n, {
+        learningRate: 1e-3,
+        beta1: 0.9,
+        beta2: 0.999,
+        epsilon: 1e-8,
+        step: 2,
+        weightDecay: 0,
+      });
+      out.push(kernels.sumOfSquares(w, n), kernels.dot(w, d, n), Array.from(w.view));
+      for (const buffer of [w, d, g, v]) buffer.free();
+      return out;
+    };
+    const expected = steps(one);
+    const before = pool.stats;
+    pool.holdWorkers(true);
+    try {
+      expect(steps(three)).toEqual(expected);
+    } finally {
+      pool.holdWorkers(false);
+    }
+    const held = pool.stats;
+    // Every part handed out while the workers were held was computed by the main thread.
+    expect(held.handed - before.handed).toBeGreaterThan(20);
+    expect(held.taken - before.taken).toBe(held.handed - before.handed);
+    // Released, the workers claim parts again and the results are the same.
+    expect(steps(three)).toEqual(expected);
+  });
+
   it('stays bit-identical and finishes when oversubscribed (4 threads per core: spinning threads get descheduled and block instead)', async () => {
     const many = await loadKernels({ threads: Math.min(8, availableParallelism() * 4) });
     try {
@@ -298,7 +342,10 @@ describe('threads: bad input and failures', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toMatch(/worker 1 of 1 did not finish its part of the product in time/);
+    // The worker dies while it runs a part it claimed, or before it claims one.
+    expect(message).toMatch(
+      /worker 1 of 1 (did not finish its part of the product in time|stopped answering: no sign of it for \d+ ms while its parts of the product waited) \(it died or was terminated\)/,
+    );
     expect(performance.now() - started).toBeLessThan(20_000);
     expect(kernels.unusable).toMatch(/worker 1/);
     expect(() => kernels.gemm(a, b, c, { m: 128, n: 256, k: 784 })).toThrow(
@@ -324,7 +371,7 @@ describe('threads: bad input and failures', () => {
       message = (error as Error).message;
     }
     expect(message).toMatch(
-      /^heavyBall: worker 1 of 1 did not finish its part of the update in time \(it died or was terminated\); these kernels are unusable now/,
+      /^heavyBall: worker 1 of 1 (did not finish its part of the update in time|stopped answering: no sign of it for \d+ ms while its parts of the update waited) \(it died or was terminated\); these kernels are unusable now/,
     );
     expect(performance.now() - started).toBeLessThan(20_000);
     expect(kernels.unusable).toMatch(/worker 1/);

@@ -8,9 +8,16 @@
  * single-threaded `gemm` (assembly/gemm.ts, `gemmRegion`), so results are bit-identical
  * whatever the thread count.
  *
- * Every wait is bounded: a worker that does not finish its region within the deadline (it
- * died, or was terminated) fails the call with a message, and the pool marks itself broken so
- * later calls fail at once instead of waiting again.
+ * The main thread never waits for a worker that has not started its part: once its own part
+ * is done it claims and computes every part still unclaimed (protocol.ts, CLAIM), so a worker
+ * that is descheduled, asleep or sharing its core with another process costs at most the time
+ * one thread would have taken, never a wait for the scheduler (on a busy 2-core machine such
+ * waits made 2 threads several times slower than 1).
+ *
+ * Every wait is bounded: a worker that does not finish a part it claimed within the deadline,
+ * or that shows no sign of life (protocol.ts, HEARTBEAT) for the timeout while its parts go
+ * unclaimed (it died, or was terminated), fails the call with a message, and the pool marks
+ * itself broken so later calls fail at once instead of waiting again.
  */
 import * as slot from './protocol.js';
 import { BROWSER_WORKER_SOURCE, WORKER_SOURCE } from './worker-source.js';
@@ -186,6 +193,14 @@ function bitsOf(value: number): number {
   return f32Bits[0] as number;
 }
 
+/** What the pool did since it started (for benchmarks and tests). */
+export interface PoolStats {
+  /** Parts handed to workers. */
+  readonly handed: number;
+  /** Of those, parts the main thread computed itself because no worker had claimed them. */
+  readonly taken: number;
+}
+
 /** The GEMM worker pool of one shared-memory instance. */
 export class GemmPool {
   /** Total threads, the main thread included. */
@@ -208,6 +223,12 @@ export class GemmPool {
   #contendedUntil = 0;
   /** Whether this thread may block in Atomics.wait (a browser page's main thread may not). */
   readonly #canBlock: boolean;
+  /** Per worker: the last heartbeat seen when taking its part, and when it was first seen. */
+  readonly #seen: { beat: number; at: number }[];
+  #handed = 0;
+  #taken = 0;
+  /** 1 for each worker whose part of the current job the main thread took (#take). */
+  readonly #took: Uint8Array;
 
   private constructor(
     raw: RegionExports,
@@ -227,6 +248,8 @@ export class GemmPool {
     this.#f64 = new Float64Array(heap.memory.buffer, control, (slot.SLOTS * (threads - 1)) / 2);
     this.#edges = Array.from({ length: threads }, () => heap.allocBytes(MR * NR * 4));
     this.#canBlock = canBlock(this.#ctrl);
+    this.#seen = workers.map(() => ({ beat: -1, at: 0 }));
+    this.#took = new Uint8Array(threads);
     workers.forEach((worker, index) => {
       worker.on('message', (message: { error?: string }) => {
         if (message.error !== undefined)
@@ -380,6 +403,9 @@ export class GemmPool {
       handed = t;
     }
     runMain(0, Math.min(units, perPart));
+    for (let t = 1; t <= handed; t++) {
+      if (this.#take(ctrl, t, seq, job)) runMain(t * perPart, Math.min(units, (t + 1) * perPart));
+    }
     if (handed > 0) this.#join(ctrl, seq, handed, work, job);
   }
 
@@ -389,8 +415,56 @@ export class GemmPool {
    * sees it within a fraction of a microsecond, one that sleeps is woken.
    */
   #handOff(ctrl: Int32Array, base: number, seq: number): void {
+    this.#handed++;
+    this.#took[base / slot.SLOTS + 1] = 0;
     Atomics.store(ctrl, base + slot.SEQ, seq);
     if (Atomics.load(ctrl, base + slot.SLEEPING) !== 0) Atomics.notify(ctrl, base + slot.SEQ);
+  }
+
+  /**
+   * Claims worker t's part of job `seq` for the main thread if the worker has not claimed it:
+   * true when the main thread must compute it (and the join then skips it). A worker whose
+   * heartbeat has not moved for the timeout while its part goes unclaimed has died or been
+   * terminated: the pool breaks and the call fails.
+   */
+  #take(ctrl: Int32Array, t: number, seq: number, job: JobName): boolean {
+    const base = (t - 1) * slot.SLOTS;
+    const claimed = Atomics.load(ctrl, base + slot.CLAIM);
+    if (claimed === seq) return false;
+    if (Atomics.compareExchange(ctrl, base + slot.CLAIM, claimed, seq) !== claimed) return false;
+    this.#taken++;
+    this.#took[t] = 1;
+    const beat = Atomics.load(ctrl, base + slot.HEARTBEAT);
+    const seen = this.#seen[t - 1] as { beat: number; at: number };
+    const now = performance.now();
+    if (beat !== seen.beat) {
+      seen.beat = beat;
+      seen.at = now;
+    } else if (now - seen.at > this.#timeoutMs) {
+      this.#break(`worker ${t} stopped answering (it died or was terminated)`);
+      throw new Error(
+        `${job.caller}: worker ${t} of ${this.threads - 1} stopped answering: no sign of it for ${Math.round(now - seen.at)} ms while its parts of the ${job.noun} waited (it died or was terminated); these kernels are unusable now, load new kernels`,
+      );
+    }
+    return true;
+  }
+
+  /** What the pool did since it started: parts handed to workers, and those taken back. */
+  get stats(): PoolStats {
+    return { handed: this.#handed, taken: this.#taken };
+  }
+
+  /**
+   * For tests: while `on`, the workers wait before claiming a part, so the main thread takes
+   * every part itself (the path a descheduled or sleeping worker leads to).
+   */
+  holdWorkers(on: boolean): void {
+    const ctrl = this.#slots();
+    for (let t = 1; t < this.threads; t++) {
+      const base = (t - 1) * slot.SLOTS;
+      Atomics.store(ctrl, base + slot.HOLD, on ? 1 : 0);
+      if (!on) Atomics.notify(ctrl, base + slot.HOLD);
+    }
   }
 
   #ensurePacks(bytes: number): void {
@@ -470,25 +544,29 @@ export class GemmPool {
       this.#handOff(ctrl, base, seq);
       handed = t;
     }
-    const [i0, i1, j0, j1] = region(0);
-    this.#raw.gemmRegion(
-      transA,
-      transB,
-      m,
-      n,
-      k,
-      alpha,
-      a,
-      b,
-      beta,
-      c,
-      i0,
-      i1,
-      j0,
-      j1,
-      this.#packs[0] as number,
-      this.#edges[0] as number,
-    );
+    // The main thread's part, then every part no worker has claimed yet (same pack sizes).
+    for (let t = 0; t <= handed; t++) {
+      if (t > 0 && !this.#take(ctrl, t, seq, GEMM_JOB)) continue;
+      const [i0, i1, j0, j1] = region(t);
+      this.#raw.gemmRegion(
+        transA,
+        transB,
+        m,
+        n,
+        k,
+        alpha,
+        a,
+        b,
+        beta,
+        c,
+        i0,
+        i1,
+        j0,
+        j1,
+        this.#packs[0] as number,
+        this.#edges[0] as number,
+      );
+    }
     if (handed > 0) this.#join(ctrl, seq, handed, m * n * k, GEMM_JOB);
   }
 
@@ -510,6 +588,8 @@ export class GemmPool {
       for (;;) {
         const done = Atomics.load(ctrl, base + slot.DONE);
         if (done === seq) break;
+        // Taken by the main thread (#take): computed already, no DONE will come.
+        if (this.#took[t] !== 0) break;
         if (blocking) {
           // Raised before DONE is looked at again (by Atomics.wait, which returns at once if
           // it changed): a worker that stores DONE after that look sees the flag and notifies.
@@ -555,6 +635,8 @@ export class GemmPool {
     for (let t = 1; t < this.threads; t++) {
       const base = (t - 1) * slot.SLOTS;
       Atomics.store(ctrl, base + slot.STOP, 1);
+      Atomics.store(ctrl, base + slot.HOLD, 0);
+      Atomics.notify(ctrl, base + slot.HOLD);
       Atomics.add(ctrl, base + slot.SEQ, 1);
       Atomics.notify(ctrl, base + slot.SEQ);
     }

@@ -1,9 +1,16 @@
 /**
  * The hand-off protocol between the main thread and the GEMM workers: one block of i32 slots
  * per worker in the shared linear memory. The main thread writes a job's arguments, then
- * bumps `SEQ` (and notifies it if the worker said it sleeps); the worker runs its region of C and stores the same number in
- * `DONE`. Both sides spin briefly before blocking, because a blocking hand-off costs tens of
- * microseconds, as much as a small product.
+ * bumps `SEQ` (and notifies it if the worker said it sleeps); the worker claims the job
+ * (`CLAIM`), runs its region of C and stores the same number in `DONE`. Both sides spin
+ * briefly before blocking, because a blocking hand-off costs tens of microseconds, as much as
+ * a small product.
+ *
+ * A part nobody has claimed yet is taken by whichever thread gets to it first: the main
+ * thread, once its own part is done, claims a worker's part that the worker has not started
+ * (it was descheduled, asleep, or its core is busy with another process) and computes it
+ * itself, rather than wait for it. Both claim by compare-and-exchange of the job number, so
+ * exactly one thread computes each part, with the same arithmetic whichever it is.
  */
 
 /**
@@ -52,6 +59,12 @@ export const SLEEPING = 20;
  * the worker then notifies `DONE` after storing it.
  */
 export const MAIN_WAITING = 29;
+/**
+ * The number of the last job claimed, by the worker or by the main thread (compare-and-
+ * exchange from the value read to the job's number; job numbers only grow, so a stale claim
+ * cannot succeed).
+ */
+export const CLAIM = 30;
 /** What the job is: one of the JOB_* numbers below. */
 export const KIND = 21;
 /** Job kinds: a region of a GEMM (the slots TRANS_A … EDGE), or a range of an update. */
@@ -85,3 +98,16 @@ export const HI = 28;
  * kernel's arguments): f64 slot i is at byte 4·F64 + 8·i of the worker's block.
  */
 export const F64 = 32;
+/**
+ * Test hook: while 1, the worker waits before claiming a job, so the main thread takes every
+ * part itself (tests of the claim path set it through `GemmPool.holdWorkers`). In the f64
+ * area's last cache line, which no job uses.
+ */
+export const HOLD = 62;
+/**
+ * Bumped by the worker in its idle loop (spinning, and each time a bounded wait ends): a
+ * worker whose count stands still while its parts go unclaimed for the pool's timeout has
+ * died or been terminated. Apart from the slots the main thread writes, so the bumps do not
+ * contend with publishing a job.
+ */
+export const HEARTBEAT = 63;

@@ -84,12 +84,14 @@ const main = (data, post) => {
     // thread was descheduled: the core is contended (perhaps by the main thread), and
     // spinning on would take time from the thread that has work, so it blocks at once.
     // After such a gap it does not spin for a while (contendedMilliseconds): a woken thread
-    // gets a core sooner than a spinning one that was descheduled.
+    // gets a core sooner than a spinning one that was descheduled. The heartbeat tells the
+    // main thread, which takes unclaimed parts itself, that this thread is still alive.
     let clock = performance.now();
     const spinUntil = clock < calmAfter ? clock : clock + spinMicroseconds / 1000;
     let spins = 0;
     while (Atomics.load(ctrl, slots.SEQ) === last) {
       if ((++spins & 255) !== 0) continue;
+      Atomics.add(ctrl, slots.HEARTBEAT, 1);
       const now = performance.now();
       if (now - clock > preemptedMilliseconds) calmAfter = now + contendedMilliseconds;
       clock = now;
@@ -98,12 +100,25 @@ const main = (data, post) => {
         // and notifies (both are sequentially consistent), one published before it is seen
         // here, and Atomics.wait itself returns at once if SEQ has changed meanwhile.
         Atomics.store(ctrl, slots.SLEEPING, 1);
-        while (Atomics.load(ctrl, slots.SEQ) === last) Atomics.wait(ctrl, slots.SEQ, last, 200);
+        while (Atomics.load(ctrl, slots.SEQ) === last) {
+          Atomics.wait(ctrl, slots.SEQ, last, 50);
+          Atomics.add(ctrl, slots.HEARTBEAT, 1);
+        }
         Atomics.store(ctrl, slots.SLEEPING, 0);
       }
     }
     last = Atomics.load(ctrl, slots.SEQ);
     if (Atomics.load(ctrl, slots.STOP) !== 0) return;
+    while (Atomics.load(ctrl, slots.HOLD) !== 0) {
+      Atomics.wait(ctrl, slots.HOLD, 1, 50);
+      Atomics.add(ctrl, slots.HEARTBEAT, 1);
+    }
+    // Claim the part, unless the main thread took it already (it does not wait for a worker
+    // that has not started): then there is nothing to do, and no DONE to store.
+    const claimed = Atomics.load(ctrl, slots.CLAIM);
+    if (claimed === last || Atomics.compareExchange(ctrl, slots.CLAIM, claimed, last) !== claimed) {
+      continue;
+    }
     try {
       job();
     } catch (error) {
