@@ -197,6 +197,14 @@ export function createProgram(io: RunIo = {}): Command {
       ).argParser(nonEmpty('a run directory')),
     )
     .option('--overwrite', 'let --out replace a run already in that directory (when this run ends)')
+    .addOption(
+      new Option(
+        '--kernels <build>',
+        'kernel build: auto (relaxed SIMD where the engine has it on), simd128, or relaxed-simd (fused multiply-adds, faster; turned on for Node 20, which has it behind a flag)',
+      )
+        .choices(['auto', 'simd128', 'relaxed-simd'])
+        .default('auto'),
+    )
     .option(
       '--stop-on-divergence',
       'stop with exit 1 when the loss explodes (above 10 × ln K nats) instead of warning',

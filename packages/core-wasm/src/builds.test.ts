@@ -4,6 +4,8 @@
  * a message saying why and what to use. The relaxed build itself is tested in
  * gemm.relaxed.test.ts (the vitest project that runs with --experimental-wasm-relaxed-simd).
  */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { probes, relaxedSimdSupported } from './builds.js';
@@ -78,5 +80,40 @@ describe('kernel builds', () => {
         new Error(message),
       );
     });
+  });
+
+  it('enableRelaxedSimd() makes relaxed SIMD available to the process (Node 20: its flag turned on at run time), after which auto picks it', async () => {
+    // In a child process: the flag changes the whole process, and this file's other tests
+    // expect the engine as npm test starts it.
+    const entry = new URL('../dist/index.js', import.meta.url);
+    if (!existsSync(entry)) throw new Error('dist/index.js is missing: run the build first');
+    const script = `const m = await import(${JSON.stringify(entry.href)});
+      const before = m.relaxedSimdSupported();
+      const enabled = await m.enableRelaxedSimd();
+      const one = await m.loadKernels();
+      const two = await m.loadKernels({ threads: 2 });
+      const a = one.allocFrom(Float32Array.from({ length: 64 }, (_, i) => i / 7));
+      const c = one.alloc(64);
+      one.gemm(a, a, c, { m: 8, n: 8, k: 8 });
+      console.log(JSON.stringify({ before, enabled, after: m.relaxedSimdSupported(),
+        builds: [one.build, two.build], c00: c.view[0] }));
+      await two.close();`;
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        { timeout: 20_000 },
+        (error, out) => (error ? reject(error) : resolve(out)),
+      );
+    });
+    const result = JSON.parse(stdout.trim());
+    expect(result.before).toBe(expectSupport);
+    expect(result.enabled).toBe(true);
+    expect(result.after).toBe(true);
+    expect(result.builds).toEqual(['relaxed-simd', 'relaxed-simd']);
+    // Row 0 of A times column 0 of A: Σ (p/7)·(8p/7) over p < 8.
+    let expected = 0;
+    for (let p = 0; p < 8; p++) expected += (p / 7) * ((8 * p) / 7);
+    expect(result.c00).toBeCloseTo(expected, 4);
   });
 });

@@ -67,6 +67,33 @@ export function relaxedSimdSupported(): boolean {
   return relaxedSupported;
 }
 
+/**
+ * Makes relaxed SIMD available to this process where the engine has it behind a flag, and
+ * says whether it is available now. Node 20's V8 (11.3) implements relaxed SIMD but enables it
+ * only with `--experimental-wasm-relaxed-simd`; here the flag is turned on at run time
+ * (`v8.setFlagsFromString`, which takes effect for modules compiled afterwards) and the
+ * engine is asked again. Elsewhere nothing changes: Node ≥ 21, Chrome ≥ 114 and Firefox ≥ 145
+ * have it on, other engines do not have it.
+ *
+ * It changes a process-wide engine setting, so it is for applications (the `dualphi` command
+ * calls it for `--kernels relaxed-simd` and to resume a run trained on relaxed SIMD), not for
+ * libraries to call on their users' behalf.
+ */
+export async function enableRelaxedSimd(): Promise<boolean> {
+  if (relaxedSimdSupported()) return true;
+  const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions
+    ?.node;
+  if (typeof node !== 'string' || Number.parseInt(node, 10) !== 20) return false;
+  // A computed specifier keeps bundlers from resolving a Node built-in for browser builds.
+  const specifier = 'node:v8';
+  const v8 = (await import(/* @vite-ignore */ specifier)) as {
+    setFlagsFromString(flags: string): void;
+  };
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  relaxedSupported = undefined;
+  return relaxedSimdSupported();
+}
+
 /** Why relaxed SIMD is unavailable here, for the error that refuses `build: 'relaxed-simd'`. */
 function unsupportedReason(): string {
   const process = (globalThis as { process?: { versions?: { node?: string } } }).process;

@@ -4,6 +4,7 @@
  * The plain TypeScript reference lives at `@dualphi/core-wasm/reference`.
  */
 export {
+  enableRelaxedSimd,
   type KernelBuild,
   type KernelBuildOption,
   kernelBuildNames,

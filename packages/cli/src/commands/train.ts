@@ -6,6 +6,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { KernelBuildOption } from '@dualphi/core-wasm';
 import {
   type Checkpoint,
   type EpochMetrics,
@@ -22,7 +23,7 @@ import type { Command } from 'commander';
 import { resolveData } from '../data/resolve.js';
 import { CliError, errorMessage, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic.js';
-import { resumeBuild } from '../files/kernel-build.js';
+import { chosenBuild, resumeBuild } from '../files/kernel-build.js';
 import { epochRecord, metricsCsv } from '../files/metrics.js';
 import {
   existingRunFiles,
@@ -88,6 +89,8 @@ export interface TrainCommandOptions extends DataOptions, ModelOptions {
   resume?: string;
   overwrite?: boolean;
   stopOnDivergence?: boolean;
+  /** The kernel build (`--kernels`): `auto`, `simd128` or `relaxed-simd`. */
+  kernels?: KernelBuildOption;
 }
 
 /** The `train --json` document (and `metrics.json`); shape kept stable, see the README. */
@@ -423,7 +426,17 @@ export async function trainCommand(
     trainOptions.threads = options.threads;
     // The kernel build is recorded in run.json: results are the same only on the same build.
     if (record && options.resume !== undefined) {
-      const { build, notice } = resumeBuild(options.resume, record.kernels);
+      const { build, notice } = await resumeBuild(options.resume, record.kernels);
+      if (
+        build !== undefined &&
+        explicitlyGiven(command, 'kernels') &&
+        options.kernels !== 'auto' &&
+        options.kernels !== build
+      ) {
+        throw new UsageError(
+          `--kernels ${options.kernels}: the run in ${options.resume} was trained on ${record.kernels} (run.json), and a resumed run continues on its own build so that it matches an uninterrupted one; drop --kernels`,
+        );
+      }
       if (build !== undefined) trainOptions.build = build;
       if (notice !== undefined) output.message(output.errorColors.yellow(notice));
     }
@@ -433,6 +446,8 @@ export async function trainCommand(
   } else {
     const { optimizer } = start;
     Object.assign(trainOptions, { optimizer, ...modelTrainOptions(options) });
+    const build = await chosenBuild(options.kernels);
+    if (build !== undefined) trainOptions.build = build;
     optimizerConfig = recordedOptimizer(optimizer.toConfig());
     network = {
       inputSize: data.split.train.featureCount,

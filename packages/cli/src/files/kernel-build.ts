@@ -1,11 +1,18 @@
 /**
- * Which kernel build a resumed run continues on. `run.json` records the build a run trained
- * on (`kernels`: `wasm-simd`, `wasm-relaxed-simd`); the two builds round the GEMM differently
+ * Which kernel build a run trains on. `run.json` records the build a run trained on
+ * (`kernels`: `wasm-simd`, `wasm-relaxed-simd`); the two builds round the GEMM differently
  * (relaxed SIMD fuses its multiply-adds), so a resume is bit-identical to an uninterrupted run
- * only on the same build. A resume asks for the recorded build, and where this JavaScript
- * engine cannot run it says so and continues on the build it has.
+ * only on the same build. A resume asks for the recorded build, turning relaxed SIMD on where
+ * the engine has it behind a flag (Node 20), and where this JavaScript engine cannot run it at
+ * all says so and continues on the build it has. A new run takes the build `--kernels` names.
  */
-import { type KernelBuild, kernelBuildNames, relaxedSimdSupported } from '@dualphi/core-wasm';
+import {
+  enableRelaxedSimd,
+  type KernelBuild,
+  type KernelBuildOption,
+  kernelBuildNames,
+} from '@dualphi/core-wasm';
+import { UsageError } from '../errors.js';
 
 /** The build to resume on, and a notice when it is not the one the run trained on. */
 export interface ResumeBuild {
@@ -24,25 +31,37 @@ function buildNamed(name: string): KernelBuild | undefined {
 
 /**
  * The build on which to resume the run in `directory` whose `run.json` records `recorded`
- * kernels (`supported`: whether this engine runs relaxed SIMD).
+ * kernels (`enable`: makes relaxed SIMD available if the engine can, and says whether it is).
  */
-export function resumeBuild(
+export async function resumeBuild(
   directory: string,
   recorded: string,
-  supported: boolean = relaxedSimdSupported(),
-): ResumeBuild {
+  enable: () => Promise<boolean> = enableRelaxedSimd,
+): Promise<ResumeBuild> {
   const build = buildNamed(recorded);
   if (build === undefined) return {};
-  if (build === 'relaxed-simd' && !supported) {
-    const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions
-      ?.node;
-    const how =
-      node !== undefined && Number.parseInt(node, 10) < 21
-        ? `Node ${node} runs relaxed SIMD only with the flag --experimental-wasm-relaxed-simd (node --experimental-wasm-relaxed-simd $(which dualphi) ...), Node 21 and later without it`
-        : 'this JavaScript engine does not run relaxed SIMD';
+  if (build === 'relaxed-simd' && !(await enable())) {
     return {
-      notice: `--resume ${directory}: the run was trained on the relaxed-SIMD kernels (${recorded}), but ${how}; it continues on ${kernelBuildNames.simd128}, whose products round differently, so the result will not be bit-identical to an uninterrupted run`,
+      notice: `--resume ${directory}: the run was trained on the relaxed-SIMD kernels (${recorded}), but this JavaScript engine does not run relaxed SIMD; it continues on ${kernelBuildNames.simd128}, whose products round differently, so the result will not be bit-identical to an uninterrupted run`,
     };
   }
   return { build };
+}
+
+/**
+ * The build a new run asks for with `--kernels` (undefined for `auto`: relaxed SIMD where the
+ * engine has it on, SIMD128 elsewhere). `relaxed-simd` turns relaxed SIMD on where the engine
+ * has it behind a flag (Node 20), and is refused, naming what to use, where it has none.
+ */
+export async function chosenBuild(
+  kernels: KernelBuildOption | undefined,
+  enable: () => Promise<boolean> = enableRelaxedSimd,
+): Promise<KernelBuild | undefined> {
+  if (kernels === undefined || kernels === 'auto') return undefined;
+  if (kernels === 'relaxed-simd' && !(await enable())) {
+    throw new UsageError(
+      '--kernels relaxed-simd: this JavaScript engine does not run WebAssembly relaxed SIMD (Node 20 and later, Chrome 114 and Firefox 145 do); use --kernels simd128 or auto',
+    );
+  }
+  return kernels;
 }
