@@ -230,6 +230,25 @@ describe('an overwrite killed half-way (kill -9 between its renames)', () => {
     expect(lines[1]).toMatch(/^Removed .*cccc0001/);
   });
 
+  it('deletes nothing when the directory holds files but no run (someone put notes there since)', async () => {
+    const parent = await mkdtemp(join(scratch, 'notes-'));
+    const target = join(parent, 'run');
+    await mkdir(target);
+    await writeFile(join(target, 'README.txt'), 'mine');
+    const dead = deadPid();
+    const aside = await leftAside(parent, 'run', dead, 'eeee0001', 'old model');
+    const lines: string[] = [];
+    expect(await recoverInterruptedOverwrite(target, (line) => lines.push(line))).toBeUndefined();
+    expect((await readdir(parent)).sort()).toEqual([aside.slice(parent.length + 1), 'run'].sort());
+    expect(await contents(aside)).toEqual({
+      'model.dualphi': 'old model',
+      'run.json': '{"run":"old"}',
+    });
+    expect(lines).toEqual([
+      expect.stringMatching(`^${target} holds no run, and ${aside} holds one`),
+    ]);
+  });
+
   it("leaves a live process's, another host's and an old-form copy alone, pointing at them when the run is missing", async () => {
     const parent = await mkdtemp(join(scratch, 'kept-'));
     const target = join(parent, 'run');

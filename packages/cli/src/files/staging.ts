@@ -217,25 +217,33 @@ function asideOwner(
   return { pid, onThisHost: match[2] === hostTag(), stagingSuffix: match[3] as string };
 }
 
-/** True when `directory` does not exist or holds nothing (`--out` may have made it empty). */
-async function missingOrEmpty(directory: string): Promise<boolean> {
+/**
+ * What `directory` holds: nothing (missing, or empty as `--out` makes it), a run (any run
+ * file), or only other entries (notes someone put there since: neither state a swap leaves).
+ */
+async function holding(directory: string): Promise<'nothing' | 'run' | 'other'> {
+  let names: string[];
   try {
-    return (await readdir(directory)).length === 0;
+    names = await readdir(directory);
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+    // Unreadable or not a directory: treated as holding something, so nothing is touched.
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'nothing' : 'other';
   }
+  if (names.length === 0) return 'nothing';
+  return names.some(isRunFile) ? 'run' : 'other';
 }
 
 /**
  * Repairs what an overwrite of `target` killed half-way (`kill -9`, a power cut: no exit hook
- * ran) left beside it. When `target` holds files, the new run was in place: the old run moved
+ * ran) left beside it. When `target` holds a run, the new run was in place: the old run moved
  * aside (`.NAME.dualphi-old-*`) is deleted. When `target` is missing or empty, the previous run
  * is only in the copy moved aside: it is renamed back (the newest, when there are several),
  * with the entries that were not run files taken back from the killed run's staging directory,
  * and the staging directory removed. Only copies whose owner is known to be gone are touched
  * (a pid of this host that no longer runs); a live process's, another host's and one named in
  * the older form without owner are kept, and when `target` is missing such a copy is named in
- * a line so the run can be found.
+ * a line so the run can be found; so is a dead owner's copy when `target` holds files but no run
+ * (nothing is merged or deleted then).
  * @param report - called with one line per copy restored, deleted or pointed at.
  * @returns the copy restored to `target`, if any.
  */
@@ -255,7 +263,8 @@ export async function recoverInterruptedOverwrite(
   if (names.length === 0) return undefined;
   const inProgress = new Set([...swapping].map((swap) => swap.old));
   const gone: { aside: string; stagingSuffix: string; pid: number; changed: number }[] = [];
-  const empty = await missingOrEmpty(absolute);
+  const held = await holding(absolute);
+  const empty = held === 'nothing';
   for (const name of names) {
     const aside = join(parent, name);
     if (inProgress.has(aside)) continue;
@@ -296,6 +305,12 @@ export async function recoverInterruptedOverwrite(
     );
   }
   for (const { aside, pid } of gone) {
+    if (held === 'other') {
+      report?.(
+        `${absolute} holds no run, and ${aside} holds one an overwrite (pid ${pid}, no longer running) moved aside; it is left as it is: move its files back into ${absolute} if that run is the one you want.`,
+      );
+      continue;
+    }
     await rm(aside, { recursive: true, force: true });
     report?.(
       `Removed ${aside}: an earlier run of ${absolute}, moved aside by an overwrite (pid ${pid}, no longer running) that was killed before it could delete it; ${absolute} holds the newer run.`,
