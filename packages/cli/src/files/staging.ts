@@ -277,7 +277,7 @@ export async function recoverInterruptedOverwrite(
       if (!Number.isNaN(changed)) gone.push({ aside, ...owner, changed });
     } else if (empty && !(owner?.onThisHost && processAlive(owner.pid))) {
       report?.(
-        `${absolute} is missing, and ${aside} holds a run an overwrite moved aside${owner ? ` on another host (pid ${owner.pid})` : ''} that may not have finished; it is left as it is: rename it back to ${absolute} if that run is the one you want.`,
+        `${absolute} is missing or empty, and ${aside} holds a run an overwrite moved aside${owner ? ` on another host (pid ${owner.pid})` : ''} that may not have finished; it is left as it is: rename it back to ${absolute} if that run is the one you want.`,
       );
     }
   }
