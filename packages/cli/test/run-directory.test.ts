@@ -4,8 +4,9 @@
  * all-or-nothing), and never scored on the rows a model was trained on.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, decodeCheckpoint, decodeSavedModel } from '@dualphi/optimizer';
@@ -440,6 +441,30 @@ describe('a staging directory left by a killed run', () => {
     expect(existsSync(stale)).toBe(false);
     expect(existsSync(live)).toBe(true);
     await rm(live, { recursive: true, force: true });
+  });
+});
+
+describe('an --overwrite killed before the new run was in place', () => {
+  it('has its previous run put back by the next train into --out, which then refuses to replace it unasked', async () => {
+    const out = join(scratch, 'killed-overwrite');
+    expect((await runCli(['train', '--epochs', '1', '--hidden', '8', '--out', out])).code).toBe(0);
+    const before = await snapshot(out);
+    // As a kill -9 after the swap's first rename leaves it: the run moved aside, named with
+    // the pid of its (dead) process and this host's tag.
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
+    const tag = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+    const aside = join(scratch, `.killed-overwrite.dualphi-old-${gone.stdout}-${tag}-0dead0001`);
+    await rename(out, aside);
+    const result = await runCli(['train', '--epochs', '1', '--hidden', '16', '--out', out]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(
+      `Restored the previous run of ${out} from an interrupted overwrite (pid ${gone.stdout}, killed before the new run was in place, had moved it to ${aside}).`,
+    );
+    expect(result.stderr).toContain(`--out ${out} already holds a run`);
+    expect(await snapshot(out)).toEqual(before);
+    expect(existsSync(aside)).toBe(false);
   });
 });
 

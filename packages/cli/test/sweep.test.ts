@@ -3,7 +3,7 @@
  * Adam, 2 seeds, 2 epochs) with 1 and 2 workers gives the same document apart from timings
  * and machine; an interrupted sweep resumes to the same results; bad input is a usage error.
  */
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'parse5';
@@ -89,6 +89,15 @@ describe('sweep', () => {
     expect(csv).toHaveLength(1 + 5 * 2 * 2);
     const journal = (await readFile(join(dir, 'runs.jsonl'), 'utf8')).trim().split('\n');
     expect(journal).toHaveLength(10);
+    // Each run names the kernel build that computed it, and the document counts them.
+    const builds = journal.map((line) => JSON.parse(line).kernels);
+    expect(builds[0]).toMatch(/^wasm-(relaxed-)?simd$/);
+    expect(new Set(builds)).toEqual(new Set([builds[0]]));
+    for (const line of journal) expect(JSON.parse(line).threads).toBe(1);
+    const document = JSON.parse(one.stdout);
+    expect(document.summary.kernels).toEqual([{ kernels: builds[0], runs: 10 }]);
+    expect(document.cells[0].seeds[0]).toMatchObject({ kernels: builds[0], threads: 1 });
+    expect(one.stderr).not.toMatch(/different kernel builds/);
     const html = await readFile(join(dir, 'report.html'), 'utf8');
     const errors: string[] = [];
     parse(html, { onParseError: (error) => errors.push(error.code) });
@@ -148,6 +157,36 @@ describe('sweep --resume', () => {
     expect(seconds).toBeGreaterThanOrEqual(1000);
     expect(seconds).toBeLessThan(1060);
   }, 240_000);
+});
+
+describe('a sweep whose runs ran on different kernel builds', () => {
+  it('says so in one line and counts the builds; records without a build are unknown', async () => {
+    const dir = join(scratch, 'mixed');
+    await cp(join(scratch, 'one'), dir, { recursive: true });
+    const path = join(dir, 'runs.jsonl');
+    const lines = (await readFile(path, 'utf8')).trim().split('\n');
+    const records = lines.map((line) => JSON.parse(line));
+    const own = records[0].kernels as string;
+    const other = own === 'wasm-simd' ? 'wasm-relaxed-simd' : 'wasm-simd';
+    // As two queue workers on different engines write them, and one of an earlier version.
+    records[1].kernels = other;
+    records[2].kernels = other;
+    delete records[3].kernels;
+    delete records[3].threads;
+    await writeFile(path, records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+    const resumed = await runCli(['sweep', '--resume', dir]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const warnings = resumed.stdout.split('\n').filter((line) => /kernel builds/.test(line));
+    expect(warnings).toEqual([
+      `Warning: the runs were computed on different kernel builds (${own}: 7 runs, ${other}: 2 runs, unknown: 1 run): their figures are not bit-comparable across builds, which round products differently, though each is statistically valid.`,
+    ]);
+    const document = JSON.parse(await readFile(join(dir, 'sweep.json'), 'utf8'));
+    expect(document.summary.kernels).toEqual([
+      { kernels: own, runs: 7 },
+      { kernels: other, runs: 2 },
+      { kernels: 'unknown', runs: 1 },
+    ]);
+  }, 120_000);
 });
 
 describe('sweep: bad input', () => {

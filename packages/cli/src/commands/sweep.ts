@@ -285,11 +285,12 @@ export async function sweepCommand(
         `--resume continues the sweep as it was planned; drop ${given.map(flagName).join(', ')} (only --workers, --queue and --json may be given)`,
       );
     }
-    const found = await readSweepDirectory(options.resume);
-    // A killed `--overwrite` into this directory may have left its staging directory.
+    // A killed `--overwrite` into this directory may have left its staging directory, or the
+    // sweep only in the copy it moved aside: repaired before the sweep is read.
     await removeStaleStaging(options.resume, (line) =>
       output.message(output.errorColors.dim(line)),
     );
+    const found = await readSweepDirectory(options.resume);
     description = found.description;
     completed = orderRecords(description.plan, found.journal.records);
     goodBytes = found.journal.goodBytes;

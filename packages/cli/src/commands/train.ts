@@ -49,7 +49,13 @@ import {
   recordedSplit,
   runRecordText,
 } from '../files/run-record.js';
-import { fileErrorReason, type StagedRun, stageRun, writeStaged } from '../files/staging.js';
+import {
+  fileErrorReason,
+  recoverInterruptedOverwrite,
+  type StagedRun,
+  stageRun,
+  writeStaged,
+} from '../files/staging.js';
 import {
   chooseOptimizer,
   describeHyperParameters,
@@ -330,6 +336,8 @@ export async function trainCommand(
   let resume: Checkpoint | undefined;
   let record: RunRecord | undefined;
   if (options.resume !== undefined) {
+    // An overwrite of it killed half-way may have left the run only in the copy moved aside.
+    await recoverInterruptedOverwrite(options.resume, (line) => output.message(line));
     resume = await loadCheckpoint(options.resume);
     const checkpoint = resume;
     const conflicting = fixedByCheckpoint.filter(
@@ -404,6 +412,8 @@ export async function trainCommand(
   const data = await resolveData(options, env, seed, 'train', givenScaling);
   const target = options.out ?? options.resume;
   if (options.out !== undefined) {
+    // Before the check for a run there: a killed overwrite's previous run is put back first.
+    await recoverInterruptedOverwrite(options.out, (line) => output.message(line));
     await prepareOutDirectory(options.out);
     const sameRun =
       options.resume !== undefined && resolve(options.out) === resolve(options.resume);

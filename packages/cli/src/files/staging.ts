@@ -3,14 +3,16 @@
  * (`.NAME.dualphi-staging-XXXX`, same parent, so renames stay on one file system) and swapped
  * in with renames only when the run ends: a reader, a crash, a full disk or a second Ctrl-C
  * never leaves one run's checkpoint beside another run's model and metrics. The swap moves the
- * old directory aside (`.NAME.dualphi-old-XXXX`), renames the staging directory into place and
- * then deletes the old one; entries of the old directory that are not run files (notes,
- * subdirectories) are moved into the new one first, so nothing but the old run is replaced.
+ * old directory aside (`.NAME.dualphi-old-PID-HOST-XXXX`), renames the staging directory into
+ * place and then deletes the old one; entries of the old directory that are not run files
+ * (notes, subdirectories) are moved into the new one first, so nothing but the old run is
+ * replaced. A `kill -9` between those steps is repaired by the next command writing into NAME
+ * ({@link recoverInterruptedOverwrite}).
  * A directory that cannot be swapped (the working directory, a mount point such as a Docker
  * volume) or whose parent is not writable is staged inside itself and its files are replaced
  * one rename at a time instead.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -117,6 +119,14 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/**
+ * True when the process that left a directory behind is known to be gone: it ran on this host
+ * (another host's pid cannot be checked from here) and no process has its pid now.
+ */
+function ownerGone(owner: { pid: number; onThisHost: boolean }): boolean {
+  return owner.onThisHost && !processAlive(owner.pid);
+}
+
 /** The owner of a staging directory, or undefined when it has no readable marker. */
 async function stagingOwner(directory: string): Promise<StagingOwner | undefined> {
   try {
@@ -129,7 +139,8 @@ async function stagingOwner(directory: string): Promise<StagingOwner | undefined
 }
 
 /**
- * Removes the staging directories of `target` (siblings `.NAME.dualphi-staging-*` and, for a
+ * Repairs an interrupted overwrite of `target` first ({@link recoverInterruptedOverwrite}), then
+ * removes the staging directories of `target` (siblings `.NAME.dualphi-staging-*` and, for a
  * target staged inside itself, `.dualphi-staging-*` in it) whose marker names a process of
  * this host that no longer runs. Kept: a live process's (another run is writing it), another
  * host's (a shared file system: its liveness cannot be checked from here) and one without a
@@ -142,6 +153,7 @@ export async function removeStaleStaging(
   report?: (line: string) => void,
 ): Promise<string[]> {
   const absolute = resolve(target);
+  await recoverInterruptedOverwrite(absolute, report);
   const places: [string, string][] = [
     [dirname(absolute), `.${basename(absolute)}.dualphi-staging-`],
     [absolute, '.dualphi-staging-'],
@@ -159,7 +171,7 @@ export async function removeStaleStaging(
       const directory = join(parent, name);
       if (pending.has(directory)) continue;
       const owner = await stagingOwner(directory);
-      if (!owner || owner.host !== hostname() || processAlive(owner.pid)) continue;
+      if (!owner || !ownerGone({ pid: owner.pid, onThisHost: owner.host === hostname() })) continue;
       await rm(directory, { recursive: true, force: true });
       removed.push(directory);
       report?.(
@@ -170,11 +182,141 @@ export async function removeStaleStaging(
   return removed;
 }
 
-function sibling(target: string, kind: 'staging' | 'old'): string {
-  return join(
-    dirname(target),
-    `.${basename(target)}.dualphi-${kind}-${randomBytes(4).toString('hex')}`,
-  );
+function sibling(target: string, kind: 'staging' | 'old', suffix = randomSuffix()): string {
+  return join(dirname(target), `.${basename(target)}.dualphi-${kind}-${suffix}`);
+}
+
+const randomSuffix = (): string => randomBytes(4).toString('hex');
+
+/**
+ * This host in the names of directories moved aside: a short hash, since a host name can be
+ * long (a file name has 255 bytes) and its liveness checks only need to tell it from others.
+ */
+function hostTag(host: string = hostname()): string {
+  return createHash('sha256').update(host).digest('hex').slice(0, 8);
+}
+
+/**
+ * The name suffix of the old run moved aside by {@link swap}: the owner's pid and host tag
+ * (its staging directory's marker is taken out before the swap, so the name must say whose
+ * it is) and the suffix of the staging directory taking its place.
+ */
+function asideSuffix(staging: string): string {
+  const stagingSuffix = basename(staging).split('-').at(-1) as string;
+  return `${process.pid}-${hostTag()}-${stagingSuffix}`;
+}
+
+/** Who moved an old run aside, read from its name's suffix; undefined for the older form (`XXXX` only). */
+function asideOwner(
+  suffix: string,
+): { pid: number; onThisHost: boolean; stagingSuffix: string } | undefined {
+  const match = /^(\d+)-([0-9a-f]{8})-([0-9a-f]+)$/.exec(suffix);
+  if (!match) return undefined;
+  const pid = Number(match[1]);
+  if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
+  return { pid, onThisHost: match[2] === hostTag(), stagingSuffix: match[3] as string };
+}
+
+/**
+ * What `directory` holds: nothing (missing, or empty as `--out` makes it), a run (any run
+ * file), or only other entries (notes someone put there since: neither state a swap leaves).
+ */
+async function holding(directory: string): Promise<'nothing' | 'run' | 'other'> {
+  let names: string[];
+  try {
+    names = await readdir(directory);
+  } catch (error) {
+    // Unreadable or not a directory: treated as holding something, so nothing is touched.
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'nothing' : 'other';
+  }
+  if (names.length === 0) return 'nothing';
+  return names.some(isRunFile) ? 'run' : 'other';
+}
+
+/**
+ * Repairs what an overwrite of `target` killed half-way (`kill -9`, a power cut: no exit hook
+ * ran) left beside it. When `target` holds a run, the new run was in place: the old run moved
+ * aside (`.NAME.dualphi-old-*`) is deleted. When `target` is missing or empty, the previous run
+ * is only in the copy moved aside: it is renamed back (the newest, when there are several),
+ * with the entries that were not run files taken back from the killed run's staging directory,
+ * and the staging directory removed. Only copies whose owner is known to be gone are touched
+ * (a pid of this host that no longer runs); a live process's, another host's and one named in
+ * the older form without owner are kept, and when `target` is missing such a copy is named in
+ * a line so the run can be found; so is a dead owner's copy when `target` holds files but no run
+ * (nothing is merged or deleted then).
+ * @param report - called with one line per copy restored, deleted or pointed at.
+ * @returns the copy restored to `target`, if any.
+ */
+export async function recoverInterruptedOverwrite(
+  target: string,
+  report?: (line: string) => void,
+): Promise<string | undefined> {
+  const absolute = resolve(target);
+  const parent = dirname(absolute);
+  const prefix = `.${basename(absolute)}.dualphi-old-`;
+  let names: string[];
+  try {
+    names = (await readdir(parent)).filter((name) => name.startsWith(prefix));
+  } catch {
+    return undefined;
+  }
+  if (names.length === 0) return undefined;
+  const inProgress = new Set([...swapping].map((swap) => swap.old));
+  const gone: { aside: string; stagingSuffix: string; pid: number; changed: number }[] = [];
+  const held = await holding(absolute);
+  const empty = held === 'nothing';
+  for (const name of names) {
+    const aside = join(parent, name);
+    if (inProgress.has(aside)) continue;
+    const owner = asideOwner(name.slice(prefix.length));
+    if (owner && ownerGone(owner)) {
+      const changed = await stat(aside).then(
+        (info) => info.ctimeMs,
+        () => Number.NaN,
+      );
+      if (!Number.isNaN(changed)) gone.push({ aside, ...owner, changed });
+    } else if (empty && !(owner?.onThisHost && processAlive(owner.pid))) {
+      report?.(
+        `${absolute} is missing or empty, and ${aside} holds a run an overwrite moved aside${owner ? ` on another host (pid ${owner.pid})` : ''} that may not have finished; it is left as it is: rename it back to ${absolute} if that run is the one you want.`,
+      );
+    }
+  }
+  let restored: string | undefined;
+  if (empty && gone.length > 0) {
+    // The newest copy is the run that was in place last.
+    gone.sort((a, b) => b.changed - a.changed);
+    const { aside, stagingSuffix, pid } = gone.shift() as (typeof gone)[number];
+    const staging = sibling(absolute, 'staging', stagingSuffix);
+    try {
+      for (const name of await readdir(staging)) {
+        if (!isRunFile(name) && name !== STAGING_OWNER) {
+          await rename(join(staging, name), join(aside, name));
+        }
+      }
+    } catch {
+      // No staging directory left (or unreadable): nothing of the old run is in it.
+    }
+    await rm(staging, { recursive: true, force: true });
+    // rename(2) replaces an empty directory (one `--out` made) in one step.
+    await rename(aside, absolute);
+    restored = aside;
+    report?.(
+      `Restored the previous run of ${absolute} from an interrupted overwrite (pid ${pid}, killed before the new run was in place, had moved it to ${aside}).`,
+    );
+  }
+  for (const { aside, pid } of gone) {
+    if (held === 'other') {
+      report?.(
+        `${absolute} holds no run, and ${aside} holds one an overwrite (pid ${pid}, no longer running) moved aside; it is left as it is: move its files back into ${absolute} if that run is the one you want.`,
+      );
+      continue;
+    }
+    await rm(aside, { recursive: true, force: true });
+    report?.(
+      `Removed ${aside}: an earlier run of ${absolute}, moved aside by an overwrite (pid ${pid}, no longer running) that was killed before it could delete it; ${absolute} holds the newer run.`,
+    );
+  }
+  return restored;
 }
 
 /** True when `directory` is the working directory or one above it (it cannot be swapped). */
@@ -290,7 +432,7 @@ async function swap(staging: string, target: string): Promise<void> {
     await rename(staging, target);
     return;
   }
-  const old = sibling(target, 'old');
+  const old = sibling(target, 'old', asideSuffix(staging));
   const swap: Swap = { target, old, staging };
   swapping.add(swap);
   try {

@@ -77,6 +77,20 @@ describe('sweep result messages', () => {
     expect(parseSweepResult(wire, expected)).toEqual(record);
   });
 
+  it("carries the worker's kernel build and threads; a worker that does not send them is read as unknown", () => {
+    const built = { ...record, kernels: 'wasm-relaxed-simd', threads: 1 };
+    const wire = JSON.parse(JSON.stringify(resultMessage(job.sweep, built)));
+    expect(parseSweepResult(wire, expected)).toEqual(built);
+    expect(parseSweepResult(wire, expected).kernels).toBe('wasm-relaxed-simd');
+    expect(() =>
+      parseSweepResult({ ...wire, record: { ...wire.record, threads: 0 } }, expected),
+    ).toThrow(/malformed sweep result: record\.threads/);
+    expect(
+      parseSweepResult(JSON.parse(JSON.stringify(resultMessage(job.sweep, record))), expected)
+        .kernels,
+    ).toBeUndefined();
+  });
+
   it("rejects another job's result, an unknown version and malformed records", () => {
     const wire = JSON.parse(JSON.stringify(resultMessage(job.sweep, record)));
     expect(() => parseSweepResult(wire, { ...expected, seed: 2 })).toThrow(/not the job's/);

@@ -72,6 +72,9 @@ const recordSchema = z.strictObject({
     })
     .optional(),
   seconds: z.number(),
+  // The worker's kernel build and threads; absent from workers of earlier versions (unknown).
+  kernels: z.string().min(1).max(100).optional(),
+  threads: z.number().int().positive().optional(),
 });
 
 const resultSchema = z.strictObject({

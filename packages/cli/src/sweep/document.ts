@@ -2,7 +2,9 @@
  * What a sweep prints and writes: the JSON document (`--json` and `sweep.json`), `sweep.csv`
  * and the ranked terminal table. The document separates what the training determines (plan,
  * every cell/seed/epoch figure, the statistics) from `timings` and `machine`, the only parts
- * that differ between two runs of the same sweep (with any number of workers).
+ * that differ between two runs of the same sweep on one machine (with any number of workers).
+ * Each seed's run names its kernel build, and `summary.kernels` counts them: workers on engines
+ * with and without relaxed SIMD compute figures that differ in the last bits.
  */
 import { arch, availableParallelism, cpus, platform, totalmem } from 'node:os';
 import type { CellSummary, SweepPlan, SweepRecord, SweepSummary } from '@dualphi/optimizer';
@@ -15,6 +17,10 @@ export interface DocumentRun {
   seed: number;
   epochs: SweepRecord['epochs'];
   diverged?: SweepRecord['diverged'];
+  /** The kernel build that computed it (absent when the record does not say: unknown). */
+  kernels?: string;
+  /** Threads of that kernel set. */
+  threads?: number;
 }
 
 /** The `sweep --json` document and `sweep.json`. */
@@ -70,6 +76,8 @@ export function sweepDocument(
           seed: record.seed,
           epochs: record.epochs,
           ...(record.diverged ? { diverged: record.diverged } : {}),
+          ...(record.kernels !== undefined ? { kernels: record.kernels } : {}),
+          ...(record.threads !== undefined ? { threads: record.threads } : {}),
         })),
     })),
     summary: rest,

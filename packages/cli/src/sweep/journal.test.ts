@@ -27,6 +27,17 @@ describe('sweep journal', () => {
     expect(goodBytes).toBe(Buffer.byteLength(text));
   });
 
+  it('keeps the kernel build of each record, and reads records without it as unknown', () => {
+    const built: SweepRecord = { ...record(0, 0.9), kernels: 'wasm-simd', threads: 1 };
+    expect(parseJournal(recordLine(built)).records).toEqual([built]);
+    // A line of an earlier version, and one whose field is not a name: no build, no error.
+    const older = parseJournal(
+      `${recordLine(record(1, 0.8))}${recordLine({ ...record(2, 0.7), kernels: 7 } as never)}`,
+    );
+    expect(older.records.map((r) => r.kernels)).toEqual([undefined, undefined]);
+    expect(older.records).toEqual([record(1, 0.8), record(2, 0.7)]);
+  });
+
   it('drops a torn last record: no final newline, or not JSON', () => {
     const good = recordLine(record(0, 0.9));
     const cut = recordLine(record(1, 0.8)).slice(0, 40);

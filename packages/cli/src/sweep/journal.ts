@@ -66,6 +66,9 @@ function reviveRecord(value: unknown): SweepRecord | undefined {
   const record = value as SweepRecord;
   if (typeof record.cellId !== 'string' || !Number.isSafeInteger(record.seed)) return undefined;
   if (!Array.isArray(record.epochs)) return undefined;
+  // Lines written before the kernel build was recorded have none: unknown, not damage.
+  if (record.kernels !== undefined && typeof record.kernels !== 'string') delete record.kernels;
+  if (record.threads !== undefined && !Number.isSafeInteger(record.threads)) delete record.threads;
   for (const epoch of record.epochs) {
     for (const field of numericEpochFields) {
       if (epoch[field] === null) epoch[field] = Number.NaN;

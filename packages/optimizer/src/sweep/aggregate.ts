@@ -10,6 +10,7 @@ import { meanInterval, pairedTTest } from './statistics.js';
 import type {
   CellSummary,
   CellVerdict,
+  KernelCount,
   PairedComparison,
   SweepCell,
   SweepPlan,
@@ -138,6 +139,32 @@ function verdictOf(
   return verdict;
 }
 
+/** What {@link KernelCount} calls the kernels of a record that does not name them. */
+export const UNKNOWN_KERNELS = 'unknown';
+
+/** The kernel sets of `records` with their run counts, in order of first appearance. */
+export function countKernels(records: readonly SweepRecord[]): KernelCount[] {
+  const counts = new Map<string, number>();
+  for (const record of records) {
+    const name = typeof record.kernels === 'string' ? record.kernels : UNKNOWN_KERNELS;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return [...counts].map(([kernels, runs]) => ({ kernels, runs }));
+}
+
+/**
+ * The sentence for runs computed on more than one known kernel set (queue workers on engines
+ * with and without relaxed SIMD), undefined when they share one.
+ */
+function mixedKernelsText(counts: readonly KernelCount[]): string | undefined {
+  const known = counts.filter((count) => count.kernels !== UNKNOWN_KERNELS);
+  if (known.length < 2) return undefined;
+  const list = counts
+    .map(({ kernels, runs }) => `${kernels}: ${runs} run${runs === 1 ? '' : 's'}`)
+    .join(', ');
+  return `Warning: the runs were computed on different kernel builds (${list}): their figures are not bit-comparable across builds, which round products differently, though each is statistically valid.`;
+}
+
 /**
  * The statistics and the verdict of a sweep over the records there are (a partial sweep
  * gets a partial answer; `runs` per cell says how much).
@@ -222,6 +249,9 @@ export function summarizeSweep(plan: SweepPlan, records: readonly SweepRecord[])
       ? "One seed per cell: no spread, so no interval and no paired test (they need two seeds or more); the ranking is that seed's alone."
       : `Test: ${PAIRED_TEST.name}, threshold ${SIGNIFICANCE}, paired by ${PAIRED_TEST.pairedBy}; with few seeds it detects only large gaps, so "not distinguishable" is not "equal".`,
   );
+  const kernels = countKernels(records);
+  const mixed = mixedKernelsText(kernels);
+  if (mixed !== undefined) text.push(mixed);
   return {
     cells,
     ranking,
@@ -229,6 +259,7 @@ export function summarizeSweep(plan: SweepPlan, records: readonly SweepRecord[])
     test: { ...PAIRED_TEST },
     ...(golden ? { golden } : {}),
     extensions,
+    kernels,
     text,
   };
 }

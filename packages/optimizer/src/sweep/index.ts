@@ -1,4 +1,11 @@
-export { compareCells, PAIRED_TEST, SIGNIFICANCE, summarizeSweep } from './aggregate.js';
+export {
+  compareCells,
+  countKernels,
+  PAIRED_TEST,
+  SIGNIFICANCE,
+  summarizeSweep,
+  UNKNOWN_KERNELS,
+} from './aggregate.js';
 export { parseEntry, type SweepEntry } from './entries.js';
 export { MAX_SWEEP_RUNS, planSweep, type SweepPlanOptions, sweepTasks, taskKey } from './plan.js';
 export {
@@ -38,6 +45,7 @@ export type {
   CellSummary,
   CellVerdict,
   Interval,
+  KernelCount,
   PairedComparison,
   SweepCell,
   SweepDivergence,

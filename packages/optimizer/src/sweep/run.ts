@@ -4,6 +4,7 @@
  * Node built-ins here: this module runs in a browser or a Web Worker as well.
  */
 import type { Kernels } from '@dualphi/core-wasm';
+import { resolveKernels } from '../kernels.js';
 import { optimizerFromConfig } from '../optimizers/config.js';
 import { TrainingDivergedError } from '../training/errors.js';
 import { train } from '../training/train.js';
@@ -12,6 +13,12 @@ import { sweepTasks, taskKey } from './plan.js';
 import type { SweepPlan, SweepRecord, SweepSetup, SweepSummary, SweepTask } from './types.js';
 
 const now = (): number => performance.now();
+
+/** The thread count of a kernel set (the wasm kernels report theirs; others run on one). */
+function threadsOf(kernels: Kernels): number {
+  const threads = (kernels as { threads?: unknown }).threads;
+  return typeof threads === 'number' && Number.isSafeInteger(threads) && threads > 0 ? threads : 1;
+}
 
 /** Options of {@link runSweepTask}. */
 export interface SweepTaskOptions {
@@ -48,12 +55,16 @@ export async function runSweepTask(
 ): Promise<SweepRecord | undefined> {
   validateSweepSetup(setup);
   const started = now();
+  // Resolved here so that the record names the build that computed it (see SweepRecord.kernels).
+  const kernels = await resolveKernels(options.kernels);
   const epochs: SweepRecord['epochs'] = [];
   const record = (): SweepRecord => ({
     cellId: task.cellId,
     seed: task.seed,
     epochs,
     seconds: (now() - started) / 1000,
+    kernels: kernels.name,
+    threads: threadsOf(kernels),
   });
   try {
     const result = await train({
@@ -66,7 +77,7 @@ export async function runSweepTask(
       validationSplit: setup.validationSplit,
       seed: task.seed,
       optimizer: optimizerFromConfig(task.optimizer),
-      kernels: options.kernels,
+      kernels,
       signal: options.signal,
       // Yield rarely: a sweep has no per-batch display to keep alive.
       yieldEvery: 64,

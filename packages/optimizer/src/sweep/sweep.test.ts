@@ -1,12 +1,19 @@
 import { createReferenceKernels } from '@dualphi/core-wasm/reference';
 import { describe, expect, it } from 'vitest';
+import { getDefaultKernels } from '../kernels.js';
 import { golden } from '../theory/golden.js';
 import { blobSplit } from '../training/synthetic.test-helpers.js';
 import { summarizeSweep } from './aggregate.js';
 import { parseEntry } from './entries.js';
 import { planSweep, sweepTasks } from './plan.js';
 import { parseAxis } from './range.js';
-import { inProcessExecutor, type SweepCellTrainer, type SweepExecutor, sweep } from './run.js';
+import {
+  inProcessExecutor,
+  runSweepTask,
+  type SweepCellTrainer,
+  type SweepExecutor,
+  sweep,
+} from './run.js';
 import {
   meanInterval,
   pairedTTest,
@@ -270,6 +277,22 @@ describe('sweep', () => {
     expect(engine.records[0].epochs).toHaveLength(setup.epochs);
   });
 
+  it('records which kernel build and how many threads computed each run', async () => {
+    const plan = planSweep({ learningRates: [0.05], momenta: [0.5], entries: ['adam'], seeds: 2 });
+    const result = await sweep({ plan, setup, executor: inProcessExecutor({ kernels }) });
+    for (const record of result.records) {
+      expect(record).toMatchObject({ kernels: 'reference', threads: 1 });
+    }
+    expect(result.summary.kernels).toEqual([{ kernels: 'reference', runs: 4 }]);
+    expect(result.summary.text.join('\n')).not.toMatch(/different kernel builds/);
+    // Without kernels: the shared wasm kernels, named by their build (wasm-simd here).
+    const task = sweepTasks(plan)[0];
+    const record = await runSweepTask({ ...setup, epochs: 1 }, task);
+    expect(record?.kernels).toBe((await getDefaultKernels()).name);
+    expect(record?.kernels).toMatch(/^wasm-(relaxed-)?simd$/);
+    expect(record?.threads).toBe(1);
+  });
+
   it('rejects a setup without validation split', async () => {
     const plan = planSweep({ entries: ['adam'], seeds: 1 });
     await expect(sweep({ plan, setup: { ...setup, validationSplit: 0 } })).rejects.toThrow(
@@ -347,6 +370,40 @@ describe('summarizeSweep', () => {
     expect(text).not.toMatch(/p = </);
     // Adam is both the best cell and a peer: one comparison line, not two.
     expect(text.match(/− adam/g)).toHaveLength(1);
+  });
+
+  it('lists the kernel builds of the runs, and warns when they ran on more than one', () => {
+    const plan = planSweep({ entries: ['golden', 'adam'], seeds: 2 });
+    const on = (record: SweepRecord, kernels?: string): SweepRecord =>
+      kernels === undefined ? record : { ...record, kernels, threads: 1 };
+    const mixed = summarizeSweep(plan, [
+      on(rec('entry:golden', 0, 0.9), 'wasm-simd'),
+      on(rec('entry:golden', 1, 0.91), 'wasm-relaxed-simd'),
+      on(rec('entry:adam', 0, 0.8), 'wasm-simd'),
+      on(rec('entry:adam', 1, 0.82)),
+    ]);
+    expect(mixed.kernels).toEqual([
+      { kernels: 'wasm-simd', runs: 2 },
+      { kernels: 'wasm-relaxed-simd', runs: 1 },
+      { kernels: 'unknown', runs: 1 },
+    ]);
+    const warnings = mixed.text.filter((line) => /different kernel builds/.test(line));
+    expect(warnings).toEqual([
+      'Warning: the runs were computed on different kernel builds (wasm-simd: 2 runs, wasm-relaxed-simd: 1 run, unknown: 1 run): their figures are not bit-comparable across builds, which round products differently, though each is statistically valid.',
+    ]);
+    // One build, or one build and records that do not say (an older journal): no warning.
+    for (const second of ['wasm-simd', undefined]) {
+      const one = summarizeSweep(plan, [
+        on(rec('entry:golden', 0, 0.9), 'wasm-simd'),
+        on(rec('entry:adam', 0, 0.8), second),
+      ]);
+      expect(one.text.join('\n')).not.toMatch(/kernel builds/);
+      expect(one.kernels[0]).toEqual({ kernels: 'wasm-simd', runs: second ? 2 : 1 });
+    }
+    // Records without the field (written before it existed): unknown, not an error.
+    expect(summarizeSweep(plan, [rec('entry:golden', 0, 0.9)]).kernels).toEqual([
+      { kernels: 'unknown', runs: 1 },
+    ]);
   });
 
   it('with one seed states that there is no interval and no test, and describes none', () => {

@@ -123,6 +123,24 @@ export interface SweepRecord {
   diverged?: SweepDivergence;
   /** Wall-clock seconds of the run (timing: differs between runs of the same task). */
   seconds: number;
+  /**
+   * The kernel set that computed it (`Kernels.name`: `wasm-simd` for the SIMD128 build,
+   * `wasm-relaxed-simd` for the relaxed-SIMD one, `reference`), as `run.json` records it. The
+   * builds round the products differently, so two runs of a task agree bit for bit only on the
+   * same build. Absent in records written before it was recorded, and from trainers that do not
+   * compute on these kernels (e.g. TensorFlow.js): unknown.
+   */
+  kernels?: string;
+  /** Threads of that kernel set (figures are the same for any count; recorded for the record). */
+  threads?: number;
+}
+
+/** How many finished runs one kernel set computed (see {@link SweepRecord.kernels}). */
+export interface KernelCount {
+  /** The kernel set's name, or `unknown` for records that do not say. */
+  kernels: string;
+  /** Runs it computed. */
+  runs: number;
 }
 
 /** Mean, standard deviation and 95 % confidence interval of one figure over seeds. */
@@ -213,6 +231,12 @@ export interface SweepSummary {
   golden?: CellVerdict;
   /** One verdict per golden extension among the entries. */
   extensions: CellVerdict[];
+  /**
+   * The kernel sets the finished runs were computed on, with their counts (in order of first
+   * appearance). More than one known set: the figures are not bit-comparable across them (still
+   * statistically valid), and {@link SweepSummary.text} says so.
+   */
+  kernels: KernelCount[];
   /** The verdict in sentences. */
   text: string[];
 }
