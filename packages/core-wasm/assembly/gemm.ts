@@ -9,6 +9,12 @@
  * speed. Transposes happen while packing, so all four transpose combinations run the same
  * micro-kernel at the same speed; edges are zero-padded in the packed panels, so
  * there is no scalar edge path inside the k loop. α is folded into the packed A panel.
+ *
+ * A dense layer's epilogue — its bias, then ReLU — can run inside the product
+ * (`gemmRegion`'s `bias` and `relu`): each thread applies it to its own region of C right
+ * after computing it, while the region is still in cache, instead of two more passes over
+ * the whole of C on the main thread. The arithmetic is `biasAdd`'s and `relu`'s, element by
+ * element, so the result is bit-identical to the product followed by those two kernels.
  */
 
 /** Rows of the micro-kernel tile. */
@@ -339,6 +345,44 @@ function scaleRegion(c: usize, n: i32, i0: i32, i1: i32, j0: i32, j1: i32, beta:
   }
 }
 
+/**
+ * C[i0..i1, j0..j1] += bias[j] (when `bias` is not 0), then max(0, ·) (when `relu`): the
+ * arithmetic of `biasAdd` and `relu` (bias.ts, activations.ts), per element, so splitting C
+ * into regions or fusing the passes changes no bit. pmax(0, x) maps NaN and −0 to 0, as the
+ * scalar x > 0 ? x : 0 does.
+ */
+function epilogue(
+  c: usize,
+  n: i32,
+  i0: i32,
+  i1: i32,
+  j0: i32,
+  j1: i32,
+  bias: usize,
+  relu: i32,
+): void {
+  const zero = f32x4.splat(0);
+  for (let i = i0; i < i1; i++) {
+    const row = c + ((<usize>i * <usize>n) << 2);
+    let j = j0;
+    for (; j + 4 <= j1; j += 4) {
+      const offset = (<usize>j) << 2;
+      let v = v128.load(row + offset);
+      if (bias !== 0) v = f32x4.add(v, v128.load(bias + offset));
+      if (relu !== 0) v = f32x4.pmax(zero, v);
+      v128.store(row + offset, v);
+    }
+    for (; j < j1; j++) {
+      const offset = (<usize>j) << 2;
+      let v = load<f32>(row + offset);
+      if (bias !== 0) v += load<f32>(bias + offset);
+      // biome-ignore lint/complexity/useMathMinMax: NaN must map to 0, as pmax does above
+      if (relu !== 0) v = v > 0 ? v : 0;
+      store<f32>(row + offset, v);
+    }
+  }
+}
+
 /** Depth of each packed block for depth k: equal blocks of at most KC (a function of k only). */
 function depthBlock(k: i32): i32 {
   // Depth blocks of equal size (e.g. k = 784 → 2 × 392, not 512 + 272): a short last block
@@ -360,7 +404,8 @@ export function gemmPackBytes(rows: i32, cols: i32, k: i32): usize {
 }
 
 /**
- * The rows [i0, i1) and columns [j0, j1) of C = α·op(A)·op(B) + β·C, with the caller's
+ * The rows [i0, i1) and columns [j0, j1) of C = α·op(A)·op(B) + β·C, then the epilogue (the
+ * bias at `bias` added per column when not 0, then ReLU when `relu` is 1), with the caller's
  * packing space (`gemmPackBytes(i1 − i0, j1 − j0, k)` bytes at `pack`, 16-byte aligned) and
  * edge tile (128 bytes at `edge`). Every element of C is summed in the same order whatever
  * region it falls in (the depth blocks depend on k only, and each lane of a tile accumulates
@@ -385,12 +430,37 @@ export function gemmRegion(
   j1: i32,
   pack: usize,
   edge: usize,
+  bias: usize,
+  relu: i32,
 ): void {
   if (i0 >= i1 || j0 >= j1) return;
   if (alpha === 0) {
     scaleRegion(c, n, i0, i1, j0, j1, beta);
-    return;
+  } else {
+    productRegion(transA, transB, m, n, k, alpha, a, b, beta, c, i0, i1, j0, j1, pack, edge);
   }
+  if (bias !== 0 || relu !== 0) epilogue(c, n, i0, i1, j0, j1, bias, relu);
+}
+
+/** `gemmRegion`'s product, without the epilogue (α ≠ 0, a non-empty region). */
+function productRegion(
+  transA: i32,
+  transB: i32,
+  m: i32,
+  n: i32,
+  k: i32,
+  alpha: f32,
+  a: usize,
+  b: usize,
+  beta: f32,
+  c: usize,
+  i0: i32,
+  i1: i32,
+  j0: i32,
+  j1: i32,
+  pack: usize,
+  edge: usize,
+): void {
   edgeTile = edge;
   const kcMax = depthBlock(k);
   // The A block's size is a multiple of 16 bytes (its row count is a multiple of MR), so the
@@ -434,7 +504,8 @@ export function gemmRegion(
 /**
  * C = α·op(A)·op(B) + β·C with op(A) m × k and op(B) k × n, all row-major and unpadded:
  * A is m × k (k × m when transA), B is k × n (n × k when transB), C is m × n. With β = 0
- * the old contents of C are ignored. Sizes must be ≥ 1 (checked by the TypeScript wrapper).
+ * the old contents of C are ignored. Then the epilogue: + bias[j] per column (`bias` ≠ 0,
+ * n values) and ReLU (`relu` = 1). Sizes must be ≥ 1 (checked by the TypeScript wrapper).
  * The whole of C as one region, with the module's own packing space.
  */
 export function gemm(
@@ -448,10 +519,31 @@ export function gemm(
   b: usize,
   beta: f32,
   c: usize,
+  bias: usize,
+  relu: i32,
 ): void {
   const pa: usize = alpha === 0 ? <usize>0 : ensurePack(gemmPackBytes(m, n, k));
   if (ownEdgeTile === 0) ownEdgeTile = heap.alloc(MR * NR * 4);
-  gemmRegion(transA, transB, m, n, k, alpha, a, b, beta, c, 0, m, 0, n, pa, ownEdgeTile);
+  gemmRegion(
+    transA,
+    transB,
+    m,
+    n,
+    k,
+    alpha,
+    a,
+    b,
+    beta,
+    c,
+    0,
+    m,
+    0,
+    n,
+    pa,
+    ownEdgeTile,
+    bias,
+    relu,
+  );
 }
 
 /**

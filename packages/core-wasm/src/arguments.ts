@@ -51,8 +51,14 @@ function checkOptions(kernel: string, options: unknown, needs: string): void {
   }
 }
 
-/** Normalised arguments of `gemm`: transA, transB false, alpha 1 and beta 0 by default. */
-export type GemmArguments = Required<GemmOptions>;
+/**
+ * Normalised arguments of `gemm`: transA, transB false, alpha 1 and beta 0 by default; the
+ * bias when given, and whether ReLU follows.
+ */
+export type GemmArguments = Required<Omit<GemmOptions, 'bias' | 'activation'>> & {
+  bias: F32Buffer | undefined;
+  relu: boolean;
+};
 
 /** Validates `gemm(a, b, c, options)`: A is m×k (k×m when transA), B is k×n (n×k when transB). */
 export function gemmArguments(
@@ -73,7 +79,17 @@ export function gemmArguments(
   checkBuffer(kernel, 'c', c, owns, elementCount(kernel, 'm·n', m, n), 'm·n');
   checkDistinct(kernel, ['a', a], ['c', c]);
   checkDistinct(kernel, ['b', b], ['c', c]);
-  return { m, n, k, transA, transB, alpha, beta };
+  const { bias, activation } = options;
+  if (bias !== undefined) {
+    checkBuffer(kernel, 'bias', bias, owns, n, 'n');
+    checkDistinct(kernel, ['bias', bias], ['c', c]);
+  }
+  if (activation !== undefined && activation !== 'none' && activation !== 'relu') {
+    throw new TypeError(
+      `${kernel}: "activation" must be 'none' or 'relu', got ${typeof activation === 'string' ? `'${activation}'` : String(activation)}`,
+    );
+  }
+  return { m, n, k, transA, transB, alpha, beta, bias, relu: activation === 'relu' };
 }
 
 /** Validates `rows`, `cols` and rows·cols buffers; returns rows·cols. */

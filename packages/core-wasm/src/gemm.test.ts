@@ -43,6 +43,13 @@ describe('wasm gemm (the SIMD128 build)', () => {
       /"alpha" must be a finite number, got NaN/,
     );
     expect(() => kernels.gemm(a, b, a, { m: 1, n: 1, k: 1 })).toThrow(/different buffers/);
+    expect(() => kernels.gemm(a, b, c, { m: 3, n: 4, k: 3, bias: kernels.alloc(3) })).toThrow(
+      new RangeError('gemm: argument "bias" holds 3 values but n = 4 are needed'),
+    );
+    expect(() =>
+      kernels.gemm(a, b, c, { m: 3, n: 4, k: 3, activation: 'sigmoid' as never }),
+    ).toThrow(new TypeError(`gemm: "activation" must be 'none' or 'relu', got 'sigmoid'`));
+    expect(c.view.every((x) => x === 7)).toBe(true);
     expect(() => kernels.gemm(a, b, c, undefined as never)).toThrow(TypeError);
   });
 

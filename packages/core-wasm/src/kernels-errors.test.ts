@@ -162,6 +162,15 @@ describe('the reference rejects exactly what the wasm kernels reject', () => {
     ['dot with a foreign buffer', (k, [x]) => k.dot(x, createReferenceKernels().alloc(6), 6)],
     ['argmax into a plain array', (k, [x]) => k.argmaxRows(x, 2, 3, [0, 0] as never)],
     ['gemm with m = 0', (k, [a, b, c]) => k.gemm(a, b, c, { m: 0, n: 2, k: 3 })],
+    [
+      'gemm with a bias shorter than n',
+      (k, [a, b, c]) => k.gemm(a, b, c, { m: 1, n: 2, k: 3, bias: k.alloc(1) }),
+    ],
+    ['gemm with C as its bias', (k, [a, b, c]) => k.gemm(a, b, c, { m: 2, n: 2, k: 3, bias: c })],
+    [
+      'gemm with an unknown activation',
+      (k, [a, b, c]) => k.gemm(a, b, c, { m: 2, n: 2, k: 3, activation: 'tanh' as never }),
+    ],
   ];
   for (const [name, call] of badCalls) {
     it(name, () => {

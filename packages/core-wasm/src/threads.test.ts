@@ -100,6 +100,52 @@ describe('threads: GEMM split across worker threads', () => {
     }
   });
 
+  it('runs the epilogue (bias, then ReLU) inside the product bit for bit as biasAdd and relu after it, on 1, 2 and 3 threads', () => {
+    const next = random(31);
+    for (const [index, item] of cases(40).entries()) {
+      const { m, n } = item.options;
+      // Biases with zeros, negatives and a NaN now and then (ReLU maps NaN to 0).
+      const biasValues = Float32Array.from({ length: n }, (_, j) =>
+        index % 9 === 8 && j === 0 ? Number.NaN : j % 5 === 0 ? 0 : next() * 2 - 1,
+      );
+      const activation = index % 3 === 2 ? 'none' : 'relu';
+      const separate = (() => {
+        const a = one.allocFrom(item.a);
+        const b = one.allocFrom(item.b);
+        const c = one.allocFrom(item.c);
+        const bias = one.allocFrom(biasValues);
+        one.gemm(a, b, c, item.options);
+        one.biasAdd(c, bias, m, n);
+        if (activation === 'relu') one.relu(c, c, m * n);
+        const bits = new Uint32Array(Float32Array.from(c.view).buffer);
+        for (const buffer of [a, b, c, bias]) buffer.free();
+        return bits;
+      })();
+      for (const kernels of [one, two, three]) {
+        const a = kernels.allocFrom(item.a);
+        const b = kernels.allocFrom(item.b);
+        const c = kernels.allocFrom(item.c);
+        const bias = kernels.allocFrom(biasValues);
+        kernels.gemm(a, b, c, { ...item.options, bias, activation });
+        const bits = new Uint32Array(Float32Array.from(c.view).buffer);
+        for (const buffer of [a, b, c, bias]) buffer.free();
+        expect(bits, `${kernels.threads} threads, ${JSON.stringify(item.options)}`).toEqual(
+          separate,
+        );
+      }
+    }
+    // ReLU without a bias.
+    const item = cases(1)[0] as Case;
+    const a = three.allocFrom(item.a);
+    const b = three.allocFrom(item.b);
+    const c = three.allocFrom(item.c);
+    three.gemm(a, b, c, { ...item.options, activation: 'relu' });
+    const fused = Float32Array.from(c.view);
+    three.gemm(a, b, c, item.options);
+    three.relu(c, c, item.options.m * item.options.n);
+    expect(fused).toEqual(Float32Array.from(c.view));
+  });
+
   it('splits the MLP products (forward and the three backward products) identically', () => {
     const next = random(5);
     const fill = (n: number) => Float32Array.from({ length: n }, () => next() - 0.5);

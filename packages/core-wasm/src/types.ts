@@ -41,6 +41,17 @@ export interface GemmOptions {
   alpha?: number;
   /** Default 0; with beta = 0 the old contents of C are ignored (NaN in C does not leak). */
   beta?: number;
+  /**
+   * A dense layer's bias, n values, added to every row of C after the product: the same
+   * arithmetic as `biasAdd(c, bias, m, n)` after the product, inside it (each thread adds it
+   * to its own part of C while that part is in cache). It may not be C.
+   */
+  bias?: F32Buffer;
+  /**
+   * `'relu'`: C = max(0, C) after the product and the bias, as `relu(c, c, m·n)` would.
+   * Default `'none'`.
+   */
+  activation?: 'none' | 'relu';
 }
 
 /** Targets of the fused softmax cross-entropy. */

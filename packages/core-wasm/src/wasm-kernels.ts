@@ -35,7 +35,7 @@ export interface CoreExports extends HeapExports, KernelExports, RegionExports {
   memoryPages(): number;
   /** 1 for a relaxed-SIMD build (fused micro-kernel), 0 for SIMD128 (assembly/gemm.ts). */
   gemmRelaxedSimd(): number;
-  /** C = alpha·op(A)·op(B) + beta·C (assembly/gemm.ts). */
+  /** C = alpha·op(A)·op(B) + beta·C, then + bias (≠ 0) and ReLU (1) (assembly/gemm.ts). */
   gemm(
     transA: number,
     transB: number,
@@ -47,6 +47,8 @@ export interface CoreExports extends HeapExports, KernelExports, RegionExports {
     b: number,
     beta: number,
     c: number,
+    bias: number,
+    relu: number,
   ): void;
 }
 
@@ -172,7 +174,7 @@ export class WasmKernels implements Kernels {
   gemm(a: F32Buffer, b: F32Buffer, c: F32Buffer, options: GemmOptions): void {
     // C is written block by block while A and B are still being read, so gemmArguments
     // also rejects c aliasing a or b (that would silently give a wrong product).
-    const { m, n, k, transA, transB, alpha, beta } = checked.gemmArguments(
+    const { m, n, k, transA, transB, alpha, beta, bias, relu } = checked.gemmArguments(
       this.owns,
       a,
       b,
@@ -191,6 +193,8 @@ export class WasmKernels implements Kernels {
       this.#ptr(b),
       beta,
       this.#ptr(c),
+      bias === undefined ? 0 : this.#ptr(bias),
+      relu ? 1 : 0,
     );
   }
 

@@ -81,6 +81,9 @@ export function createReferenceKernels(): Kernels {
     gemm(a, b, c, options) {
       const g = checked.gemmArguments(owns, a, b, c, options);
       gemm(a.view, b.view, c.view, g.m, g.n, g.k, g.transA, g.transB, g.alpha, g.beta);
+      // The epilogue: the arithmetic of biasAdd and relu after the product.
+      if (g.bias !== undefined) biasAdd(c.view, g.bias.view, g.m, g.n);
+      if (g.relu) relu(c.view, c.view, g.m * g.n);
     },
 
     biasAdd(x, bias, rows, cols) {

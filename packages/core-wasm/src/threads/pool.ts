@@ -41,6 +41,8 @@ export interface RegionExports {
     j1: number,
     pack: number,
     edge: number,
+    bias: number,
+    relu: number,
   ): void;
   gemmPackBytes(rows: number, cols: number, k: number): number;
 }
@@ -477,8 +479,9 @@ export class GemmPool {
   }
 
   /**
-   * C = α·op(A)·op(B) + β·C split across the threads (arguments already validated; addresses
-   * in the shared memory). Small products run on the main thread alone.
+   * C = α·op(A)·op(B) + β·C, then + bias (address ≠ 0) and ReLU (`relu` = 1), split across
+   * the threads, each applying the epilogue to its own region (arguments already validated;
+   * addresses in the shared memory). Small products run on the main thread alone.
    */
   gemm(
     transA: number,
@@ -491,6 +494,8 @@ export class GemmPool {
     b: number,
     beta: number,
     c: number,
+    bias: number,
+    relu: number,
   ): void {
     this.#usable();
     // Split along the dimension with more micro-kernel panels, in whole panels.
@@ -541,6 +546,8 @@ export class GemmPool {
       ctrl[base + slot.J1] = j1;
       ctrl[base + slot.PACK] = this.#packs[t] as number;
       ctrl[base + slot.EDGE] = this.#edges[t] as number;
+      ctrl[base + slot.BIAS] = bias;
+      ctrl[base + slot.RELU] = relu;
       this.#handOff(ctrl, base, seq);
       handed = t;
     }
@@ -565,6 +572,8 @@ export class GemmPool {
         j1,
         this.#packs[0] as number,
         this.#edges[0] as number,
+        bias,
+        relu,
       );
     }
     if (handed > 0) this.#join(ctrl, seq, handed, m * n * k, GEMM_JOB);

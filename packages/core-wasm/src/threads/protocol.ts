@@ -45,6 +45,12 @@ export const J1 = 16;
 /** The worker's packing space and edge tile. */
 export const PACK = 17;
 export const EDGE = 18;
+/**
+ * The GEMM's epilogue: the address of the bias (0: none) and 1 for ReLU after it (i32 index
+ * 48, past the f64 slots any job uses).
+ */
+export const BIAS = 31;
+export const RELU = 48;
 /** Set by a worker whose job threw (the message goes to the main thread by postMessage). */
 export const FAILED = 19;
 /**

@@ -82,7 +82,7 @@ function trainStepRunner(data, hidden, batchSize, threads, optimizerOptions = {}
 
 /**
  * The same step as a bare loop over the kernels, with nothing around it: contiguous batches,
- * forward (GEMM, bias, ReLU), fused softmax cross-entropy, backward (three GEMMs per layer
+ * forward (GEMM with its bias and ReLU epilogue, as the engine calls it), fused softmax cross-entropy, backward (three GEMMs per layer
  * but the first, column sums, ReLU backward), and the delta-form heavy ball without telemetry.
  */
 function bareStepRunner(k, data, hidden, batchSize) {
@@ -120,9 +120,13 @@ function bareStepRunner(k, data, hidden, batchSize) {
       labels.set(data.labels.subarray(first, first + batchSize));
       let a = input;
       for (const [l, layer] of layers.entries()) {
-        k.gemm(a, layer.w, layer.act, { m: batchSize, n: layer.out, k: layer.fanIn });
-        k.biasAdd(layer.act, layer.b, batchSize, layer.out);
-        if (l + 1 < layers.length) k.relu(layer.act, layer.act, batchSize * layer.out);
+        k.gemm(a, layer.w, layer.act, {
+          m: batchSize,
+          n: layer.out,
+          k: layer.fanIn,
+          bias: layer.b,
+          activation: l + 1 < layers.length ? 'relu' : 'none',
+        });
         a = layer.act;
       }
       const top = layers[layers.length - 1];

@@ -158,15 +158,16 @@ class MultilayerPerceptron implements Mlp {
     let activations = input;
     this.layers.forEach((layer, l) => {
       const out = this.outputs[l];
+      // Z = A·W + b, and ReLU, in one call: each thread adds the bias and applies ReLU to its
+      // own part of Z while it is in cache (bit-identical to biasAdd and relu after the product).
       k.gemm(activations, layer.weights, out, {
         m: rows,
         n: layer.outputSize,
         k: layer.inputSize,
+        bias: layer.bias,
+        activation: layer.activation === 'relu' ? 'relu' : 'none',
       });
-      k.biasAdd(out, layer.bias, rows, layer.outputSize);
-      const n = rows * layer.outputSize;
-      if (layer.activation === 'relu') k.relu(out, out, n);
-      else if (layer.activation === 'tanh') k.tanh(out, out, n);
+      if (layer.activation === 'tanh') k.tanh(out, out, rows * layer.outputSize);
       activations = out;
     });
     this.lastInput = input;
