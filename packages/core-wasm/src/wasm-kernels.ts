@@ -60,6 +60,8 @@ export const REQUIRED_EXPORTS: readonly (keyof CoreExports)[] = [
   'gemm',
   'gemmRegion',
   'gemmPackBytes',
+  'gemmDepthBlock',
+  'gemmAddBlock',
   'gemmRelaxedSimd',
   ...KERNEL_EXPORTS,
 ];

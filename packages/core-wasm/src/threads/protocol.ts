@@ -51,6 +51,9 @@ export const EDGE = 18;
  */
 export const BIAS = 31;
 export const RELU = 48;
+/** The depth range [P0, P1) of a GEMM job (0 and k, or one depth block: see pool.ts). */
+export const P0 = 49;
+export const P1 = 50;
 /** Set by a worker whose job threw (the message goes to the main thread by postMessage). */
 export const FAILED = 19;
 /**
