@@ -224,7 +224,9 @@ const gemmCases = [
         ? `${(((100 * ceilingTiming.min) / ours.min) * (flops / CEILING_FLOPS_PER_CALL)).toFixed(0)} %`
         : 'n/a',
       two ? rate(two, flops, 1e9) : 'n/a',
-      ours && two ? `${(ours.median / two.median).toFixed(2)}×` : 'n/a',
+      ours && two
+        ? `${(ours.median / two.median).toFixed(2)}× (${(ours.min / two.min).toFixed(2)}×)`
+        : 'n/a',
       ...relaxedCells,
       ...versusTfjs(ours, tfjs, flops, 1e9),
     ];
@@ -238,7 +240,7 @@ const gemmCases = [
       'dualphi wasm-simd',
       'of ceiling (fastest samples)',
       'dualphi, 2 threads',
-      '2 threads / 1 (medians)',
+      '2 threads / 1: medians (fastest samples)',
       ...(relaxed
         ? [
             'relaxed-simd',
