@@ -201,6 +201,21 @@ function bitsOf(value: number): number {
   return f32Bits[0] as number;
 }
 
+/**
+ * A GEMM job: `gemmRegion`'s arguments (transA, transB, m, n, k, α, a, b, β, c, i0, i1, j0,
+ * j1, pack, edge, bias, relu, p0, p1), first the 14 the caller knows, then the rest.
+ */
+type RegionJob = number[];
+
+/** Writes a GEMM job into a worker's slots (α and β as f32 bit patterns). */
+function publishGemm(ctrl: Int32Array, base: number, job: RegionJob): void {
+  ctrl[base + slot.KIND] = slot.JOB_GEMM;
+  slot.GEMM_ARGUMENTS.forEach((index, i) => {
+    const value = job[i] as number;
+    ctrl[base + index] = i === 5 || i === 8 ? bitsOf(value) : value;
+  });
+}
+
 /** What the pool did since it started (for benchmarks and tests). */
 export interface PoolStats {
   /** Parts handed to workers. */
@@ -292,7 +307,10 @@ export class GemmPool {
   ): Promise<GemmPool> {
     const { threads, module } = options;
     const control = heap.allocBytes(slot.SLOTS * 4 * (threads - 1));
-    const slots: Record<string, number> = { ...slot };
+    // The slot numbers (the worker program names them by these keys); the argument table
+    // stays here, the worker's call lists the slots itself.
+    const { GEMM_ARGUMENTS: _table, ...numbers } = slot;
+    const slots: Record<string, number> = numbers;
     const workers: PoolWorker[] = [];
     try {
       const ready: Promise<void>[] = [];
@@ -538,34 +556,14 @@ export class GemmPool {
     };
     const ctrl = this.#slots();
     const seq = ++this.#seq | 0;
-    const alphaBits = bitsOf(alpha);
-    const betaBits = bitsOf(beta);
     let handed = 0;
     for (let t = 1; t < parts; t++) {
       const [i0, i1, j0, j1] = region(t);
       if (i0 >= i1 || j0 >= j1) break;
       const base = (t - 1) * slot.SLOTS;
-      ctrl[base + slot.KIND] = slot.JOB_GEMM;
-      ctrl[base + slot.TRANS_A] = transA;
-      ctrl[base + slot.TRANS_B] = transB;
-      ctrl[base + slot.M] = m;
-      ctrl[base + slot.N] = n;
-      ctrl[base + slot.K] = k;
-      ctrl[base + slot.ALPHA] = alphaBits;
-      ctrl[base + slot.BETA] = betaBits;
-      ctrl[base + slot.A] = a;
-      ctrl[base + slot.B] = b;
-      ctrl[base + slot.C] = c;
-      ctrl[base + slot.I0] = i0;
-      ctrl[base + slot.I1] = i1;
-      ctrl[base + slot.J0] = j0;
-      ctrl[base + slot.J1] = j1;
-      ctrl[base + slot.PACK] = this.#packs[t] as number;
-      ctrl[base + slot.EDGE] = this.#edges[t] as number;
-      ctrl[base + slot.BIAS] = bias;
-      ctrl[base + slot.RELU] = relu;
-      ctrl[base + slot.P0] = 0;
-      ctrl[base + slot.P1] = k;
+      const job: RegionJob = [transA, transB, m, n, k, alpha, a, b, beta, c, i0, i1, j0, j1];
+      job.push(this.#packs[t] as number, this.#edges[t] as number, bias, relu, 0, k);
+      publishGemm(ctrl, base, job);
       this.#handOff(ctrl, base, seq);
       handed = t;
     }
@@ -650,35 +648,14 @@ export class GemmPool {
     }
     const ctrl = this.#slots();
     const seq = ++this.#seq | 0;
-    const alphaBits = bitsOf(alpha);
-    const zeroBits = bitsOf(0);
     const slice = (t: number) => this.#block + (t - 1) * sliceBytes;
     const depth = (t: number): [number, number] => [t * block, Math.min(k, (t + 1) * block)];
     const handed = this.threads - 1;
     for (let t = 1; t <= handed; t++) {
       const base = (t - 1) * slot.SLOTS;
-      const [p0, p1] = depth(t);
-      ctrl[base + slot.KIND] = slot.JOB_GEMM;
-      ctrl[base + slot.TRANS_A] = transA;
-      ctrl[base + slot.TRANS_B] = transB;
-      ctrl[base + slot.M] = m;
-      ctrl[base + slot.N] = n;
-      ctrl[base + slot.K] = k;
-      ctrl[base + slot.ALPHA] = alphaBits;
-      ctrl[base + slot.BETA] = zeroBits;
-      ctrl[base + slot.A] = a;
-      ctrl[base + slot.B] = b;
-      ctrl[base + slot.C] = slice(t);
-      ctrl[base + slot.I0] = 0;
-      ctrl[base + slot.I1] = m;
-      ctrl[base + slot.J0] = 0;
-      ctrl[base + slot.J1] = n;
-      ctrl[base + slot.PACK] = this.#packs[t] as number;
-      ctrl[base + slot.EDGE] = this.#edges[t] as number;
-      ctrl[base + slot.BIAS] = 0;
-      ctrl[base + slot.RELU] = 0;
-      ctrl[base + slot.P0] = p0;
-      ctrl[base + slot.P1] = p1;
+      const job: RegionJob = [transA, transB, m, n, k, alpha, a, b, 0, slice(t), 0, m, 0, n];
+      job.push(this.#packs[t] as number, this.#edges[t] as number, 0, 0, ...depth(t));
+      publishGemm(ctrl, base, job);
       this.#handOff(ctrl, base, seq);
     }
     const pack = this.#packs[0] as number;
