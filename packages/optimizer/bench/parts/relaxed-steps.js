@@ -10,59 +10,24 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadKernels, relaxedSimdSupported } from '@dualphi/core-wasm';
-import { dualProcess, Random, train } from '../../dist/index.js';
+import { median, syntheticImages, trainStepRunner } from './step-common.js';
 
 const FLAG = '--experimental-wasm-relaxed-simd';
 /** Steps per timed epoch (as for dualphi in the steps part). */
 const STEPS = 120;
 
-/** Uniform random 784-feature samples, 10 classes (speed does not depend on the values). */
-function syntheticImages(count, seed) {
-  const random = Random.fromSeed(seed);
-  const features = new Float32Array(count * 784);
-  for (let i = 0; i < features.length; i++) features[i] = random.nextFloat();
-  const labels = Int32Array.from({ length: count }, () => random.nextInt(10));
-  return { features, labels, count, featureCount: 784, classCount: 10, name: 'synthetic' };
-}
-
-/** One epoch of train() on `kernels` per call (resuming its own checkpoint): its steps/s. */
-function trainStepRunner(data, test, hidden, batchSize, kernels) {
-  let checkpoint;
-  let epochs = 0;
-  const batches = Math.ceil(data.count / batchSize);
-  return async () => {
-    epochs++;
-    const result = await train({
-      data: { train: data, test },
-      ...(checkpoint ? { resume: checkpoint } : { hidden, batchSize, optimizer: dualProcess() }),
-      epochs,
-      kernels,
-    });
-    checkpoint = result.checkpoint();
-    result.model.dispose();
-    return batches / result.epochs[epochs - 1].seconds;
-  };
-}
-
-const median = (xs) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const round = (x, digits) => Number(x.toFixed(digits));
 
 /** Measures in this process (relaxed SIMD must be available). */
 async function measure({ hidden, batchSize, rounds }) {
   const data = syntheticImages(batchSize * STEPS, 1);
-  const test = { ...data, count: 64, features: data.features.subarray(0, 64 * 784) };
-  test.labels = data.labels.subarray(0, 64);
   const contenders = {};
   const kernels = [];
   for (const build of ['simd128', 'relaxed-simd']) {
     for (const threads of [1, 2]) {
       const k = await loadKernels({ build, threads });
       kernels.push(k);
-      contenders[`${build}/${threads}`] = trainStepRunner(data, test, hidden, batchSize, k);
+      contenders[`${build}/${threads}`] = trainStepRunner(data, hidden, batchSize, { kernels: k });
     }
   }
   const rates = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));

@@ -18,9 +18,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dualProcess, getDefaultKernels, golden, Random, train } from '../../dist/index.js';
+import { getDefaultKernels, golden, Random } from '../../dist/index.js';
 import { machineCheck, machineCheckLine } from './machine-check.js';
 import { relaxedStepRates, relaxedStepsTable } from './relaxed-steps.js';
+import { head, median, syntheticImages, trainStepRunner } from './step-common.js';
 
 const STEP_SHAPES = [
   { network: '784-256-10 ReLU', hidden: [256], batchSize: 128 },
@@ -33,52 +34,7 @@ const CPU_ROUNDS = 3;
 /** Rounds after the warm-up round, unless --epochs says otherwise. */
 const ROUNDS = 15;
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const round = (x, digits = 4) => Number(x.toFixed(digits));
-
-/** Uniform random 784-feature samples with 10 classes (speed does not depend on the values). */
-function syntheticImages(count, seed) {
-  const random = Random.fromSeed(seed);
-  const features = new Float32Array(count * 784);
-  for (let i = 0; i < features.length; i++) features[i] = random.nextFloat();
-  const labels = Int32Array.from({ length: count }, () => random.nextInt(10));
-  return { features, labels, count, featureCount: 784, classCount: 10, name: 'synthetic' };
-}
-
-/** The first `count` samples of a data set. */
-function head(dataset, count) {
-  return {
-    ...dataset,
-    count,
-    features: dataset.features.subarray(0, count * dataset.featureCount),
-    labels: dataset.labels.subarray(0, count),
-  };
-}
-
-/** One epoch of train() per call (resuming its own checkpoint); returns that epoch's steps/s. */
-function trainStepRunner(data, hidden, batchSize, threads, optimizerOptions = {}) {
-  let checkpoint;
-  let epochs = 0;
-  const batches = Math.ceil(data.count / batchSize);
-  return async () => {
-    epochs++;
-    const result = await train({
-      data: { train: data, test: head(data, 64) },
-      ...(checkpoint
-        ? { resume: checkpoint }
-        : { hidden, batchSize, optimizer: dualProcess(optimizerOptions) }),
-      epochs,
-      threads,
-    });
-    checkpoint = result.checkpoint();
-    result.model.dispose();
-    return batches / result.epochs[epochs - 1].seconds;
-  };
-}
 
 /**
  * The same step as a bare loop over the kernels, with nothing around it: contiguous batches,
@@ -262,10 +218,13 @@ export async function stepsPart({ tf, tfl, tfjsRunner, rounds = ROUNDS }) {
     const one = await getDefaultKernels(1);
     const two = await getDefaultKernels(2);
     const contenders = {
-      threads1: trainStepRunner(data, hidden, batchSize, 1),
-      threads2: trainStepRunner(data, hidden, batchSize, 2),
+      threads1: trainStepRunner(data, hidden, batchSize, { threads: 1 }),
+      threads2: trainStepRunner(data, hidden, batchSize, { threads: 2 }),
       // What the process-balance telemetry costs inside the step (the bare loop has none).
-      threads1NoTelemetry: trainStepRunner(data, hidden, batchSize, 1, { telemetry: false }),
+      threads1NoTelemetry: trainStepRunner(data, hidden, batchSize, {
+        threads: 1,
+        optimizer: { telemetry: false },
+      }),
       bare1: bareStepRunner(one, data, hidden, batchSize),
       bare2: bareStepRunner(two, data, hidden, batchSize),
     };
