@@ -91,8 +91,17 @@ interface CommonValues {
   readonly learningRatePower: number;
 }
 
-/** η_k and the averaging coefficient c of this step; updates Σw and η_max. */
-function schedule(h: CommonValues, context: UpdateContext): { rate: number; c: number } {
+/**
+ * η_k and the averaging coefficient c of this step; updates Σw and η_max.
+ *
+ * @throws RangeError, before anything changes, when the averaging weight overflows so that c
+ * is not a number (∞/∞): the step would turn every x and y into NaN.
+ */
+function schedule(
+  optimizer: string,
+  h: CommonValues,
+  context: UpdateContext,
+): { rate: number; c: number } {
   const k = context.step - 1;
   const rate =
     h.warmupSteps > 0 ? h.learningRate * Math.min(1, (k + 1) / h.warmupSteps) : h.learningRate;
@@ -100,9 +109,15 @@ function schedule(h: CommonValues, context: UpdateContext): { rate: number; c: n
   const maxRate = Math.max(scalars.maxLearningRate, rate);
   const weight = (k + 1) ** h.averagingPower * maxRate ** h.learningRatePower;
   const weightSum = scalars.weightSum + weight;
+  const c = weightSum > 0 ? weight / weightSum : 0;
+  if (Number.isNaN(c)) {
+    throw new RangeError(
+      `${optimizer}: the averaging weight (k + 1)^r·η_max^p overflowed at step ${k + 1} (averagingPower r = ${h.averagingPower}, learningRatePower p = ${h.learningRatePower}, η_max = ${maxRate}); choose smaller powers`,
+    );
+  }
   scalars.maxLearningRate = maxRate;
   scalars.weightSum = weightSum;
-  return { rate, c: weightSum > 0 ? weight / weightSum : 0 };
+  return { rate, c };
 }
 
 const initialScalars = () => ({ weightSum: 0, maxLearningRate: -1 });
@@ -136,7 +151,7 @@ export const scheduleFreeSgdModule = defineOptimizer({
       h: CommonValues & { readonly momentum: number },
       context: UpdateContext,
     ) {
-      const { rate, c } = schedule(h, context);
+      const { rate, c } = schedule('scheduleFreeSgd', h, context);
       const options = {
         learningRate: rate,
         momentum: h.momentum,
@@ -204,7 +219,7 @@ export const scheduleFreeAdamWModule = defineOptimizer({
       },
       context: UpdateContext,
     ) {
-      const { rate, c } = schedule(h, context);
+      const { rate, c } = schedule('scheduleFreeAdamW', h, context);
       // The kernel takes the bias correction 1 − β₂^(k+1) from the step.
       const options = {
         learningRate: rate,
