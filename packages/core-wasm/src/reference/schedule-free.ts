@@ -27,7 +27,10 @@ function average(
   y[i] = beta * x[i] + (1 - beta) * z[i];
 }
 
-/** Schedule-Free SGD: z ← z − η·(g + λ·y), then x and y as {@link average}. */
+/**
+ * Schedule-Free SGD: z ← z − η·(g + λ·y), then x ← (1 − c)·x + c·z and y ← β·x + (1 − β)·z
+ * from the stored x and z.
+ */
 export function scheduleFreeSgdUpdate(
   weights: FloatArray,
   z: FloatArray,
@@ -49,7 +52,7 @@ export function scheduleFreeSgdUpdate(
 /**
  * Schedule-Free AdamW: with λ > 0 the decayed z − η·λ·y (from the old y, not rounded), else
  * z; v ← β₂v + (1 − β₂)g²; z ← decayed − η·g / (√(v / (1 − β₂^step)) + ε) with the stored v;
- * then x and y as {@link average}.
+ * then x ← (1 − c)·x + c·z and y ← β₁·x + (1 − β₁)·z from the stored x and z.
  */
 export function scheduleFreeAdamWUpdate(
   weights: FloatArray,
