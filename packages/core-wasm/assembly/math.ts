@@ -192,3 +192,13 @@ export function logArray(x: usize, out: usize, n: i32): void {
   for (; i < n; i++)
     store<f32>(out + ((<usize>i) << 2), inline.always(logScalar(load<f32>(x + ((<usize>i) << 2)))));
 }
+
+/** Two f64x2 rounded to f32 (round to nearest, as a Float32Array store) in one f32x4: lo, hi. */
+export function demotePair(lo: v128, hi: v128): v128 {
+  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+}
+
+/** An f64x2 rounded to f32 and back: what reading a just-stored Float32Array element gives. */
+export function roundToF32(v: v128): v128 {
+  return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v));
+}

@@ -11,9 +11,12 @@ import type {
   GemmOptions,
   HeavyBallOptions,
   Kernels,
+  LionUpdateOptions,
   MomentumOptions,
   ProdigySumsOptions,
   ProdigyUpdateOptions,
+  ScheduleFreeAdamWUpdateOptions,
+  ScheduleFreeSgdUpdateOptions,
 } from './types.js';
 import {
   checkBuffer,
@@ -397,6 +400,98 @@ export function prodigyUpdateArguments(
     ['weights', weights],
     ['displacement', displacement],
     ['firstMoment', firstMoment],
+    ['secondMoment', secondMoment],
+    ['gradient', gradient],
+  ]);
+  return result;
+}
+
+/** The unit interval [0, 1) of the betas and momenta. */
+const UNIT = { min: 0, max: 1, maxInclusive: false };
+
+/** An optional decoupled weight decay: 0 when undefined, else finite and ≥ 0. */
+function weightDecayOption(kernel: string, weightDecay: number | undefined): number {
+  return weightDecay === undefined
+    ? 0
+    : finiteNumber(kernel, 'weightDecay', weightDecay, { min: 0 });
+}
+
+/** Normalised options of `lionUpdate`: weightDecay defaults to 0. */
+export type LionUpdateArguments = Required<LionUpdateOptions>;
+
+/** Validates `lionUpdate(weights, momentum, gradient, n, options)`. */
+export function lionUpdateArguments(
+  owns: Owns,
+  ...[weights, momentum, gradient, n, options]: Parameters<NonNullable<Kernels['lionUpdate']>>
+): LionUpdateArguments {
+  const kernel = 'lionUpdate';
+  checkOptions(kernel, options, 'learningRate, beta1 and beta2');
+  const result: LionUpdateArguments = {
+    learningRate: finiteNumber(kernel, 'learningRate', options.learningRate, { min: 0 }),
+    beta1: finiteNumber(kernel, 'beta1', options.beta1, UNIT),
+    beta2: finiteNumber(kernel, 'beta2', options.beta2, UNIT),
+    weightDecay: weightDecayOption(kernel, options.weightDecay),
+  };
+  updateBuffers(kernel, owns, n, [
+    ['weights', weights],
+    ['momentum', momentum],
+    ['gradient', gradient],
+  ]);
+  return result;
+}
+
+/** Normalised options of `scheduleFreeSgdUpdate`: weightDecay defaults to 0. */
+export type ScheduleFreeSgdUpdateArguments = Required<ScheduleFreeSgdUpdateOptions>;
+
+/** Validates `scheduleFreeSgdUpdate(weights, z, x, gradient, n, options)`. */
+export function scheduleFreeSgdUpdateArguments(
+  owns: Owns,
+  ...[weights, z, x, gradient, n, options]: Parameters<
+    NonNullable<Kernels['scheduleFreeSgdUpdate']>
+  >
+): ScheduleFreeSgdUpdateArguments {
+  const kernel = 'scheduleFreeSgdUpdate';
+  checkOptions(kernel, options, 'learningRate, momentum and averaging');
+  const result: ScheduleFreeSgdUpdateArguments = {
+    learningRate: finiteNumber(kernel, 'learningRate', options.learningRate, { min: 0 }),
+    momentum: finiteNumber(kernel, 'momentum', options.momentum, UNIT),
+    averaging: finiteNumber(kernel, 'averaging', options.averaging, { min: 0, max: 1 }),
+    weightDecay: weightDecayOption(kernel, options.weightDecay),
+  };
+  updateBuffers(kernel, owns, n, [
+    ['weights', weights],
+    ['z', z],
+    ['x', x],
+    ['gradient', gradient],
+  ]);
+  return result;
+}
+
+/** Normalised options of `scheduleFreeAdamWUpdate`: weightDecay defaults to 0. */
+export type ScheduleFreeAdamWUpdateArguments = Required<ScheduleFreeAdamWUpdateOptions>;
+
+/** Validates `scheduleFreeAdamWUpdate(weights, z, x, secondMoment, gradient, n, options)`. */
+export function scheduleFreeAdamWUpdateArguments(
+  owns: Owns,
+  ...[weights, z, x, secondMoment, gradient, n, options]: Parameters<
+    NonNullable<Kernels['scheduleFreeAdamWUpdate']>
+  >
+): ScheduleFreeAdamWUpdateArguments {
+  const kernel = 'scheduleFreeAdamWUpdate';
+  checkOptions(kernel, options, 'learningRate, beta1, beta2, epsilon, step and averaging');
+  const result: ScheduleFreeAdamWUpdateArguments = {
+    learningRate: finiteNumber(kernel, 'learningRate', options.learningRate, { min: 0 }),
+    beta1: finiteNumber(kernel, 'beta1', options.beta1, UNIT),
+    beta2: finiteNumber(kernel, 'beta2', options.beta2, UNIT),
+    epsilon: finiteNumber(kernel, 'epsilon', options.epsilon, { min: 0, minInclusive: false }),
+    step: positiveInteger(kernel, 'step', options.step),
+    averaging: finiteNumber(kernel, 'averaging', options.averaging, { min: 0, max: 1 }),
+    weightDecay: weightDecayOption(kernel, options.weightDecay),
+  };
+  updateBuffers(kernel, owns, n, [
+    ['weights', weights],
+    ['z', z],
+    ['x', x],
     ['secondMoment', secondMoment],
     ['gradient', gradient],
   ]);

@@ -1,7 +1,7 @@
 /**
  * The raw pointer-and-length exports of the non-GEMM kernels of `dualphi-core.wasm`
- * (assembly/activations.ts, bias.ts, softmax.ts, entropy.ts, updates.ts, reductions.ts,
- * math.ts, results.ts). Addresses are byte offsets into the instance's memory, sizes are
+ * (assembly/activations.ts, bias.ts, softmax.ts, entropy.ts, updates.ts, prodigy.ts, lion.ts,
+ * schedule-free.ts, reductions.ts, math.ts, results.ts). Addresses are byte offsets into the instance's memory, sizes are
  * element counts, flags are 0/1 and an optional output address of 0 means "not wanted".
  */
 export interface KernelExports {
@@ -118,6 +118,54 @@ export interface KernelExports {
     weightDecay: number,
     move: number,
   ): void;
+  /**
+   * Lion (assembly/lion.ts): c = β₁m + (1 − β₁)g, w ← w − η(sign(c) + λw),
+   * m ← β₂m + (1 − β₂)g, in f64 rounded to f32 when stored.
+   */
+  lionUpdate(
+    weights: number,
+    momentum: number,
+    gradient: number,
+    n: number,
+    learningRate: number,
+    beta1: number,
+    beta2: number,
+    weightDecay: number,
+  ): void;
+  /**
+   * Schedule-Free SGD (assembly/schedule-free.ts): z ← z − η(g + λy), x ← (1 − c)x + cz,
+   * y ← βx + (1 − β)z, in f64 rounded to f32 when stored.
+   */
+  scheduleFreeSgdUpdate(
+    weights: number,
+    z: number,
+    x: number,
+    gradient: number,
+    n: number,
+    learningRate: number,
+    weightDecay: number,
+    averaging: number,
+    momentum: number,
+  ): void;
+  /**
+   * Schedule-Free AdamW: z ← z − ηλy (λ > 0), v ← β₂v + (1 − β₂)g², z ← z − ηg/(√(v /
+   * correction) + ε), then x and y as Schedule-Free SGD; correction = 1 − β₂^step.
+   */
+  scheduleFreeAdamWUpdate(
+    weights: number,
+    z: number,
+    x: number,
+    secondMoment: number,
+    gradient: number,
+    n: number,
+    learningRate: number,
+    weightDecay: number,
+    averaging: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    correction: number,
+  ): void;
   /** Σ a·b in f64 (assembly/reductions.ts). */
   dot(a: number, b: number, n: number): number;
   /** Σ a² in f64. */
@@ -170,6 +218,9 @@ export const KERNEL_EXPORTS: readonly (keyof KernelExports)[] = [
   'adam',
   'prodigySums',
   'prodigyUpdate',
+  'lionUpdate',
+  'scheduleFreeSgdUpdate',
+  'scheduleFreeAdamWUpdate',
   'dot',
   'sumOfSquares',
   'dotChunks',

@@ -87,6 +87,32 @@ describe('10,000 calls of each kernel keep memory bounded', () => {
           nextD: 2e-3,
         }),
     ],
+    [
+      'lionUpdate',
+      () => wasm.lionUpdate(w, z, y, n, { learningRate: 1e-4, beta1: 0.9, beta2: 0.99 }),
+    ],
+    [
+      'scheduleFreeSgdUpdate',
+      () =>
+        wasm.scheduleFreeSgdUpdate(w, z, x, y, n, {
+          learningRate: 0.1,
+          momentum: 0.9,
+          averaging: 0.5,
+        }),
+    ],
+    [
+      'scheduleFreeAdamWUpdate',
+      () =>
+        wasm.scheduleFreeAdamWUpdate(w, z, x, out, y, n, {
+          learningRate: 0.0025,
+          beta1: 0.9,
+          beta2: 0.999,
+          epsilon: 1e-8,
+          step: 3,
+          averaging: 0.25,
+          weightDecay: 0.01,
+        }),
+    ],
     ['dot', () => wasm.dot(x, y, n)],
     ['sumOfSquares', () => wasm.sumOfSquares(x, n)],
     ['allFinite', () => wasm.allFinite(x, n)],

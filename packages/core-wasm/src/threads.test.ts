@@ -226,7 +226,7 @@ describe('threads: GEMM split across worker threads', () => {
     }
   });
 
-  it('splits the updates by element ranges and the reductions by chunks identically (heavy ball and its terms, momentum, Adam, sumOfSquares, dot)', () => {
+  it('splits the updates by element ranges and the reductions by chunks identically (heavy ball and its terms, momentum, Adam, Lion, Schedule-Free SGD and AdamW, sumOfSquares, dot)', () => {
     const next = random(21);
     const fill = (n: number, scale: number) =>
       Float32Array.from({ length: n }, () => (next() * 2 - 1) * scale);
@@ -272,6 +272,30 @@ describe('threads: GEMM split across worker threads', () => {
           step: 7,
           weightDecay: n % 3 === 0 ? 0 : 0.01,
         });
+        // The f64 kernels of Lion and Schedule-Free (x is a fifth buffer, a copy of w).
+        const xb = kernels.allocFrom(w);
+        kernels.lionUpdate(wb, ab, gb, n, {
+          learningRate: 1e-4,
+          beta1: 0.9,
+          beta2: 0.99,
+          weightDecay: n % 3 === 0 ? 0 : 0.01,
+        });
+        kernels.scheduleFreeSgdUpdate(wb, ab, xb, gb, n, {
+          learningRate: 0.5,
+          momentum: 0.9,
+          averaging: 1 / 3,
+          weightDecay: n % 2 === 0 ? 0 : 0.01,
+        });
+        kernels.scheduleFreeAdamWUpdate(wb, ab, xb, bb, gb, n, {
+          learningRate: 0.0025,
+          beta1: 0.9,
+          beta2: 0.999,
+          epsilon: 1e-8,
+          step: 4,
+          averaging: 0.25,
+          weightDecay: n % 3 === 1 ? 0 : 0.01,
+        });
+        buffers.push(xb);
         out.push(kernels.sumOfSquares(gb, n), kernels.dot(wb, gb, n), kernels.sumOfSquares(wb, n));
         out.push(buffers.map(bitsOf));
         for (const buffer of buffers) buffer.free();
@@ -307,6 +331,23 @@ describe('threads: GEMM split across worker threads', () => {
         step: 2,
         weightDecay: 0,
       });
+      kernels.lionUpdate(w, d, g, n, { learningRate: 1e-4, beta1: 0.9, beta2: 0.99 });
+      const x = kernels.allocFrom(values);
+      kernels.scheduleFreeAdamWUpdate(w, d, x, v, g, n, {
+        learningRate: 0.0025,
+        beta1: 0.9,
+        beta2: 0.999,
+        epsilon: 1e-8,
+        step: 2,
+        averaging: 0.5,
+      });
+      kernels.scheduleFreeSgdUpdate(w, d, x, g, n, {
+        learningRate: 0.1,
+        momentum: 0.9,
+        averaging: 0.5,
+      });
+      out.push(Array.from(x.view), Array.from(d.view), Array.from(v.view));
+      x.free();
       out.push(kernels.sumOfSquares(w, n), kernels.dot(w, d, n), Array.from(w.view));
       for (const buffer of [w, d, g, v]) buffer.free();
       return out;

@@ -177,6 +177,48 @@ export interface ProdigyUpdateOptions {
   weightDecay?: number;
 }
 
+/** Options of {@link Kernels.lionUpdate}: Lion (Chen et al., NeurIPS 2023, arXiv 2302.06675). */
+export interface LionUpdateOptions {
+  /** The learning rate η, finite and ≥ 0. */
+  learningRate: number;
+  /** β₁, the interpolation of the update's sign c = β₁m + (1 − β₁)g, in [0, 1). */
+  beta1: number;
+  /** β₂, the decay of the momentum, in [0, 1). */
+  beta2: number;
+  /** Decoupled weight decay λ, from the old w. Default 0. Finite, ≥ 0. */
+  weightDecay?: number;
+}
+
+/** Options of {@link Kernels.scheduleFreeSgdUpdate} (Defazio et al., arXiv 2405.15682). */
+export interface ScheduleFreeSgdUpdateOptions {
+  /** η_k, this step's learning rate (after any warm-up), finite and ≥ 0. */
+  learningRate: number;
+  /** β, the interpolation y = β·x + (1 − β)·z, in [0, 1). */
+  momentum: number;
+  /** c, the averaging coefficient of x ← (1 − c)·x + c·z, in [0, 1]. */
+  averaging: number;
+  /** Weight decay λ taken at y: z ← z − η_k·(g + λ·y). Default 0. Finite, ≥ 0. */
+  weightDecay?: number;
+}
+
+/** Options of {@link Kernels.scheduleFreeAdamWUpdate} (Defazio et al., arXiv 2405.15682). */
+export interface ScheduleFreeAdamWUpdateOptions {
+  /** η_k, this step's learning rate (after any warm-up), finite and ≥ 0. */
+  learningRate: number;
+  /** β₁, the interpolation y = β₁·x + (1 − β₁)·z, in [0, 1). */
+  beta1: number;
+  /** β₂, the decay of the second moment, in [0, 1). */
+  beta2: number;
+  /** ε > 0, added to √v̂ in the denominator. */
+  epsilon: number;
+  /** The 1-based step k + 1 of the bias correction 1 − β₂^(k+1). */
+  step: number;
+  /** c, the averaging coefficient of x ← (1 − c)·x + c·z, in [0, 1]. */
+  averaging: number;
+  /** Decoupled weight decay λ taken at y: z ← z − η_k·λ·y. Default 0. Finite, ≥ 0. */
+  weightDecay?: number;
+}
+
 /**
  * A kernel set: buffers it allocates and the kernels that work on them (the contract of this
  * module's header). `loadKernels()` gives the WebAssembly SIMD set,
@@ -298,6 +340,50 @@ export interface Kernels {
     gradient: F32Buffer,
     n: number,
     options: ProdigyUpdateOptions,
+  ): void;
+
+  /**
+   * Lion over n parameters (arXiv 2302.06675, Algorithm 2): c = β₁m + (1 − β₁)g,
+   * w ← w − η·(sign(c) + λ·w), m ← β₂m + (1 − β₂)g, in f64 from the f32 values, rounded
+   * once when stored (bit-identical across kernel sets). Optional: a kernel set without it
+   * leaves the rule to run as plain TypeScript over the buffers' views (the same results).
+   */
+  lionUpdate?(
+    weights: F32Buffer,
+    momentum: F32Buffer,
+    gradient: F32Buffer,
+    n: number,
+    options: LionUpdateOptions,
+  ): void;
+
+  /**
+   * Schedule-Free SGD over n parameters (arXiv 2405.15682), `weights` holding y:
+   * z ← z − η_k·(g + λ·y), x ← (1 − c)·x + c·z, y ← β·x + (1 − β)·z (each from the stored
+   * values), in f64 rounded once when stored. Optional, as {@link Kernels.lionUpdate}.
+   */
+  scheduleFreeSgdUpdate?(
+    weights: F32Buffer,
+    z: F32Buffer,
+    x: F32Buffer,
+    gradient: F32Buffer,
+    n: number,
+    options: ScheduleFreeSgdUpdateOptions,
+  ): void;
+
+  /**
+   * Schedule-Free AdamW over n parameters (arXiv 2405.15682), `weights` holding y:
+   * z ← z − η_k·λ·y (λ > 0), v ← β₂v + (1 − β₂)g², z ← z − η_k·g / (√(v/(1 − β₂^step)) + ε),
+   * then x and y as {@link Kernels.scheduleFreeSgdUpdate}; in f64 rounded once when stored.
+   * Optional, as {@link Kernels.lionUpdate}.
+   */
+  scheduleFreeAdamWUpdate?(
+    weights: F32Buffer,
+    z: F32Buffer,
+    x: F32Buffer,
+    secondMoment: F32Buffer,
+    gradient: F32Buffer,
+    n: number,
+    options: ScheduleFreeAdamWUpdateOptions,
   ): void;
 
   /** Σ a·b over n elements, accumulated in f64. */

@@ -8,18 +8,28 @@ import { KERNEL_EXPORTS, type KernelExports } from './kernel-exports.js';
 import { type HeapExports, WasmF32Buffer, WasmHeap, type WasmI32Buffer } from './memory.js';
 import type { GemmPool, RegionExports } from './threads/pool.js';
 import { splitDot, splitSumOfSquares } from './threads/reductions.js';
-import { splitAdam, splitHeavyBall, splitMomentum } from './threads/updates.js';
+import {
+  splitAdam,
+  splitHeavyBall,
+  splitLion,
+  splitMomentum,
+  splitScheduleFreeAdamW,
+  splitScheduleFreeSgd,
+} from './threads/updates.js';
 import type {
   AdamOptions,
   F32Buffer,
   GemmOptions,
   HeavyBallOptions,
   Kernels,
+  LionUpdateOptions,
   MomentumOptions,
   ProcessTerms,
   ProdigySums,
   ProdigySumsOptions,
   ProdigyUpdateOptions,
+  ScheduleFreeAdamWUpdateOptions,
+  ScheduleFreeSgdUpdateOptions,
   SoftmaxCrossEntropyResult,
   SoftmaxOutputs,
   SoftmaxTargets,
@@ -475,6 +485,108 @@ export class WasmKernels implements Kernels {
       o.nextD ?? o.d,
       o.weightDecay,
       o.nextD === undefined ? 0 : 1,
+    );
+  }
+
+  lionUpdate(
+    weights: F32Buffer,
+    momentum: F32Buffer,
+    gradient: F32Buffer,
+    n: number,
+    options: LionUpdateOptions,
+  ): void {
+    const o = checked.lionUpdateArguments(this.owns, weights, momentum, gradient, n, options);
+    const [w, m, g] = [this.#ptr(weights), this.#ptr(momentum), this.#ptr(gradient)];
+    if (this.#pool !== undefined) {
+      splitLion(this.#pool, this.#raw, w, m, g, n, o);
+      return;
+    }
+    this.#raw.lionUpdate(w, m, g, n, o.learningRate, o.beta1, o.beta2, o.weightDecay);
+  }
+
+  scheduleFreeSgdUpdate(
+    weights: F32Buffer,
+    z: F32Buffer,
+    x: F32Buffer,
+    gradient: F32Buffer,
+    n: number,
+    options: ScheduleFreeSgdUpdateOptions,
+  ): void {
+    const o = checked.scheduleFreeSgdUpdateArguments(
+      this.owns,
+      weights,
+      z,
+      x,
+      gradient,
+      n,
+      options,
+    );
+    const y = this.#ptr(weights);
+    const [zp, xp, g] = [this.#ptr(z), this.#ptr(x), this.#ptr(gradient)];
+    if (this.#pool !== undefined) {
+      splitScheduleFreeSgd(this.#pool, this.#raw, y, zp, xp, g, n, o);
+      return;
+    }
+    this.#raw.scheduleFreeSgdUpdate(
+      y,
+      zp,
+      xp,
+      g,
+      n,
+      o.learningRate,
+      o.weightDecay,
+      o.averaging,
+      o.momentum,
+    );
+  }
+
+  scheduleFreeAdamWUpdate(
+    weights: F32Buffer,
+    z: F32Buffer,
+    x: F32Buffer,
+    secondMoment: F32Buffer,
+    gradient: F32Buffer,
+    n: number,
+    options: ScheduleFreeAdamWUpdateOptions,
+  ): void {
+    const o = checked.scheduleFreeAdamWUpdateArguments(
+      this.owns,
+      weights,
+      z,
+      x,
+      secondMoment,
+      gradient,
+      n,
+      options,
+    );
+    // In JavaScript as the reference loop has it: `**` here and in wasm may round differently.
+    const correction = 1 - o.beta2 ** o.step;
+    const args = { ...o, correction };
+    const y = this.#ptr(weights);
+    const [zp, xp, v, g] = [
+      this.#ptr(z),
+      this.#ptr(x),
+      this.#ptr(secondMoment),
+      this.#ptr(gradient),
+    ];
+    if (this.#pool !== undefined) {
+      splitScheduleFreeAdamW(this.#pool, this.#raw, y, zp, xp, v, g, n, args);
+      return;
+    }
+    this.#raw.scheduleFreeAdamWUpdate(
+      y,
+      zp,
+      xp,
+      v,
+      g,
+      n,
+      o.learningRate,
+      o.weightDecay,
+      o.averaging,
+      o.beta1,
+      o.beta2,
+      o.epsilon,
+      correction,
     );
   }
 

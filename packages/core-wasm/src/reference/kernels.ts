@@ -11,8 +11,10 @@ import { relu, reluBackward, tanh, tanhBackward } from './activations.js';
 import { biasAdd, columnSums } from './bias.js';
 import { crossEntropy, entropy, klDivergence } from './entropy.js';
 import { gemm } from './gemm.js';
+import { lionUpdate } from './lion.js';
 import { prodigySums, prodigyUpdate } from './prodigy.js';
 import { allFinite, argmaxRows, dot, sumOfSquares } from './reductions.js';
+import { scheduleFreeAdamWUpdate, scheduleFreeSgdUpdate } from './schedule-free.js';
 import { softmaxCrossEntropy } from './softmax.js';
 import { adam, heavyBall, momentumUpdate } from './updates.js';
 
@@ -203,6 +205,28 @@ export function createReferenceKernels(): Kernels {
         n,
         o,
       );
+    },
+
+    lionUpdate(weights, momentum, gradient, n, options) {
+      const o = checked.lionUpdateArguments(owns, weights, momentum, gradient, n, options);
+      lionUpdate(weights.view, momentum.view, gradient.view, n, o);
+    },
+    scheduleFreeSgdUpdate(weights, z, x, gradient, n, options) {
+      const o = checked.scheduleFreeSgdUpdateArguments(owns, weights, z, x, gradient, n, options);
+      scheduleFreeSgdUpdate(weights.view, z.view, x.view, gradient.view, n, o);
+    },
+    scheduleFreeAdamWUpdate(weights, z, x, secondMoment, gradient, n, options) {
+      const o = checked.scheduleFreeAdamWUpdateArguments(
+        owns,
+        weights,
+        z,
+        x,
+        secondMoment,
+        gradient,
+        n,
+        options,
+      );
+      scheduleFreeAdamWUpdate(weights.view, z.view, x.view, secondMoment.view, gradient.view, n, o);
     },
 
     dot(a, b, n) {

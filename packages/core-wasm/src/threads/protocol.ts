@@ -116,6 +116,12 @@ export const JOB_ADAM = 4;
 export const JOB_SUM_OF_SQUARES = 5;
 /** Σ a·b over chunks [LO, HI) of X2 elements of X0 = a, X1 = b; chunk c's sum to X3 + 8·c. */
 export const JOB_DOT = 6;
+/** Lion over elements [LO, HI) of X0 = w, X1 = m, X2 = g. */
+export const JOB_LION = 7;
+/** Schedule-Free SGD over elements [LO, HI) of X0 = y, X1 = z, X2 = x, X3 = g. */
+export const JOB_SCHEDULE_FREE_SGD = 8;
+/** Schedule-Free AdamW over elements [LO, HI) of X0 = y, X1 = z, X2 = x, X3 = v, X4 = g. */
+export const JOB_SCHEDULE_FREE_ADAMW = 9;
 /** Addresses and integers of an update or reduction job. */
 export const X0 = 22;
 export const X1 = 23;

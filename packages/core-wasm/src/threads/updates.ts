@@ -24,13 +24,22 @@ const GRANULE = 16;
 /** The update exports the main thread runs its part with. */
 export type UpdateExports = Pick<
   KernelExports,
-  'heavyBall' | 'heavyBallChunks' | 'momentumUpdate' | 'adam'
+  | 'heavyBall'
+  | 'heavyBallChunks'
+  | 'momentumUpdate'
+  | 'adam'
+  | 'lionUpdate'
+  | 'scheduleFreeSgdUpdate'
+  | 'scheduleFreeAdamWUpdate'
 >;
 
 const job = (caller: string): JobName => ({ caller, noun: 'update' });
 const HEAVY_BALL = job('heavyBall');
 const MOMENTUM = job('momentumUpdate');
 const ADAM = job('adam');
+const LION = job('lionUpdate');
+const SCHEDULE_FREE_SGD = job('scheduleFreeSgdUpdate');
+const SCHEDULE_FREE_ADAMW = job('scheduleFreeAdamWUpdate');
 
 /** The delta-form heavy ball over n elements, split; the process terms with telemetry. */
 export function splitHeavyBall(
@@ -219,6 +228,171 @@ export function splitAdam(
         o.epsilon,
         o.step,
         o.weightDecay,
+      ),
+  );
+}
+
+/** Lion's hyper-parameters as the kernel takes them. */
+export interface LionArguments {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  weightDecay: number;
+}
+
+/** Lion over n elements, split (computed in f64 per element: any split gives the same bits). */
+export function splitLion(
+  pool: GemmPool,
+  raw: UpdateExports,
+  weights: number,
+  momentum: number,
+  gradient: number,
+  n: number,
+  o: LionArguments,
+): void {
+  pool.split(
+    n,
+    GRANULE,
+    MIN_SPLIT_ELEMENTS,
+    2 * n,
+    LION,
+    (ctrl, f64, base) => {
+      ctrl[base + slot.KIND] = slot.JOB_LION;
+      ctrl[base + slot.X0] = weights;
+      ctrl[base + slot.X1] = momentum;
+      ctrl[base + slot.X2] = gradient;
+      const f = (base + slot.F64) / 2;
+      f64[f] = o.learningRate;
+      f64[f + 1] = o.beta1;
+      f64[f + 2] = o.beta2;
+      f64[f + 3] = o.weightDecay;
+    },
+    (lo, hi) =>
+      raw.lionUpdate(
+        weights + 4 * lo,
+        momentum + 4 * lo,
+        gradient + 4 * lo,
+        hi - lo,
+        o.learningRate,
+        o.beta1,
+        o.beta2,
+        o.weightDecay,
+      ),
+  );
+}
+
+/** Schedule-Free SGD's hyper-parameters as the kernel takes them. */
+export interface ScheduleFreeSgdArguments {
+  learningRate: number;
+  weightDecay: number;
+  averaging: number;
+  momentum: number;
+}
+
+/** Schedule-Free SGD over n elements (the weights hold y), split. */
+export function splitScheduleFreeSgd(
+  pool: GemmPool,
+  raw: UpdateExports,
+  weights: number,
+  z: number,
+  x: number,
+  gradient: number,
+  n: number,
+  o: ScheduleFreeSgdArguments,
+): void {
+  pool.split(
+    n,
+    GRANULE,
+    MIN_SPLIT_ELEMENTS,
+    2 * n,
+    SCHEDULE_FREE_SGD,
+    (ctrl, f64, base) => {
+      ctrl[base + slot.KIND] = slot.JOB_SCHEDULE_FREE_SGD;
+      ctrl[base + slot.X0] = weights;
+      ctrl[base + slot.X1] = z;
+      ctrl[base + slot.X2] = x;
+      ctrl[base + slot.X3] = gradient;
+      const f = (base + slot.F64) / 2;
+      f64[f] = o.learningRate;
+      f64[f + 1] = o.weightDecay;
+      f64[f + 2] = o.averaging;
+      f64[f + 3] = o.momentum;
+    },
+    (lo, hi) =>
+      raw.scheduleFreeSgdUpdate(
+        weights + 4 * lo,
+        z + 4 * lo,
+        x + 4 * lo,
+        gradient + 4 * lo,
+        hi - lo,
+        o.learningRate,
+        o.weightDecay,
+        o.averaging,
+        o.momentum,
+      ),
+  );
+}
+
+/** Schedule-Free AdamW's hyper-parameters as the kernel takes them (correction = 1 − β₂^step). */
+export interface ScheduleFreeAdamWArguments {
+  learningRate: number;
+  weightDecay: number;
+  averaging: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  correction: number;
+}
+
+/** Schedule-Free AdamW over n elements (the weights hold y), split. */
+export function splitScheduleFreeAdamW(
+  pool: GemmPool,
+  raw: UpdateExports,
+  weights: number,
+  z: number,
+  x: number,
+  secondMoment: number,
+  gradient: number,
+  n: number,
+  o: ScheduleFreeAdamWArguments,
+): void {
+  pool.split(
+    n,
+    GRANULE,
+    MIN_SPLIT_ELEMENTS,
+    4 * n,
+    SCHEDULE_FREE_ADAMW,
+    (ctrl, f64, base) => {
+      ctrl[base + slot.KIND] = slot.JOB_SCHEDULE_FREE_ADAMW;
+      ctrl[base + slot.X0] = weights;
+      ctrl[base + slot.X1] = z;
+      ctrl[base + slot.X2] = x;
+      ctrl[base + slot.X3] = secondMoment;
+      ctrl[base + slot.X4] = gradient;
+      const f = (base + slot.F64) / 2;
+      f64[f] = o.learningRate;
+      f64[f + 1] = o.weightDecay;
+      f64[f + 2] = o.averaging;
+      f64[f + 3] = o.beta1;
+      f64[f + 4] = o.beta2;
+      f64[f + 5] = o.epsilon;
+      f64[f + 6] = o.correction;
+    },
+    (lo, hi) =>
+      raw.scheduleFreeAdamWUpdate(
+        weights + 4 * lo,
+        z + 4 * lo,
+        x + 4 * lo,
+        secondMoment + 4 * lo,
+        gradient + 4 * lo,
+        hi - lo,
+        o.learningRate,
+        o.weightDecay,
+        o.averaging,
+        o.beta1,
+        o.beta2,
+        o.epsilon,
+        o.correction,
       ),
   );
 }

@@ -62,6 +62,20 @@ const main = (data, post) => {
         from(slots.X0), from(slots.X1), from(slots.X2), from(slots.X3), length,
         f64[0], f64[1], f64[2], f64[3], ctrl[slots.X4], f64[4],
       );
+    } else if (kind === slots.JOB_LION) {
+      ex.lionUpdate(
+        from(slots.X0), from(slots.X1), from(slots.X2), length, f64[0], f64[1], f64[2], f64[3],
+      );
+    } else if (kind === slots.JOB_SCHEDULE_FREE_SGD) {
+      ex.scheduleFreeSgdUpdate(
+        from(slots.X0), from(slots.X1), from(slots.X2), from(slots.X3), length,
+        f64[0], f64[1], f64[2], f64[3],
+      );
+    } else if (kind === slots.JOB_SCHEDULE_FREE_ADAMW) {
+      ex.scheduleFreeAdamWUpdate(
+        from(slots.X0), from(slots.X1), from(slots.X2), from(slots.X3), from(slots.X4), length,
+        f64[0], f64[1], f64[2], f64[3], f64[4], f64[5], f64[6],
+      );
     } else if (kind === slots.JOB_SUM_OF_SQUARES) {
       ex.sumOfSquaresChunks(
         at(slots.X0), ctrl[slots.X1], ctrl[slots.LO], ctrl[slots.HI],

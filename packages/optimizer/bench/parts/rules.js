@@ -6,8 +6,10 @@
  *
  *   dualphi   `optimizer.update` on the wasm kernels (what `train()` runs: the engine's checks
  *             and the rule's kernel or its plain TypeScript over the buffers' views);
- *             Prodigy also on the reference kernel set (`plain`: its rule as plain
- *             TypeScript over Float32Arrays, the oracle the fused kernels are held to)
+ *             Prodigy, Lion and Schedule-Free also on the reference kernel set (`plain`:
+ *             the rule as plain TypeScript over Float32Arrays, the oracle the fused kernels
+ *             are held to; for Lion and Schedule-Free the very loops they ran as before
+ *             their fused kernels, with the same bits)
  *   js        the same rule as a plain JavaScript loop over Float32Arrays
  *   tfjs      the same rule in tfjs ops (tf.tidy, variables assigned) on tfjs-backend-wasm
  *             and tfjs-backend-cpu 4.22
@@ -303,6 +305,7 @@ export function ruleCases(tf) {
     {
       rule: 'schedule-free-sgd',
       optimizer: () => scheduleFreeSgd(),
+      plain: true,
       slots: 2,
       js: (y, [z, x], g, step) => {
         const c = averaging(step);
@@ -322,6 +325,7 @@ export function ruleCases(tf) {
     {
       rule: 'schedule-free-adamw',
       optimizer: () => scheduleFreeAdamW(),
+      plain: true,
       slots: 3,
       js: (y, [z, x, v], g, step) => {
         const c = averaging(step);
@@ -347,6 +351,7 @@ export function ruleCases(tf) {
     {
       rule: 'lion',
       optimizer: () => lion({ weightDecay: lionOptions.weightDecay }),
+      plain: true,
       slots: 1,
       js: (w, [m], g) => {
         const { learningRate: eta, beta1, beta2, weightDecay } = lionOptions;

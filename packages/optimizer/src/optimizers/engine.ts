@@ -10,19 +10,25 @@ import type {
   F32Buffer,
   HeavyBallOptions,
   Kernels,
+  LionUpdateOptions,
   MomentumOptions,
   ProcessTerms,
   ProdigySums,
   ProdigySumsOptions,
   ProdigyUpdateOptions,
+  ScheduleFreeAdamWUpdateOptions,
+  ScheduleFreeSgdUpdateOptions,
 } from '@dualphi/core-wasm';
 import {
   adam,
   dot,
   heavyBall,
+  lionUpdate,
   momentumUpdate,
   prodigySums,
   prodigyUpdate,
+  scheduleFreeAdamWUpdate,
+  scheduleFreeSgdUpdate,
   sumOfSquares,
 } from '@dualphi/core-wasm/reference';
 import { stepTelemetry } from './telemetry.js';
@@ -57,7 +63,9 @@ export interface Values {
  * same signatures with arrays in place of buffers). A rule without a fused kernel runs as
  * plain TypeScript over {@link values} / {@link read}: on the kernel path these are the
  * buffers' f32 views (each element computed in f64 and rounded once when stored), on the
- * f64 path the arrays themselves (the oracle the tests hold the kernel path to).
+ * f64 path the arrays themselves (the oracle the tests hold the kernel path to). The
+ * kernels a {@link Kernels} set may lack (Lion's and Schedule-Free's) run on such a set as
+ * their reference loops over the views, which the fused kernels match bit for bit.
  */
 export interface UpdateKernels<A, G = A> {
   /** The delta-form heavy ball (arXiv 2104.13277; apps/docs/theory.md), see {@link Kernels.heavyBall}. */
@@ -97,6 +105,27 @@ export interface UpdateKernels<A, G = A> {
     n: number,
     options: ProdigyUpdateOptions,
   ): void;
+  /** Lion over one tensor, see {@link Kernels.lionUpdate}. */
+  lionUpdate(weights: A, momentum: A, gradient: G, n: number, options: LionUpdateOptions): void;
+  /** Schedule-Free SGD over one tensor, see {@link Kernels.scheduleFreeSgdUpdate}. */
+  scheduleFreeSgdUpdate(
+    weights: A,
+    z: A,
+    x: A,
+    gradient: G,
+    n: number,
+    options: ScheduleFreeSgdUpdateOptions,
+  ): void;
+  /** Schedule-Free AdamW over one tensor, see {@link Kernels.scheduleFreeAdamWUpdate}. */
+  scheduleFreeAdamWUpdate(
+    weights: A,
+    z: A,
+    x: A,
+    secondMoment: A,
+    gradient: G,
+    n: number,
+    options: ScheduleFreeAdamWUpdateOptions,
+  ): void;
   /** Σ a·b over n elements. */
   dot(a: A | G, b: A | G, n: number): number;
   /** Σ a² over n elements. */
@@ -114,6 +143,9 @@ const f64Kernels: UpdateKernels<Float64Array, ArrayLike<number>> = {
   adam,
   prodigySums,
   prodigyUpdate,
+  lionUpdate,
+  scheduleFreeSgdUpdate,
+  scheduleFreeAdamWUpdate,
   dot,
   sumOfSquares,
   values: (tensor) => tensor,
@@ -132,6 +164,18 @@ function kernelPath(kernels: Kernels): UpdateKernels<F32Buffer> {
       adam: (w, m, v, g, n, o) => kernels.adam(w, m, v, g, n, o),
       prodigySums: (g, x, s, n, o) => kernels.prodigySums(g, x, s, n, o),
       prodigyUpdate: (w, x, m, v, g, n, o) => kernels.prodigyUpdate(w, x, m, v, g, n, o),
+      // The fused kernels where the set has them, else their reference loops over the views
+      // (the same bits).
+      lionUpdate: kernels.lionUpdate
+        ? (w, m, g, n, o) => kernels.lionUpdate?.(w, m, g, n, o)
+        : (w, m, g, n, o) => lionUpdate(w.view, m.view, g.view, n, o),
+      scheduleFreeSgdUpdate: kernels.scheduleFreeSgdUpdate
+        ? (y, z, x, g, n, o) => kernels.scheduleFreeSgdUpdate?.(y, z, x, g, n, o)
+        : (y, z, x, g, n, o) => scheduleFreeSgdUpdate(y.view, z.view, x.view, g.view, n, o),
+      scheduleFreeAdamWUpdate: kernels.scheduleFreeAdamWUpdate
+        ? (y, z, x, v, g, n, o) => kernels.scheduleFreeAdamWUpdate?.(y, z, x, v, g, n, o)
+        : (y, z, x, v, g, n, o) =>
+            scheduleFreeAdamWUpdate(y.view, z.view, x.view, v.view, g.view, n, o),
       dot: (a, b, n) => kernels.dot(a, b, n),
       sumOfSquares: (a, n) => kernels.sumOfSquares(a, n),
       values: (tensor) => tensor.view,

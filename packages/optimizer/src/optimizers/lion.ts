@@ -8,7 +8,9 @@
  *
  * with sign(0) = 0 and the decoupled weight decay taken from the old w. Defaults from the
  * paper: η = 1e-4, β₁ = 0.9, β₂ = 0.99, λ = 0 (its η is 3–10× smaller than AdamW's, its λ
- * larger). No fused kernel: the rule runs as plain TypeScript over the buffers.
+ * larger). The step is the fused kernel `lionUpdate` of `@dualphi/core-wasm` (in f64 from the
+ * f32 values, rounded once when stored: bit-identical to its TypeScript reference loop, which
+ * is the f64 path and the path of a kernel set without the kernel).
  */
 import { defineOptimizer, type OptionsOf } from './define.js';
 import { perTensor } from './engine.js';
@@ -56,14 +58,12 @@ export const lionModule = defineOptimizer({
     telemetry: () => false,
     update: perTensor((kernels, weights, gradient, [momentum], hyperParameters) => {
       const { learningRate, beta1, beta2, weightDecay } = hyperParameters;
-      const w = kernels.values(weights);
-      const m = kernels.values(momentum);
-      const g = kernels.read(gradient);
-      for (let i = 0; i < w.length; i++) {
-        const c = beta1 * m[i] + (1 - beta1) * g[i];
-        w[i] = w[i] - learningRate * (Math.sign(c) + weightDecay * w[i]);
-        m[i] = beta2 * m[i] + (1 - beta2) * g[i];
-      }
+      kernels.lionUpdate(weights, momentum, gradient, weights.length, {
+        learningRate,
+        beta1,
+        beta2,
+        weightDecay,
+      });
       return undefined;
     }),
   },

@@ -1,3 +1,4 @@
+import { loadKernels } from '@dualphi/core-wasm';
 import { describe, expect, it } from 'vitest';
 import { optimizerFromConfig, scheduleFreeAdamW, scheduleFreeSgd } from './index.js';
 import { expectPrinted, runArrays, runKernels } from './peers.test-helpers.js';
@@ -132,5 +133,39 @@ describe('schedule-free AdamW (arXiv 2405.15682)', () => {
         expect(Math.abs(x[i] - value)).toBeLessThan(1e-14);
       });
     });
+  });
+});
+
+describe('schedule-free: averaging weights that overflow', () => {
+  it('refuse the step with a clear error, leaving weights and state as they were', async () => {
+    const kernels = await loadKernels();
+    for (const optimizer of [
+      scheduleFreeSgd({ averagingPower: 1000 }),
+      scheduleFreeAdamW({ averagingPower: 1000 }),
+    ]) {
+      const x = kernels.allocFrom([1, 2, 3]);
+      const g = kernels.allocFrom([1, 1, 1]);
+      const parameters = [{ name: 'x', value: x }];
+      const state = optimizer.init(kernels, parameters);
+      // 2^1000 is finite, 3^1000 is not: step 3 would make c = ∞/∞.
+      optimizer.update(kernels, parameters, [g], state);
+      optimizer.update(kernels, parameters, [g], state);
+      const before = {
+        weights: Array.from(x.view),
+        scalars: { ...state.scalars },
+        step: state.step,
+      };
+      expect(() => optimizer.update(kernels, parameters, [g], state)).toThrow(
+        new RangeError(
+          `${optimizer.name}: the averaging weight (k + 1)^r·η_max^p overflowed at step 3 (averagingPower r = 1000, learningRatePower p = 2, η_max = ${optimizer.hyperParameters.learningRate}); choose smaller powers`,
+        ),
+      );
+      expect({
+        weights: Array.from(x.view),
+        scalars: { ...state.scalars },
+        step: state.step,
+      }).toEqual(before);
+      for (const buffer of [x, g, ...state.slots.values()]) buffer.free();
+    }
   });
 });

@@ -16,7 +16,10 @@
  * β₁ = 0.9, β₂ = 0.999, ε = 1e-8; weight decay 0, warm-up 0 steps, r = 0, p = 2. The slots
  * are `z` and `x` (copies of the initial weights), the scalars Σw (`weightSum`) and η_max
  * (`maxLearningRate`). The engine evaluates and saves the model at x (the `evaluationSlot`),
- * training continues at y. No fused kernel: plain TypeScript over the buffers.
+ * training continues at y. Each step is a fused kernel of `@dualphi/core-wasm`
+ * (`scheduleFreeSgdUpdate`, `scheduleFreeAdamWUpdate`: in f64 from the f32 values, rounded once
+ * when stored, bit-identical to their TypeScript reference loops, which are the f64 path and
+ * the path of a kernel set without the kernels); η_k and c are computed here, once per step.
  */
 import { defineOptimizer } from './define.js';
 import type { TensorUpdate, UpdateContext, UpdateKernels } from './engine.js';
@@ -88,8 +91,17 @@ interface CommonValues {
   readonly learningRatePower: number;
 }
 
-/** η_k and the averaging coefficient c of this step; updates Σw and η_max. */
-function schedule(h: CommonValues, context: UpdateContext): { rate: number; c: number } {
+/**
+ * η_k and the averaging coefficient c of this step; updates Σw and η_max.
+ *
+ * @throws RangeError, before anything changes, when the averaging weight overflows so that c
+ * is not a number (∞/∞): the step would turn every x and y into NaN.
+ */
+function schedule(
+  optimizer: string,
+  h: CommonValues,
+  context: UpdateContext,
+): { rate: number; c: number } {
   const k = context.step - 1;
   const rate =
     h.warmupSteps > 0 ? h.learningRate * Math.min(1, (k + 1) / h.warmupSteps) : h.learningRate;
@@ -97,25 +109,15 @@ function schedule(h: CommonValues, context: UpdateContext): { rate: number; c: n
   const maxRate = Math.max(scalars.maxLearningRate, rate);
   const weight = (k + 1) ** h.averagingPower * maxRate ** h.learningRatePower;
   const weightSum = scalars.weightSum + weight;
+  const c = weightSum > 0 ? weight / weightSum : 0;
+  if (Number.isNaN(c)) {
+    throw new RangeError(
+      `${optimizer}: the averaging weight (k + 1)^r·η_max^p overflowed at step ${k + 1} (averagingPower r = ${h.averagingPower}, learningRatePower p = ${h.learningRatePower}, η_max = ${maxRate}); choose smaller powers`,
+    );
+  }
   scalars.maxLearningRate = maxRate;
   scalars.weightSum = weightSum;
-  return { rate, c: weightSum > 0 ? weight / weightSum : 0 };
-}
-
-/**
- * The averaging and interpolation after z moved: x ← (1 − c)x + c·z, y ← β·x + (1 − β)·z,
- * with y computed from the stored (rounded) x and z.
- */
-function average(
-  x: { [i: number]: number },
-  z: ArrayLike<number>,
-  y: { [i: number]: number },
-  i: number,
-  c: number,
-  beta: number,
-) {
-  x[i] = (1 - c) * x[i] + c * z[i];
-  y[i] = beta * x[i] + (1 - beta) * z[i];
+  return { rate, c };
 }
 
 const initialScalars = () => ({ weightSum: 0, maxLearningRate: -1 });
@@ -149,16 +151,22 @@ export const scheduleFreeSgdModule = defineOptimizer({
       h: CommonValues & { readonly momentum: number },
       context: UpdateContext,
     ) {
-      const { rate, c } = schedule(h, context);
+      const { rate, c } = schedule('scheduleFreeSgd', h, context);
+      const options = {
+        learningRate: rate,
+        momentum: h.momentum,
+        averaging: c,
+        weightDecay: h.weightDecay,
+      };
       for (const { weights, gradient, slots } of tensors) {
-        const y = kernels.values(weights);
-        const g = kernels.read(gradient);
-        const z = kernels.values(slots[0]);
-        const x = kernels.values(slots[1]);
-        for (let i = 0; i < y.length; i++) {
-          z[i] = z[i] - rate * (g[i] + h.weightDecay * y[i]);
-          average(x, z, y, i, c, h.momentum);
-        }
+        kernels.scheduleFreeSgdUpdate(
+          weights,
+          slots[0],
+          slots[1],
+          gradient,
+          weights.length,
+          options,
+        );
       }
       return undefined;
     },
@@ -211,21 +219,20 @@ export const scheduleFreeAdamWModule = defineOptimizer({
       },
       context: UpdateContext,
     ) {
-      const { rate, c } = schedule(h, context);
-      const correction = 1 - h.beta2 ** context.step;
+      const { rate, c } = schedule('scheduleFreeAdamW', h, context);
+      // The kernel takes the bias correction 1 − β₂^(k+1) from the step.
+      const options = {
+        learningRate: rate,
+        beta1: h.beta1,
+        beta2: h.beta2,
+        epsilon: h.epsilon,
+        step: context.step,
+        averaging: c,
+        weightDecay: h.weightDecay,
+      };
       for (const { weights, gradient, slots } of tensors) {
-        const y = kernels.values(weights);
-        const g = kernels.read(gradient);
-        const z = kernels.values(slots[0]);
-        const x = kernels.values(slots[1]);
-        const v = kernels.values(slots[2]);
-        for (let i = 0; i < y.length; i++) {
-          const gi = g[i];
-          const decayed = h.weightDecay > 0 ? z[i] - rate * h.weightDecay * y[i] : z[i];
-          v[i] = h.beta2 * v[i] + (1 - h.beta2) * gi * gi;
-          z[i] = decayed - (rate * gi) / (Math.sqrt(v[i] / correction) + h.epsilon);
-          average(x, z, y, i, c, h.beta1);
-        }
+        const [z, x, v] = slots;
+        kernels.scheduleFreeAdamWUpdate(weights, z, x, v, gradient, weights.length, options);
       }
       return undefined;
     },
