@@ -392,34 +392,6 @@ function depthBlock(k: i32): i32 {
 }
 
 /**
- * The depth of each packed block for depth k (`depthBlock`), for the thread pool: a product
- * whose depth spans as many blocks as there are threads can be split by depth blocks.
- */
-export function gemmDepthBlock(k: i32): i32 {
-  return depthBlock(k);
-}
-
-/**
- * C += T over m × n elements, then the epilogue (bias, ReLU): the last step of a product
- * split by depth blocks, where C holds the first block's sum (with β) and T the second's.
- * `STORE_ADD` adds a later block's sum to C the same way (C + T, one rounding), so the split
- * product is bit-identical to one thread's.
- */
-export function gemmAddBlock(c: usize, t: usize, m: i32, n: i32, bias: usize, relu: i32): void {
-  const count = <usize>m * <usize>n;
-  let i: usize = 0;
-  for (; i + 4 <= count; i += 4) {
-    const offset = i << 2;
-    v128.store(c + offset, f32x4.add(v128.load(c + offset), v128.load(t + offset)));
-  }
-  for (; i < count; i++) {
-    const offset = i << 2;
-    store<f32>(c + offset, load<f32>(c + offset) + load<f32>(t + offset));
-  }
-  if (bias !== 0 || relu !== 0) epilogue(c, n, 0, m, 0, n, bias, relu);
-}
-
-/**
  * Bytes of packing space `gemmRegion` needs for a region of at most `rows` × `cols` of C at
  * depth k (the A block, then the B block).
  */
@@ -433,9 +405,7 @@ export function gemmPackBytes(rows: i32, cols: i32, k: i32): usize {
 
 /**
  * The rows [i0, i1) and columns [j0, j1) of C = α·op(A)·op(B) + β·C, then the epilogue (the
- * bias at `bias` added per column when not 0, then ReLU when `relu` is 1), over the depth
- * [p0, p1) (whole depth blocks; 0 and k for the whole product: a thread pool may give each
- * thread one block, see `gemmAddBlock`), with the caller's
+ * bias at `bias` added per column when not 0, then ReLU when `relu` is 1), with the caller's
  * packing space (`gemmPackBytes(i1 − i0, j1 − j0, k)` bytes at `pack`, 16-byte aligned) and
  * edge tile (128 bytes at `edge`). Every element of C is summed in the same order whatever
  * region it falls in (the depth blocks depend on k only, and each lane of a tile accumulates
@@ -462,38 +432,17 @@ export function gemmRegion(
   edge: usize,
   bias: usize,
   relu: i32,
-  p0: i32,
-  p1: i32,
 ): void {
   if (i0 >= i1 || j0 >= j1) return;
   if (alpha === 0) {
     scaleRegion(c, n, i0, i1, j0, j1, beta);
   } else {
-    productRegion(
-      transA,
-      transB,
-      m,
-      n,
-      k,
-      alpha,
-      a,
-      b,
-      beta,
-      c,
-      i0,
-      i1,
-      j0,
-      j1,
-      pack,
-      edge,
-      p0,
-      p1,
-    );
+    productRegion(transA, transB, m, n, k, alpha, a, b, beta, c, i0, i1, j0, j1, pack, edge);
   }
   if (bias !== 0 || relu !== 0) epilogue(c, n, i0, i1, j0, j1, bias, relu);
 }
 
-/** `gemmRegion`'s product over depth [p0, p1), without the epilogue (α ≠ 0, a non-empty region). */
+/** `gemmRegion`'s product, without the epilogue (α ≠ 0, a non-empty region). */
 function productRegion(
   transA: i32,
   transB: i32,
@@ -511,8 +460,6 @@ function productRegion(
   j1: i32,
   pack: usize,
   edge: usize,
-  p0: i32,
-  p1: i32,
 ): void {
   edgeTile = edge;
   const kcMax = depthBlock(k);
@@ -523,10 +470,10 @@ function productRegion(
   const firstMode = beta === 0 ? STORE_OVERWRITE : beta === 1 ? STORE_ADD : STORE_BETA;
   for (let jc = j0; jc < j1; jc += NC) {
     const nc = min(NC, j1 - jc);
-    for (let pc = p0; pc < p1; pc += kcMax) {
+    for (let pc = 0; pc < k; pc += kcMax) {
       const kc = min(kcMax, k - pc);
       packBlockB(b, transB !== 0, n, k, jc, nc, pc, kc, pb);
-      const mode = pc === p0 ? firstMode : STORE_ADD;
+      const mode = pc === 0 ? firstMode : STORE_ADD;
       for (let ic = i0; ic < i1; ic += MC) {
         const mc = min(MC, i1 - ic);
         packBlockA(a, transA !== 0, m, k, ic, mc, pc, kc, alpha, pa);
@@ -596,8 +543,6 @@ export function gemm(
     ownEdgeTile,
     bias,
     relu,
-    0,
-    k,
   );
 }
 

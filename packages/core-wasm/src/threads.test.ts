@@ -146,64 +146,6 @@ describe('threads: GEMM split across worker threads', () => {
     expect(fused).toEqual(Float32Array.from(c.view));
   });
 
-  it('splits a product by depth blocks when its depth spans one block per thread (an MLP first layer), bit-identical with β, transposes, the epilogue, and parts taken back', () => {
-    const pool = two.pool;
-    if (pool === undefined) throw new Error('two threads have a pool');
-    const next = random(77);
-    const fill = (n: number) => Float32Array.from({ length: n }, () => next() * 2 - 1);
-    const shapes: GemmOptions[] = [
-      { m: 128, n: 256, k: 784 },
-      { m: 64, n: 256, k: 784, beta: 0.5 },
-      { m: 33, n: 70, k: 600, transA: true, transB: true, alpha: 0.75 },
-      { m: 7, n: 300, k: 1000, beta: 1 },
-    ];
-    const run = (kernels: WasmKernels, options: GemmOptions, values: Float32Array[]) => {
-      const [a, b, c, bias] = values.map((v) => kernels.allocFrom(v)) as [
-        ReturnType<WasmKernels['allocFrom']>,
-        ReturnType<WasmKernels['allocFrom']>,
-        ReturnType<WasmKernels['allocFrom']>,
-        ReturnType<WasmKernels['allocFrom']>,
-      ];
-      kernels.gemm(a, b, c, { ...options, bias, activation: 'relu' });
-      const bits = Array.from(new Uint32Array(Float32Array.from(c.view).buffer));
-      for (const buffer of [a, b, c, bias]) buffer.free();
-      return bits;
-    };
-    for (const options of shapes) {
-      const values = [
-        fill(options.m * options.k),
-        fill(options.k * options.n),
-        fill(options.m * options.n),
-        fill(options.n),
-      ];
-      const expected = run(one, options, values);
-      const before = pool.stats.byDepth;
-      expect(run(two, options, values), JSON.stringify(options)).toEqual(expected);
-      expect(pool.stats.byDepth, JSON.stringify(options)).toBe(before + 1);
-      pool.holdWorkers(true);
-      try {
-        expect(run(two, options, values), `held: ${JSON.stringify(options)}`).toEqual(expected);
-      } finally {
-        pool.holdWorkers(false);
-      }
-    }
-    // One depth block, or C as large as the operand a panel split packs twice: by panels.
-    const before = pool.stats.byDepth;
-    for (const options of [
-      { m: 128, n: 256, k: 256 },
-      { m: 1024, n: 1024, k: 1024 },
-    ] as GemmOptions[]) {
-      const values = [
-        fill(options.m * options.k),
-        fill(options.k * options.n),
-        fill(options.m * options.n),
-        fill(options.n),
-      ];
-      expect(run(two, options, values)).toEqual(run(one, options, values));
-    }
-    expect(pool.stats.byDepth).toBe(before);
-  });
-
   it('splits the MLP products (forward and the three backward products) identically', () => {
     const next = random(5);
     const fill = (n: number) => Float32Array.from({ length: n }, () => next() - 0.5);

@@ -70,8 +70,6 @@ export const REQUIRED_EXPORTS: readonly (keyof CoreExports)[] = [
   'gemm',
   'gemmRegion',
   'gemmPackBytes',
-  'gemmDepthBlock',
-  'gemmAddBlock',
   'gemmRelaxedSimd',
   ...KERNEL_EXPORTS,
 ];

@@ -43,14 +43,8 @@ export interface RegionExports {
     edge: number,
     bias: number,
     relu: number,
-    p0: number,
-    p1: number,
   ): void;
   gemmPackBytes(rows: number, cols: number, k: number): number;
-  /** The depth of each packed block for depth k. */
-  gemmDepthBlock(k: number): number;
-  /** C += T over m × n elements, then the epilogue. */
-  gemmAddBlock(c: number, t: number, m: number, n: number, bias: number, relu: number): void;
 }
 
 /** What the pool needs from the instance's allocator (blocks it keeps for its lifetime). */
@@ -203,7 +197,7 @@ function bitsOf(value: number): number {
 
 /**
  * A GEMM job: `gemmRegion`'s arguments (transA, transB, m, n, k, α, a, b, β, c, i0, i1, j0,
- * j1, pack, edge, bias, relu, p0, p1), first the 14 the caller knows, then the rest.
+ * j1, pack, edge, bias, relu).
  */
 type RegionJob = number[];
 
@@ -220,8 +214,6 @@ function publishGemm(ctrl: Int32Array, base: number, job: RegionJob): void {
 export interface PoolStats {
   /** Parts handed to workers. */
   readonly handed: number;
-  /** Products split by depth blocks (one block per thread) rather than by panels of C. */
-  readonly byDepth: number;
   /** Of those, parts the main thread computed itself because no worker had claimed them. */
   readonly taken: number;
 }
@@ -252,10 +244,6 @@ export class GemmPool {
   readonly #seen: { beat: number; at: number }[];
   #handed = 0;
   #taken = 0;
-  #byDepth = 0;
-  /** The second depth block's sums of a product split by depth (see #gemmByDepth). */
-  #block = 0;
-  #blockBytes = 0;
   /** 1 for each worker whose part of the current job the main thread took (#take). */
   readonly #took: Uint8Array;
 
@@ -483,7 +471,7 @@ export class GemmPool {
 
   /** What the pool did since it started: parts handed to workers, and those taken back. */
   get stats(): PoolStats {
-    return { handed: this.#handed, taken: this.#taken, byDepth: this.#byDepth };
+    return { handed: this.#handed, taken: this.#taken };
   }
 
   /**
@@ -530,10 +518,6 @@ export class GemmPool {
     this.#usable();
     // Split along the dimension with more micro-kernel panels, in whole panels.
     const byColumns = Math.ceil(n / NR) >= Math.ceil(m / MR);
-    if (this.#splitsByDepth(m, n, k, alpha, byColumns)) {
-      this.#gemmByDepth(transA, transB, m, n, k, alpha, a, b, beta, c, bias, relu);
-      return;
-    }
     const tile = byColumns ? NR : MR;
     const extent = byColumns ? n : m;
     const panels = Math.ceil(extent / tile);
@@ -562,7 +546,7 @@ export class GemmPool {
       if (i0 >= i1 || j0 >= j1) break;
       const base = (t - 1) * slot.SLOTS;
       const job: RegionJob = [transA, transB, m, n, k, alpha, a, b, beta, c, i0, i1, j0, j1];
-      job.push(this.#packs[t] as number, this.#edges[t] as number, bias, relu, 0, k);
+      job.push(this.#packs[t] as number, this.#edges[t] as number, bias, relu);
       publishGemm(ctrl, base, job);
       this.#handOff(ctrl, base, seq);
       handed = t;
@@ -590,110 +574,9 @@ export class GemmPool {
         this.#edges[0] as number,
         bias,
         relu,
-        0,
-        k,
       );
     }
     if (handed > 0) this.#join(ctrl, seq, handed, m * n * k, GEMM_JOB);
-  }
-
-  /**
-   * Whether a product is better split by depth than by panels of C: when its depth spans one
-   * packed block per thread (two threads and k from 513 to 1024, e.g. an MLP's first layer
-   * with 784 inputs) and C is small against the operand a panel split would pack on every
-   * thread (op(A) when C's columns are split, op(B) when its rows are). Then each thread
-   * packs only its own half of both operands — nothing twice — and reads and writes the same
-   * rows of the weights in the forward product, in dW = Xᵀ·dZ and in the update, so their
-   * cache lines stay on one core; the price is one pass C += T over C.
-   */
-  #splitsByDepth(m: number, n: number, k: number, alpha: number, byColumns: boolean): boolean {
-    if (alpha === 0 || m * n * k < MIN_SPLIT_WORK) return false;
-    const block = this.#raw.gemmDepthBlock(k);
-    if (Math.ceil(k / block) !== this.threads) return false;
-    const packedTwice = byColumns ? m * k : k * n;
-    return 2 * m * n <= packedTwice;
-  }
-
-  /**
-   * C = α·op(A)·op(B) + β·C, then the epilogue, with thread t computing depth block t: the
-   * main thread block 0 into C (with β), each worker its block into its slice of a scratch
-   * block T, then C += T block by block on the main thread, in block order, and the epilogue
-   * (`gemmAddBlock`). One thread adds the blocks the same way (`STORE_ADD`: C + the block's
-   * sum), so the result is bit-identical whatever the split.
-   */
-  #gemmByDepth(
-    transA: number,
-    transB: number,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: number,
-    b: number,
-    beta: number,
-    c: number,
-    bias: number,
-    relu: number,
-  ): void {
-    this.#byDepth++;
-    const block = this.#raw.gemmDepthBlock(k);
-    this.#ensurePacks(this.#raw.gemmPackBytes(m, n, k));
-    const sliceBytes = m * n * 4;
-    const blockBytes = sliceBytes * (this.threads - 1);
-    if (blockBytes > this.#blockBytes) {
-      if (this.#block !== 0) this.#heap.freeBytes(this.#block);
-      this.#block = 0;
-      this.#block = this.#heap.allocBytes(blockBytes);
-      this.#blockBytes = blockBytes;
-    }
-    const ctrl = this.#slots();
-    const seq = ++this.#seq | 0;
-    const slice = (t: number) => this.#block + (t - 1) * sliceBytes;
-    const depth = (t: number): [number, number] => [t * block, Math.min(k, (t + 1) * block)];
-    const handed = this.threads - 1;
-    for (let t = 1; t <= handed; t++) {
-      const base = (t - 1) * slot.SLOTS;
-      const job: RegionJob = [transA, transB, m, n, k, alpha, a, b, 0, slice(t), 0, m, 0, n];
-      job.push(this.#packs[t] as number, this.#edges[t] as number, 0, 0, ...depth(t));
-      publishGemm(ctrl, base, job);
-      this.#handOff(ctrl, base, seq);
-    }
-    const pack = this.#packs[0] as number;
-    const edge = this.#edges[0] as number;
-    const region = this.#raw.gemmRegion.bind(this.#raw);
-    region(transA, transB, m, n, k, alpha, a, b, beta, c, 0, m, 0, n, pack, edge, 0, 0, 0, block);
-    for (let t = 1; t <= handed; t++) {
-      if (!this.#take(ctrl, t, seq, GEMM_JOB)) continue;
-      const [p0, p1] = depth(t);
-      region(
-        transA,
-        transB,
-        m,
-        n,
-        k,
-        alpha,
-        a,
-        b,
-        0,
-        slice(t),
-        0,
-        m,
-        0,
-        n,
-        pack,
-        edge,
-        0,
-        0,
-        p0,
-        p1,
-      );
-    }
-    this.#join(ctrl, seq, handed, m * n * k, GEMM_JOB);
-    // Blocks in order: C = (C + T₁) + T₂ …, the epilogue after the last.
-    for (let t = 1; t <= handed; t++) {
-      const last = t === handed;
-      this.#raw.gemmAddBlock(c, slice(t), m, n, last ? bias : 0, last ? relu : 0);
-    }
   }
 
   /**
@@ -771,7 +654,6 @@ export class GemmPool {
     await Promise.all(this.#workers.map((worker) => worker.terminate()));
     if (!wasBroken) {
       if (this.#scratch !== 0) this.#heap.freeBytes(this.#scratch);
-      if (this.#block !== 0) this.#heap.freeBytes(this.#block);
       for (const pack of this.#packs) this.#heap.freeBytes(pack);
       for (const edge of this.#edges) this.#heap.freeBytes(edge);
       this.#heap.freeBytes(this.#control);

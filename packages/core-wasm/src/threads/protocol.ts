@@ -51,9 +51,6 @@ export const EDGE = 18;
  */
 export const BIAS = 31;
 export const RELU = 48;
-/** The depth range [P0, P1) of a GEMM job (0 and k, or one depth block: see pool.ts). */
-export const P0 = 49;
-export const P1 = 50;
 /** The slots of a GEMM job, in the order of `gemmRegion`'s arguments (worker-source.ts). */
 export const GEMM_ARGUMENTS = [
   TRANS_A,
@@ -74,8 +71,6 @@ export const GEMM_ARGUMENTS = [
   EDGE,
   BIAS,
   RELU,
-  P0,
-  P1,
 ] as const;
 /** Set by a worker whose job threw (the message goes to the main thread by postMessage). */
 export const FAILED = 19;

@@ -44,7 +44,6 @@ const main = (data, post) => {
         f32(slots.ALPHA), at(slots.A), at(slots.B), f32(slots.BETA), at(slots.C),
         ctrl[slots.I0], ctrl[slots.I1], ctrl[slots.J0], ctrl[slots.J1],
         at(slots.PACK), at(slots.EDGE), at(slots.BIAS), ctrl[slots.RELU],
-        ctrl[slots.P0], ctrl[slots.P1],
       );
     } else if (kind === slots.JOB_HEAVY_BALL) {
       ex.heavyBall(from(slots.X0), from(slots.X1), from(slots.X2), length, f64[0], f64[1], 0);
