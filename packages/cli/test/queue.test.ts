@@ -187,7 +187,7 @@ describe.runIf(RUN)('sweep --queue and worker (BullMQ on a real redis-server)', 
       await queue.add('sweep-run', { hello: 'world' }, { jobId: 'garbage', attempts: 3 });
       await queue.add(
         'sweep-run',
-        { kind: 'dualphi-sweep-job', version: 1, sweep: 'abcdef0123456789', task: { cellId: 'x' } },
+        { kind: 'dualphi-sweep-job', version: 2, sweep: 'abcdef0123456789', task: { cellId: 'x' } },
         { jobId: 'incomplete', attempts: 3 },
       );
       const result = await runCli(['worker', '--queue', url(3), '--exit-when-idle'], {

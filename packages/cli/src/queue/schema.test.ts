@@ -53,8 +53,8 @@ describe('sweep job messages', () => {
   });
 
   it('rejects an unknown version, another kind, a non-object and missing or extra fields', () => {
-    expect(() => parseSweepJob({ ...job, version: 2 })).toThrow(
-      /unknown dualphi-sweep-job version 2 \(this dualphi reads version 1/,
+    expect(() => parseSweepJob({ ...job, version: 1 })).toThrow(
+      /unknown dualphi-sweep-job version 1 \(this dualphi reads version 2/,
     );
     expect(() => parseSweepJob({ ...job, kind: 'other' })).toThrow(
       /not a dualphi-sweep-job message/,

@@ -7,8 +7,13 @@
 import type { SweepRecord, SweepTask } from '@dualphi/optimizer';
 import { z } from 'zod';
 
-/** The version of {@link SweepJob} and {@link SweepJobResult}; bumped when a field changes meaning. */
-export const QUEUE_SCHEMA_VERSION = 1;
+/**
+ * The version of {@link SweepJob} and {@link SweepJobResult}; bumped when a field is added or
+ * changes meaning. 2: a result's record carries the kernel build and thread count that
+ * computed it (so that a worker of another dualphi version is refused by its version, not by
+ * an unknown field).
+ */
+export const QUEUE_SCHEMA_VERSION = 2;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 /** An epoch figure: JSON has no NaN, so a missing figure travels as null. */
