@@ -3,6 +3,7 @@
  * per (cell, seed) through `tfjsCellTrainer`, on the embedded digits.
  */
 import { loadDigits, planSweep, type SweepSetup, sweep } from '@dualphi/optimizer';
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from './backends.test-helpers.js';
@@ -85,6 +86,10 @@ describe('tfjsCellTrainer (cpu backend)', () => {
       {},
     );
     expect(again?.epochs).toEqual(of(golden, 1));
+    // Each record names the backend that computed it; the summary counts them.
+    const backend = `tfjs-${tf.getBackend()}`;
+    for (const record of result.records) expect(record.kernels).toBe(backend);
+    expect(result.summary.kernels).toEqual([{ kernels: backend, runs: 4 }]);
   }, 120_000);
 
   it('stops between epochs when aborted (no record)', async () => {

@@ -106,11 +106,15 @@ export function tfjsCellTrainer(build: TfjsModelBuilder): SweepCellTrainer {
     const testSet = tensors(setup.data.test);
     const model = build({ features: fit.featureCount, classes, seed: task.seed });
     const epochs: SweepEpoch[] = [];
+    // The backend that computed it (`tfjs-wasm`, `tfjs-cpu`, …): backends round differently,
+    // so a sweep whose cells ran on several says so (see `SweepSummary.kernels`).
+    const backend = `tfjs-${tf.getBackend()}`;
     const record = (): SweepRecord => ({
       cellId: task.cellId,
       seed: task.seed,
       epochs,
       seconds: (performance.now() - started) / 1000,
+      kernels: backend,
     });
     try {
       model.compile({

@@ -127,8 +127,8 @@ export interface SweepRecord {
    * The kernel set that computed it (`Kernels.name`: `wasm-simd` for the SIMD128 build,
    * `wasm-relaxed-simd` for the relaxed-SIMD one, `reference`), as `run.json` records it. The
    * builds round the products differently, so two runs of a task agree bit for bit only on the
-   * same build. Absent in records written before it was recorded, and from trainers that do not
-   * compute on these kernels (e.g. TensorFlow.js): unknown.
+   * same build. `@dualphi/tfjs-adapter`'s trainer records its backend (`tfjs-wasm`,
+   * `tfjs-cpu`, …). Absent in records written before it was recorded: unknown.
    */
   kernels?: string;
   /** Threads of that kernel set (figures are the same for any count; recorded for the record). */
