@@ -10,9 +10,10 @@
  *
  * The main thread never waits for a worker that has not started its part: once its own part
  * is done it claims and computes every part still unclaimed (protocol.ts, CLAIM), so a worker
- * that is descheduled, asleep or sharing its core with another process costs at most the time
- * one thread would have taken, never a wait for the scheduler (on a busy 2-core machine such
- * waits made 2 threads several times slower than 1).
+ * that has not started — descheduled, asleep, or its core busy with another process — costs
+ * at most the time one thread would have taken, not a wait for the scheduler (on a busy
+ * 2-core machine such waits made 2-thread epochs several times slower than 1-thread ones). A
+ * worker descheduled after it claimed its part is still waited for: a part is not split again.
  *
  * Every wait is bounded: a worker that does not finish a part it claimed within the deadline,
  * or that shows no sign of life (protocol.ts, HEARTBEAT) for the timeout while its parts go
