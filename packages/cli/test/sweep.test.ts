@@ -84,9 +84,10 @@ describe('sweep', () => {
     );
     const csv = (await readFile(join(dir, 'sweep.csv'), 'utf8')).trim().split('\n');
     expect(csv[0]).toBe(
-      'cell,kind,learningRate,momentum,golden,seed,epoch,trainLoss,validationLoss,validationAccuracy,testLoss,testAccuracy,diverged',
+      'cell,kind,learningRate,momentum,golden,seed,epoch,trainLoss,validationLoss,validationAccuracy,testLoss,testAccuracy,diverged,kernels',
     );
     expect(csv).toHaveLength(1 + 5 * 2 * 2);
+    for (const row of csv.slice(1)) expect(row).toMatch(/,wasm-(relaxed-)?simd$/);
     const journal = (await readFile(join(dir, 'runs.jsonl'), 'utf8')).trim().split('\n');
     expect(journal).toHaveLength(10);
     // Each run names the kernel build that computed it, and the document counts them.

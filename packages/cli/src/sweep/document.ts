@@ -105,7 +105,10 @@ function csvCell(value: number | string | boolean | undefined): string {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** `sweep.csv`: one row per cell, seed and epoch. */
+/**
+ * `sweep.csv`: one row per cell, seed and epoch, and the kernel build that computed the run
+ * (last, so the earlier columns keep their places; empty for runs journaled before it was).
+ */
 export function sweepCsv(plan: SweepPlan, records: readonly SweepRecord[]): string {
   const header = [
     'cell',
@@ -121,6 +124,7 @@ export function sweepCsv(plan: SweepPlan, records: readonly SweepRecord[]): stri
     'testLoss',
     'testAccuracy',
     'diverged',
+    'kernels',
   ];
   const lines = [header.join(',')];
   const cells = new Map(plan.cells.map((cell) => [cell.id, cell]));
@@ -143,6 +147,7 @@ export function sweepCsv(plan: SweepPlan, records: readonly SweepRecord[]): stri
           epoch.testLoss,
           epoch.testAccuracy,
           record.diverged ? `epoch ${record.diverged.epoch} (${record.diverged.quantity})` : '',
+          record.kernels,
         ]
           .map(csvCell)
           .join(','),
