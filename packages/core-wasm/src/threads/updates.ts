@@ -41,6 +41,53 @@ const LION = job('lionUpdate');
 const SCHEDULE_FREE_SGD = job('scheduleFreeSgdUpdate');
 const SCHEDULE_FREE_ADAMW = job('scheduleFreeAdamWUpdate');
 
+/**
+ * An elementwise update split by element ranges: the kernel's buffers (in the slots X0, X1, …),
+ * its integer arguments after them, its f64 hyper-parameters (in the order the worker passes
+ * them, worker-source.ts), and the main thread's call over its range.
+ */
+interface ElementwiseJob {
+  readonly kind: number;
+  readonly name: JobName;
+  /** Element operations per element, for the deadline. */
+  readonly work: number;
+  readonly buffers: readonly number[];
+  readonly ints?: readonly number[];
+  readonly scalars: readonly number[];
+  /** The kernel over `length` elements of the buffers moved to a range's first element. */
+  run(buffers: readonly number[], length: number): void;
+}
+
+/** Runs `job` over n elements, split into parts on multiples of {@link GRANULE}. */
+function splitElementwise(pool: GemmPool, n: number, job: ElementwiseJob): void {
+  const ints = job.ints ?? [];
+  pool.split(
+    n,
+    GRANULE,
+    MIN_SPLIT_ELEMENTS,
+    job.work * n,
+    job.name,
+    (ctrl, f64, base) => {
+      ctrl[base + slot.KIND] = job.kind;
+      job.buffers.forEach((address, i) => {
+        ctrl[base + slot.X0 + i] = address;
+      });
+      ints.forEach((value, i) => {
+        ctrl[base + slot.X0 + job.buffers.length + i] = value;
+      });
+      const f = (base + slot.F64) / 2;
+      job.scalars.forEach((value, i) => {
+        f64[f + i] = value;
+      });
+    },
+    (lo, hi) =>
+      job.run(
+        job.buffers.map((address) => address + 4 * lo),
+        hi - lo,
+      ),
+  );
+}
+
 /** The delta-form heavy ball over n elements, split; the process terms with telemetry. */
 export function splitHeavyBall(
   pool: GemmPool,
@@ -54,32 +101,15 @@ export function splitHeavyBall(
   telemetry: boolean,
 ): ProcessTerms | undefined {
   if (!telemetry) {
-    pool.split(
-      n,
-      GRANULE,
-      MIN_SPLIT_ELEMENTS,
-      n,
-      HEAVY_BALL,
-      (ctrl, f64, base) => {
-        ctrl[base + slot.KIND] = slot.JOB_HEAVY_BALL;
-        ctrl[base + slot.X0] = weights;
-        ctrl[base + slot.X1] = delta;
-        ctrl[base + slot.X2] = gradient;
-        const f = (base + slot.F64) / 2;
-        f64[f] = learningRate;
-        f64[f + 1] = momentum;
-      },
-      (lo, hi) =>
-        raw.heavyBall(
-          weights + 4 * lo,
-          delta + 4 * lo,
-          gradient + 4 * lo,
-          hi - lo,
-          learningRate,
-          momentum,
-          0,
-        ),
-    );
+    splitElementwise(pool, n, {
+      kind: slot.JOB_HEAVY_BALL,
+      name: HEAVY_BALL,
+      work: 1,
+      buffers: [weights, delta, gradient],
+      scalars: [learningRate, momentum],
+      run: ([w, d, g], length) =>
+        raw.heavyBall(w as number, d as number, g as number, length, learningRate, momentum, 0),
+    });
     return undefined;
   }
   const chunks = Math.ceil(n / HEAVY_BALL_CHUNK);
@@ -145,33 +175,24 @@ export function splitMomentum(
   nesterov: boolean,
 ): void {
   const flag = nesterov ? 1 : 0;
-  pool.split(
-    n,
-    GRANULE,
-    MIN_SPLIT_ELEMENTS,
-    n,
-    MOMENTUM,
-    (ctrl, f64, base) => {
-      ctrl[base + slot.KIND] = slot.JOB_MOMENTUM;
-      ctrl[base + slot.X0] = weights;
-      ctrl[base + slot.X1] = velocity;
-      ctrl[base + slot.X2] = gradient;
-      ctrl[base + slot.X3] = flag;
-      const f = (base + slot.F64) / 2;
-      f64[f] = learningRate;
-      f64[f + 1] = momentum;
-    },
-    (lo, hi) =>
+  splitElementwise(pool, n, {
+    kind: slot.JOB_MOMENTUM,
+    name: MOMENTUM,
+    work: 1,
+    buffers: [weights, velocity, gradient],
+    ints: [flag],
+    scalars: [learningRate, momentum],
+    run: ([w, v, g], length) =>
       raw.momentumUpdate(
-        weights + 4 * lo,
-        velocity + 4 * lo,
-        gradient + 4 * lo,
-        hi - lo,
+        w as number,
+        v as number,
+        g as number,
+        length,
         learningRate,
         momentum,
         flag,
       ),
-  );
+  });
 }
 
 /** Adam's hyper-parameters as the kernel takes them. */
@@ -195,33 +216,20 @@ export function splitAdam(
   n: number,
   o: AdamArguments,
 ): void {
-  pool.split(
-    n,
-    GRANULE,
-    MIN_SPLIT_ELEMENTS,
-    2 * n,
-    ADAM,
-    (ctrl, f64, base) => {
-      ctrl[base + slot.KIND] = slot.JOB_ADAM;
-      ctrl[base + slot.X0] = weights;
-      ctrl[base + slot.X1] = firstMoment;
-      ctrl[base + slot.X2] = secondMoment;
-      ctrl[base + slot.X3] = gradient;
-      ctrl[base + slot.X4] = o.step;
-      const f = (base + slot.F64) / 2;
-      f64[f] = o.learningRate;
-      f64[f + 1] = o.beta1;
-      f64[f + 2] = o.beta2;
-      f64[f + 3] = o.epsilon;
-      f64[f + 4] = o.weightDecay;
-    },
-    (lo, hi) =>
+  splitElementwise(pool, n, {
+    kind: slot.JOB_ADAM,
+    name: ADAM,
+    work: 2,
+    buffers: [weights, firstMoment, secondMoment, gradient],
+    ints: [o.step],
+    scalars: [o.learningRate, o.beta1, o.beta2, o.epsilon, o.weightDecay],
+    run: ([w, m, v, g], length) =>
       raw.adam(
-        weights + 4 * lo,
-        firstMoment + 4 * lo,
-        secondMoment + 4 * lo,
-        gradient + 4 * lo,
-        hi - lo,
+        w as number,
+        m as number,
+        v as number,
+        g as number,
+        length,
         o.learningRate,
         o.beta1,
         o.beta2,
@@ -229,7 +237,7 @@ export function splitAdam(
         o.step,
         o.weightDecay,
       ),
-  );
+  });
 }
 
 /** Lion's hyper-parameters as the kernel takes them. */
@@ -250,35 +258,24 @@ export function splitLion(
   n: number,
   o: LionArguments,
 ): void {
-  pool.split(
-    n,
-    GRANULE,
-    MIN_SPLIT_ELEMENTS,
-    2 * n,
-    LION,
-    (ctrl, f64, base) => {
-      ctrl[base + slot.KIND] = slot.JOB_LION;
-      ctrl[base + slot.X0] = weights;
-      ctrl[base + slot.X1] = momentum;
-      ctrl[base + slot.X2] = gradient;
-      const f = (base + slot.F64) / 2;
-      f64[f] = o.learningRate;
-      f64[f + 1] = o.beta1;
-      f64[f + 2] = o.beta2;
-      f64[f + 3] = o.weightDecay;
-    },
-    (lo, hi) =>
+  splitElementwise(pool, n, {
+    kind: slot.JOB_LION,
+    name: LION,
+    work: 2,
+    buffers: [weights, momentum, gradient],
+    scalars: [o.learningRate, o.beta1, o.beta2, o.weightDecay],
+    run: ([w, m, g], length) =>
       raw.lionUpdate(
-        weights + 4 * lo,
-        momentum + 4 * lo,
-        gradient + 4 * lo,
-        hi - lo,
+        w as number,
+        m as number,
+        g as number,
+        length,
         o.learningRate,
         o.beta1,
         o.beta2,
         o.weightDecay,
       ),
-  );
+  });
 }
 
 /** Schedule-Free SGD's hyper-parameters as the kernel takes them. */
@@ -300,37 +297,25 @@ export function splitScheduleFreeSgd(
   n: number,
   o: ScheduleFreeSgdArguments,
 ): void {
-  pool.split(
-    n,
-    GRANULE,
-    MIN_SPLIT_ELEMENTS,
-    2 * n,
-    SCHEDULE_FREE_SGD,
-    (ctrl, f64, base) => {
-      ctrl[base + slot.KIND] = slot.JOB_SCHEDULE_FREE_SGD;
-      ctrl[base + slot.X0] = weights;
-      ctrl[base + slot.X1] = z;
-      ctrl[base + slot.X2] = x;
-      ctrl[base + slot.X3] = gradient;
-      const f = (base + slot.F64) / 2;
-      f64[f] = o.learningRate;
-      f64[f + 1] = o.weightDecay;
-      f64[f + 2] = o.averaging;
-      f64[f + 3] = o.momentum;
-    },
-    (lo, hi) =>
+  splitElementwise(pool, n, {
+    kind: slot.JOB_SCHEDULE_FREE_SGD,
+    name: SCHEDULE_FREE_SGD,
+    work: 2,
+    buffers: [weights, z, x, gradient],
+    scalars: [o.learningRate, o.weightDecay, o.averaging, o.momentum],
+    run: ([y, zz, xx, g], length) =>
       raw.scheduleFreeSgdUpdate(
-        weights + 4 * lo,
-        z + 4 * lo,
-        x + 4 * lo,
-        gradient + 4 * lo,
-        hi - lo,
+        y as number,
+        zz as number,
+        xx as number,
+        g as number,
+        length,
         o.learningRate,
         o.weightDecay,
         o.averaging,
         o.momentum,
       ),
-  );
+  });
 }
 
 /** Schedule-Free AdamW's hyper-parameters as the kernel takes them (correction = 1 − β₂^step). */
@@ -356,36 +341,28 @@ export function splitScheduleFreeAdamW(
   n: number,
   o: ScheduleFreeAdamWArguments,
 ): void {
-  pool.split(
-    n,
-    GRANULE,
-    MIN_SPLIT_ELEMENTS,
-    4 * n,
-    SCHEDULE_FREE_ADAMW,
-    (ctrl, f64, base) => {
-      ctrl[base + slot.KIND] = slot.JOB_SCHEDULE_FREE_ADAMW;
-      ctrl[base + slot.X0] = weights;
-      ctrl[base + slot.X1] = z;
-      ctrl[base + slot.X2] = x;
-      ctrl[base + slot.X3] = secondMoment;
-      ctrl[base + slot.X4] = gradient;
-      const f = (base + slot.F64) / 2;
-      f64[f] = o.learningRate;
-      f64[f + 1] = o.weightDecay;
-      f64[f + 2] = o.averaging;
-      f64[f + 3] = o.beta1;
-      f64[f + 4] = o.beta2;
-      f64[f + 5] = o.epsilon;
-      f64[f + 6] = o.correction;
-    },
-    (lo, hi) =>
+  splitElementwise(pool, n, {
+    kind: slot.JOB_SCHEDULE_FREE_ADAMW,
+    name: SCHEDULE_FREE_ADAMW,
+    work: 4,
+    buffers: [weights, z, x, secondMoment, gradient],
+    scalars: [
+      o.learningRate,
+      o.weightDecay,
+      o.averaging,
+      o.beta1,
+      o.beta2,
+      o.epsilon,
+      o.correction,
+    ],
+    run: ([y, zz, xx, v, g], length) =>
       raw.scheduleFreeAdamWUpdate(
-        weights + 4 * lo,
-        z + 4 * lo,
-        x + 4 * lo,
-        secondMoment + 4 * lo,
-        gradient + 4 * lo,
-        hi - lo,
+        y as number,
+        zz as number,
+        xx as number,
+        v as number,
+        g as number,
+        length,
         o.learningRate,
         o.weightDecay,
         o.averaging,
@@ -394,5 +371,5 @@ export function splitScheduleFreeAdamW(
         o.epsilon,
         o.correction,
       ),
-  );
+  });
 }
