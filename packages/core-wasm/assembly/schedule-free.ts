@@ -18,6 +18,49 @@
 import { demotePair, promoteHigh, roundToF32 } from './math';
 
 /**
+ * The averaging both variants end with, for four elements at `offset`: x ← (1 − c)·x + c·z
+ * from the stored x and the new z (rounded, as two f64x2 halves), then y ← β·x + (1 − β)·z
+ * from the rounded x; stores x and y. Inlined at both call sites (`inline.always`).
+ */
+function storeAverage(
+  x: usize,
+  y: usize,
+  offset: usize,
+  zLo: v128,
+  zHi: v128,
+  keepV: v128,
+  cV: v128,
+  betaV: v128,
+  restV: v128,
+): void {
+  const x4 = v128.load(x + offset);
+  const xLo = roundToF32(
+    f64x2.add(f64x2.mul(keepV, f64x2.promote_low_f32x4(x4)), f64x2.mul(cV, zLo)),
+  );
+  const xHi = roundToF32(f64x2.add(f64x2.mul(keepV, promoteHigh(x4)), f64x2.mul(cV, zHi)));
+  const yLo = f64x2.add(f64x2.mul(betaV, xLo), f64x2.mul(restV, zLo));
+  const yHi = f64x2.add(f64x2.mul(betaV, xHi), f64x2.mul(restV, zHi));
+  v128.store(x + offset, demotePair(xLo, xHi));
+  v128.store(y + offset, demotePair(yLo, yHi));
+}
+
+/** {@link storeAverage} for one element (the scalar tails). */
+function storeAverageScalar(
+  x: usize,
+  y: usize,
+  offset: usize,
+  zNew: f32,
+  keep: f64,
+  averaging: f64,
+  beta: f64,
+  rest: f64,
+): void {
+  const xNew = <f32>(keep * <f64>load<f32>(x + offset) + averaging * <f64>zNew);
+  store<f32>(x + offset, xNew);
+  store<f32>(y + offset, <f32>(beta * <f64>xNew + rest * <f64>zNew));
+}
+
+/**
  * Schedule-Free SGD over n elements: z ← z − η·(g + λ·y), then x ← (1 − c)·x + c·z and
  * y ← β·x + (1 − β)·z from the stored z and x.
  */
@@ -46,7 +89,6 @@ export function scheduleFreeSgdUpdate(
     const y4 = v128.load(weights + offset);
     const g4 = v128.load(gradient + offset);
     const z4 = v128.load(z + offset);
-    const x4 = v128.load(x + offset);
     const yLo = f64x2.promote_low_f32x4(y4);
     const yHi = promoteHigh(y4);
     const gLo = f64x2.promote_low_f32x4(g4);
@@ -60,15 +102,8 @@ export function scheduleFreeSgdUpdate(
     const zHi = roundToF32(
       f64x2.sub(promoteHigh(z4), f64x2.mul(etaV, f64x2.add(gHi, f64x2.mul(decayV, yHi)))),
     );
-    const xLo = roundToF32(
-      f64x2.add(f64x2.mul(keepV, f64x2.promote_low_f32x4(x4)), f64x2.mul(cV, zLo)),
-    );
-    const xHi = roundToF32(f64x2.add(f64x2.mul(keepV, promoteHigh(x4)), f64x2.mul(cV, zHi)));
-    const nyLo = f64x2.add(f64x2.mul(betaV, xLo), f64x2.mul(restV, zLo));
-    const nyHi = f64x2.add(f64x2.mul(betaV, xHi), f64x2.mul(restV, zHi));
     v128.store(z + offset, demotePair(zLo, zHi));
-    v128.store(x + offset, demotePair(xLo, xHi));
-    v128.store(weights + offset, demotePair(nyLo, nyHi));
+    inline.always(storeAverage(x, weights, offset, zLo, zHi, keepV, cV, betaV, restV));
   }
   for (; i < n; i++) {
     const offset = (<usize>i) << 2;
@@ -76,9 +111,7 @@ export function scheduleFreeSgdUpdate(
     const g = <f64>load<f32>(gradient + offset);
     const zNew = <f32>(<f64>load<f32>(z + offset) - learningRate * (g + weightDecay * y));
     store<f32>(z + offset, zNew);
-    const xNew = <f32>(keep * <f64>load<f32>(x + offset) + averaging * <f64>zNew);
-    store<f32>(x + offset, xNew);
-    store<f32>(weights + offset, <f32>(momentum * <f64>xNew + rest * <f64>zNew));
+    inline.always(storeAverageScalar(x, weights, offset, zNew, keep, averaging, momentum, rest));
   }
 }
 
@@ -123,7 +156,6 @@ export function scheduleFreeAdamWUpdate(
     const y4 = v128.load(weights + offset);
     const g4 = v128.load(gradient + offset);
     const z4 = v128.load(z + offset);
-    const x4 = v128.load(x + offset);
     const v4 = v128.load(secondMoment + offset);
     const gLo = f64x2.promote_low_f32x4(g4);
     const gHi = promoteHigh(g4);
@@ -151,16 +183,9 @@ export function scheduleFreeAdamWUpdate(
         f64x2.div(f64x2.mul(etaV, gHi), f64x2.add(f64x2.sqrt(f64x2.div(vHi, correctionV)), epsV)),
       ),
     );
-    const xLo = roundToF32(
-      f64x2.add(f64x2.mul(keepV, f64x2.promote_low_f32x4(x4)), f64x2.mul(cV, zLo)),
-    );
-    const xHi = roundToF32(f64x2.add(f64x2.mul(keepV, promoteHigh(x4)), f64x2.mul(cV, zHi)));
-    const nyLo = f64x2.add(f64x2.mul(betaV, xLo), f64x2.mul(restV, zLo));
-    const nyHi = f64x2.add(f64x2.mul(betaV, xHi), f64x2.mul(restV, zHi));
     v128.store(secondMoment + offset, demotePair(vLo, vHi));
     v128.store(z + offset, demotePair(zLo, zHi));
-    v128.store(x + offset, demotePair(xLo, xHi));
-    v128.store(weights + offset, demotePair(nyLo, nyHi));
+    inline.always(storeAverage(x, weights, offset, zLo, zHi, keepV, cV, betaV, restV));
   }
   for (; i < n; i++) {
     const offset = (<usize>i) << 2;
@@ -174,8 +199,6 @@ export function scheduleFreeAdamWUpdate(
       (decayed - (learningRate * g) / (Math.sqrt(<f64>vNew / correction) + epsilon))
     );
     store<f32>(z + offset, zNew);
-    const xNew = <f32>(keep * <f64>load<f32>(x + offset) + averaging * <f64>zNew);
-    store<f32>(x + offset, xNew);
-    store<f32>(weights + offset, <f32>(beta1 * <f64>xNew + rest * <f64>zNew));
+    inline.always(storeAverageScalar(x, weights, offset, zNew, keep, averaging, beta1, rest));
   }
 }
