@@ -437,68 +437,46 @@ export function gemmRegion(
   if (alpha === 0) {
     scaleRegion(c, n, i0, i1, j0, j1, beta);
   } else {
-    productRegion(transA, transB, m, n, k, alpha, a, b, beta, c, i0, i1, j0, j1, pack, edge);
-  }
-  if (bias !== 0 || relu !== 0) epilogue(c, n, i0, i1, j0, j1, bias, relu);
-}
-
-/** `gemmRegion`'s product, without the epilogue (α ≠ 0, a non-empty region). */
-function productRegion(
-  transA: i32,
-  transB: i32,
-  m: i32,
-  n: i32,
-  k: i32,
-  alpha: f32,
-  a: usize,
-  b: usize,
-  beta: f32,
-  c: usize,
-  i0: i32,
-  i1: i32,
-  j0: i32,
-  j1: i32,
-  pack: usize,
-  edge: usize,
-): void {
-  edgeTile = edge;
-  const kcMax = depthBlock(k);
-  // The A block's size is a multiple of 16 bytes (its row count is a multiple of MR), so the
-  // B block after it stays 16-byte aligned.
-  const pa = pack;
-  const pb = pa + ((<usize>min(MC, roundUp(i1 - i0, MR)) * <usize>kcMax) << 2);
-  const firstMode = beta === 0 ? STORE_OVERWRITE : beta === 1 ? STORE_ADD : STORE_BETA;
-  for (let jc = j0; jc < j1; jc += NC) {
-    const nc = min(NC, j1 - jc);
-    for (let pc = 0; pc < k; pc += kcMax) {
-      const kc = min(kcMax, k - pc);
-      packBlockB(b, transB !== 0, n, k, jc, nc, pc, kc, pb);
-      const mode = pc === 0 ? firstMode : STORE_ADD;
-      for (let ic = i0; ic < i1; ic += MC) {
-        const mc = min(MC, i1 - ic);
-        packBlockA(a, transA !== 0, m, k, ic, mc, pc, kc, alpha, pa);
-        for (let jr = 0; jr < nc; jr += NR) {
-          const cols = min(NR, nc - jr);
-          const bPanel = pb + ((<usize>jr * <usize>kc) << 2);
-          for (let ir = 0; ir < mc; ir += MR) {
-            const rows = min(MR, mc - ir);
-            const cTile = c + ((<usize>(ic + ir) * <usize>n + <usize>(jc + jr)) << 2);
-            microKernel(
-              pa + ((<usize>ir * <usize>kc) << 2),
-              bPanel,
-              kc,
-              cTile,
-              n,
-              rows,
-              cols,
-              mode,
-              beta,
-            );
+    edgeTile = edge;
+    const kcMax = depthBlock(k);
+    // The A block's size is a multiple of 16 bytes (its row count is a multiple of MR), so the
+    // B block after it stays 16-byte aligned.
+    const pa = pack;
+    const pb = pa + ((<usize>min(MC, roundUp(i1 - i0, MR)) * <usize>kcMax) << 2);
+    const firstMode = beta === 0 ? STORE_OVERWRITE : beta === 1 ? STORE_ADD : STORE_BETA;
+    for (let jc = j0; jc < j1; jc += NC) {
+      const nc = min(NC, j1 - jc);
+      for (let pc = 0; pc < k; pc += kcMax) {
+        const kc = min(kcMax, k - pc);
+        packBlockB(b, transB !== 0, n, k, jc, nc, pc, kc, pb);
+        const mode = pc === 0 ? firstMode : STORE_ADD;
+        for (let ic = i0; ic < i1; ic += MC) {
+          const mc = min(MC, i1 - ic);
+          packBlockA(a, transA !== 0, m, k, ic, mc, pc, kc, alpha, pa);
+          for (let jr = 0; jr < nc; jr += NR) {
+            const cols = min(NR, nc - jr);
+            const bPanel = pb + ((<usize>jr * <usize>kc) << 2);
+            for (let ir = 0; ir < mc; ir += MR) {
+              const rows = min(MR, mc - ir);
+              const cTile = c + ((<usize>(ic + ir) * <usize>n + <usize>(jc + jr)) << 2);
+              microKernel(
+                pa + ((<usize>ir * <usize>kc) << 2),
+                bPanel,
+                kc,
+                cTile,
+                n,
+                rows,
+                cols,
+                mode,
+                beta,
+              );
+            }
           }
         }
       }
     }
   }
+  if (bias !== 0 || relu !== 0) epilogue(c, n, i0, i1, j0, j1, bias, relu);
 }
 
 /**
