@@ -31,9 +31,9 @@ import {
   Random,
   scheduleFreeAdamW,
   scheduleFreeSgd,
-  train,
   withTransforms,
 } from '../../dist/index.js';
+import { median, syntheticImages, trainStepRunner } from './step-common.js';
 
 /** The parameter tensors (weights, biases) of an MLP. */
 function shapesOf(sizes) {
@@ -483,36 +483,6 @@ async function contestantsOf(rule, shapes, kernels, tf, use) {
   };
 }
 
-/** One epoch of train() per call with `make()`'s optimizer, resuming; returns steps/s. */
-function trainRunner(data, test, hidden, batchSize, make) {
-  let checkpoint;
-  let epochs = 0;
-  const batches = Math.ceil(data.count / batchSize);
-  return async () => {
-    epochs++;
-    const result = await train({
-      data: { train: data, test },
-      ...(checkpoint ? { resume: checkpoint } : { hidden, batchSize, optimizer: make() }),
-      epochs,
-    });
-    checkpoint = result.checkpoint();
-    result.model.dispose();
-    return batches / result.epochs[epochs - 1].seconds;
-  };
-}
-
-function syntheticImages(count, seed) {
-  const random = Random.fromSeed(seed);
-  const features = Float32Array.from({ length: count * 784 }, () => random.nextFloat());
-  const labels = Int32Array.from({ length: count }, () => random.nextInt(10));
-  return { features, labels, count, featureCount: 784, classCount: 10, name: 'synthetic' };
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const round = (x, digits = 3) => Number(x.toPrecision(digits));
 
 /**
@@ -560,16 +530,10 @@ export async function rulesPart({ kernels, tf, rounds = 7, trainRounds = 5 }) {
     );
     // Whole training steps: train() with Adam and with Prodigy, interleaved epochs.
     const data = syntheticImages(batchSize * 60, 1);
-    const test = {
-      ...data,
-      count: 64,
-      features: data.features.subarray(0, 64 * 784),
-      labels: data.labels.subarray(0, 64),
-    };
     const hidden = sizes.slice(1, -1);
     const runners = {
-      adam: trainRunner(data, test, hidden, batchSize, () => adam()),
-      prodigy: trainRunner(data, test, hidden, batchSize, () => prodigy()),
+      adam: trainStepRunner(data, hidden, batchSize, { make: () => adam() }),
+      prodigy: trainStepRunner(data, hidden, batchSize, { make: () => prodigy() }),
     };
     const steps = { adam: [], prodigy: [] };
     for (let r = 0; r <= trainRounds; r++) {

@@ -1,6 +1,6 @@
 /**
- * What the steps part (steps.js) and its relaxed-SIMD table (relaxed-steps.js) share: the
- * synthetic data, one epoch of train() per call, and the median.
+ * What the bench parts that time train() share (steps.js, its relaxed-SIMD table
+ * relaxed-steps.js, rules.js): the synthetic data, one epoch of train() per call, the median.
  */
 import { dualProcess, Random, train } from '../../dist/index.js';
 
@@ -32,14 +32,15 @@ export function head(dataset, count) {
 
 /**
  * One epoch of train() per call, resuming its own checkpoint, on `threads` (the shared
- * default kernels) or on the given `kernels`; returns that epoch's steps/s (train()'s own
- * per-step clock, so the per-epoch evaluation is not counted).
+ * default kernels) or on the given `kernels`, with `make()`'s optimizer (default
+ * dualProcess(optimizer)); returns that epoch's steps/s (train()'s own per-step clock, so the
+ * per-epoch evaluation is not counted).
  */
 export function trainStepRunner(
   data,
   hidden,
   batchSize,
-  { threads, kernels, optimizer = {} } = {},
+  { threads, kernels, optimizer = {}, make = () => dualProcess(optimizer) } = {},
 ) {
   let checkpoint;
   let epochs = 0;
@@ -48,9 +49,7 @@ export function trainStepRunner(
     epochs++;
     const result = await train({
       data: { train: data, test: head(data, 64) },
-      ...(checkpoint
-        ? { resume: checkpoint }
-        : { hidden, batchSize, optimizer: dualProcess(optimizer) }),
+      ...(checkpoint ? { resume: checkpoint } : { hidden, batchSize, optimizer: make() }),
       epochs,
       ...(kernels ? { kernels } : { threads }),
     });
